@@ -1,0 +1,38 @@
+#pragma once
+// JWS compact serialisation verification (RFC 7515). The accepted algorithms come from the
+// caller's configuration, never from the token header; `none` and HS* are always refused.
+#include <ctime>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cchost/bytes.hpp"
+#include "cchost/crypto/x509.hpp"
+#include "cchost/result.hpp"
+
+namespace cchost::crypto {
+
+enum class JwsAlg { RS256, PS256, ES256, ES384 };
+std::string_view jws_alg_name(JwsAlg alg);
+Result<JwsAlg> parse_jws_alg(std::string_view name);  // refuses none, HS*, unknown
+
+struct JwsOptions {
+  std::vector<JwsAlg> allowed_algs;      // required, non-empty
+  // Key source, exactly one of:
+  std::optional<std::string> jwks_json;  // a JWKS document; the header's kid selects the key
+  std::vector<Certificate> x5c_anchors;  // trust anchors for the header's x5c chain
+  std::time_t at = 0;                    // time for x5c chain validation
+  std::size_t max_token_size = 1 << 20;
+};
+
+struct JwsVerified {
+  std::string header_json;
+  Bytes payload;
+  JwsAlg alg;
+  std::string kid;                       // empty when the header has none
+};
+
+Result<JwsVerified> verify_jws_compact(std::string_view token, const JwsOptions& options);
+
+}  // namespace cchost::crypto

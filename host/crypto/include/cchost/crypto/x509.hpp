@@ -1,0 +1,82 @@
+#pragma once
+// X.509 certificates, CRLs and chain verification against explicit trust anchors only.
+// The system trust store is never consulted: a root is trusted because the caller says so.
+#include <chrono>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cchost/bytes.hpp"
+#include "cchost/crypto/public_key.hpp"
+#include "cchost/result.hpp"
+
+typedef struct x509_st X509;
+typedef struct X509_crl_st X509_CRL;
+
+namespace cchost::crypto {
+
+class Certificate {
+ public:
+  static Result<Certificate> from_pem(std::string_view pem);   // the first certificate
+  static Result<Certificate> from_der(ByteView der);
+  static Result<Certificate> from_pem_or_der(ByteView data);
+  static Result<Certificate> from_file(const std::string& path);  // PEM or DER
+  static Result<std::vector<Certificate>> all_from_pem(std::string_view pem);
+
+  std::string subject() const;          // RFC 2253 one-line form
+  std::string issuer() const;
+  std::string subject_cn() const;
+  std::string serial_hex() const;
+  std::time_t not_before() const;
+  std::time_t not_after() const;
+  PublicKey public_key() const;
+  Bytes der() const;
+  Bytes sha256() const;                 // of the DER
+  // The extnValue contents (inside the OCTET STRING) of the extension `oid` (dotted form).
+  std::optional<Bytes> extension(std::string_view oid) const;
+  std::vector<std::string> extension_oids() const;
+  // Checks that `issuer` signed this certificate (any algorithm OpenSSL knows, incl. RSA-PSS).
+  Status verify_signed_by(const PublicKey& issuer) const;
+  X509* get() const { return cert_.get(); }
+
+ private:
+  std::shared_ptr<X509> cert_;
+};
+
+class Crl {
+ public:
+  static Result<Crl> from_pem_or_der(ByteView data);
+  static Result<Crl> from_file(const std::string& path);
+  std::string issuer() const;
+  std::time_t this_update() const;
+  std::time_t next_update() const;      // 0 when absent
+  bool is_revoked(const Certificate& cert) const;
+  X509_CRL* get() const { return crl_.get(); }
+
+ private:
+  std::shared_ptr<X509_CRL> crl_;
+};
+
+struct ChainOptions {
+  std::vector<Certificate> anchors;      // trusted roots; required
+  std::time_t at = 0;                    // verification time; required (never "now" by default)
+  std::vector<Crl> crls;                 // when non-empty, revocation is checked for every CA with one
+  bool require_crl_for_every_ca = false; // fail when a CA in the chain has no CRL
+  // When set, the anchor that ends the chain must have this SHA-256 of its SPKI.
+  std::optional<Bytes> pinned_root_spki_sha256;
+};
+
+// Verifies leaf <- intermediates... <- anchor. Anchors' self-signatures are checked too.
+// Returns the verified path, leaf first, anchor last.
+Result<std::vector<Certificate>> verify_chain(const Certificate& leaf,
+                                              const std::vector<Certificate>& intermediates,
+                                              const ChainOptions& options);
+
+// RFC 3339 ("2025-06-01T00:00:00Z") and plain epoch seconds, for --at.
+Result<std::time_t> parse_time(std::string_view text);
+std::string format_time(std::time_t t);  // RFC 3339, UTC
+
+}  // namespace cchost::crypto

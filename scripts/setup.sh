@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what cchost needs to build and test on Debian 12. Idempotent: packages
+# already present are skipped, so a second run does no network work at all.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  clang libclang-rt-14-dev
+  libboost-dev libboost-filesystem-dev libboost-system-dev
+  libzmq3-dev cppzmq-dev
+  libssl-dev openssl
+  libtomlplusplus-dev
+  libspdlog-dev libfmt-dev
+  nlohmann-json3-dev
+  libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
