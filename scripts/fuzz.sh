@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds every libFuzzer target (clang `fuzz` preset) and runs each for a bounded time.
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]   (CI runs it with a small budget)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-20}
+export CCHOST_VECTORS=${CCHOST_VECTORS:-$(cd .. && pwd)/shared/vectors}
+./scripts/setup.sh
+cmake --preset fuzz >/dev/null
+targets=$(ninja -C build/fuzz -t targets all | sed -n 's/^\(fuzz_[a-z0-9_]*\): .*/\1/p' | sort -u)
+if [ -z "$targets" ]; then
+  echo "fuzz: no fuzz targets defined"
+  exit 0
+fi
+# shellcheck disable=SC2086
+cmake --build build/fuzz -j "${CCHOST_JOBS:-$(nproc)}" --target $targets
+failed=0
+for t in $targets; do
+  corpus=build/fuzz/corpus/$t
+  mkdir -p "$corpus"
+  seeds=tests/fuzz-seeds/$t
+  echo "fuzz: $t for ${seconds}s"
+  if ! build/fuzz/fuzz/$t -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=0 "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) >"build/fuzz/$t.log" 2>&1; then
+    echo "fuzz: $t FAILED (see build/fuzz/$t.log)"; tail -40 "build/fuzz/$t.log"; failed=1
+  fi
+done
+exit $failed
