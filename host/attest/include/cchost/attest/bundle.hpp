@@ -1,0 +1,38 @@
+#pragma once
+// An evidence bundle: what a participant presents to a relying party (DESIGN.md). Its tokens'
+// hardware-signed user data carry compute_binding(nonce, identity_key, name).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cchost/bytes.hpp"
+#include "cchost/result.hpp"
+
+namespace cchost::attest {
+
+struct EvidenceToken {
+  std::string ns;  // authorizer namespace, e.g. "x-snp"
+  Bytes token;
+};
+
+struct EvidenceBundle {
+  std::string name;          // the prover's participant name
+  Bytes identity_key;        // the prover's CURVE public key (32 raw bytes)
+  Bytes nonce;               // the relying party's challenge
+  std::int64_t issued_at = 0;
+  std::vector<EvidenceToken> tokens;
+};
+
+// Limits for bundles received from the network.
+inline constexpr std::size_t kMaxTokensPerBundle = 16;
+inline constexpr std::size_t kMaxTokenSize = 1 << 20;
+
+// Wire form: a JSON header (name, identity_key hex, nonce hex, issued_at, namespaces in token
+// order) plus one raw binary blob per token, so evidence travels unencoded.
+nlohmann::json bundle_header(const EvidenceBundle& bundle);
+std::vector<Bytes> bundle_blobs(const EvidenceBundle& bundle);
+Result<EvidenceBundle> bundle_from_wire(const nlohmann::json& header, const std::vector<Bytes>& blobs);
+
+}  // namespace cchost::attest

@@ -1,0 +1,87 @@
+#include "cchost/attest/bundle.hpp"
+
+#include <set>
+
+#include "cchost/attest/binding.hpp"
+#include "cchost/crypto/encoding.hpp"
+
+namespace cchost::attest {
+
+nlohmann::json bundle_header(const EvidenceBundle& bundle) {
+  nlohmann::json namespaces = nlohmann::json::array();
+  for (const auto& t : bundle.tokens) namespaces.push_back(t.ns);
+  return {{"name", bundle.name},
+          {"identity_key", crypto::hex_encode(bundle.identity_key)},
+          {"nonce", crypto::hex_encode(bundle.nonce)},
+          {"issued_at", bundle.issued_at},
+          {"namespaces", namespaces}};
+}
+
+std::vector<Bytes> bundle_blobs(const EvidenceBundle& bundle) {
+  std::vector<Bytes> blobs;
+  blobs.reserve(bundle.tokens.size());
+  for (const auto& t : bundle.tokens) blobs.push_back(t.token);
+  return blobs;
+}
+
+namespace {
+
+Result<std::string> string_field(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return make_error(std::string("bundle: missing string field '") + key + "'");
+  return it->get<std::string>();
+}
+
+Result<Bytes> hex_field(const nlohmann::json& j, const char* key, std::size_t expected_size) {
+  auto text = string_field(j, key);
+  if (!text) return text.error();
+  auto bytes = crypto::hex_decode(*text);
+  if (!bytes) return make_error(std::string("bundle: field '") + key + "': " + bytes.message());
+  if (bytes->size() != expected_size)
+    return make_error(std::string("bundle: field '") + key + "': expected " + std::to_string(expected_size) +
+                      " bytes, got " + std::to_string(bytes->size()));
+  return bytes;
+}
+
+}  // namespace
+
+Result<EvidenceBundle> bundle_from_wire(const nlohmann::json& header, const std::vector<Bytes>& blobs) {
+  if (!header.is_object()) return make_error("bundle: header is not an object");
+  EvidenceBundle b;
+  auto name = string_field(header, "name");
+  if (!name) return name.error();
+  b.name = *name;
+  auto key = hex_field(header, "identity_key", 32);
+  if (!key) return key.error();
+  b.identity_key = std::move(*key);
+  auto nonce = hex_field(header, "nonce", kNonceSize);
+  if (!nonce) return nonce.error();
+  b.nonce = std::move(*nonce);
+  auto issued = header.find("issued_at");
+  if (issued == header.end() || !issued->is_number_integer())
+    return make_error("bundle: missing integer field 'issued_at'");
+  b.issued_at = issued->get<std::int64_t>();
+  auto namespaces = header.find("namespaces");
+  if (namespaces == header.end() || !namespaces->is_array())
+    return make_error("bundle: missing array field 'namespaces'");
+  if (namespaces->size() > kMaxTokensPerBundle)
+    return make_error("bundle: " + std::to_string(namespaces->size()) + " tokens, at most " +
+                      std::to_string(kMaxTokensPerBundle) + " allowed");
+  if (namespaces->size() != blobs.size())
+    return make_error("bundle: header names " + std::to_string(namespaces->size()) + " tokens but " +
+                      std::to_string(blobs.size()) + " evidence frames arrived");
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < blobs.size(); ++i) {
+    const auto& ns = (*namespaces)[i];
+    if (!ns.is_string()) return make_error("bundle: namespace " + std::to_string(i) + " is not a string");
+    const auto text = ns.get<std::string>();
+    if (!seen.insert(text).second) return make_error("bundle: namespace '" + text + "' appears twice");
+    if (blobs[i].size() > kMaxTokenSize)
+      return make_error("bundle: token for '" + text + "' is " + std::to_string(blobs[i].size()) +
+                        " bytes, at most " + std::to_string(kMaxTokenSize) + " allowed");
+    b.tokens.push_back({text, blobs[i]});
+  }
+  return b;
+}
+
+}  // namespace cchost::attest

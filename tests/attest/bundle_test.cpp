@@ -1,0 +1,58 @@
+#include "cchost/attest/bundle.hpp"
+
+#include <gtest/gtest.h>
+
+using cchost::Bytes;
+using namespace cchost::attest;
+
+namespace {
+EvidenceBundle sample() {
+  EvidenceBundle b;
+  b.name = "site-1";
+  b.identity_key = Bytes(32, 0x22);
+  b.nonce = Bytes(32, 0x11);
+  b.issued_at = 1717200000;
+  b.tokens = {{"x-snp", Bytes{1, 2, 3}}, {"x-hello", Bytes{4, 5}}};
+  return b;
+}
+}  // namespace
+
+TEST(AttestBundle, WireRoundTrip) {
+  const auto b = sample();
+  auto back = bundle_from_wire(bundle_header(b), bundle_blobs(b));
+  ASSERT_TRUE(back) << back.message();
+  EXPECT_EQ(back->name, b.name);
+  EXPECT_EQ(back->identity_key, b.identity_key);
+  EXPECT_EQ(back->nonce, b.nonce);
+  EXPECT_EQ(back->issued_at, b.issued_at);
+  ASSERT_EQ(back->tokens.size(), 2u);
+  EXPECT_EQ(back->tokens[1].ns, "x-hello");
+  EXPECT_EQ(back->tokens[1].token, (Bytes{4, 5}));
+}
+
+TEST(AttestBundle, MalformedHeadersAreRefusedWithReason) {
+  const auto b = sample();
+  struct Case {
+    const char* what;
+    std::function<void(nlohmann::json&, std::vector<Bytes>&)> mutate;
+    const char* expect;
+  };
+  const std::vector<Case> cases = {
+      {"not an object", [](auto& h, auto&) { h = nlohmann::json::array(); }, "not an object"},
+      {"no name", [](auto& h, auto&) { h.erase("name"); }, "'name'"},
+      {"short key", [](auto& h, auto&) { h["identity_key"] = "0011"; }, "expected 32 bytes"},
+      {"bad hex", [](auto& h, auto&) { h["nonce"] = std::string(64, 'z'); }, "'nonce'"},
+      {"issued_at string", [](auto& h, auto&) { h["issued_at"] = "now"; }, "issued_at"},
+      {"frame count", [](auto&, auto& blobs) { blobs.pop_back(); }, "evidence frames"},
+      {"duplicate ns", [](auto& h, auto&) { h["namespaces"][1] = "x-snp"; }, "appears twice"},
+      {"oversized token", [](auto&, auto& blobs) { blobs[0].assign(kMaxTokenSize + 1, 0); }, "at most"},
+  };
+  for (const auto& c : cases) {
+    auto header = bundle_header(b);
+    auto blobs = bundle_blobs(b);
+    c.mutate(header, blobs);
+    auto r = bundle_from_wire(header, blobs);
+    ASSERT_FALSE(r) << c.what;
+    EXPECT_NE(r.message().find(c.expect), std::string::npos) << c.what << ": " << r.message();
+  }
+}
