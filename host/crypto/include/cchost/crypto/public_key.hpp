@@ -12,6 +12,7 @@ typedef struct evp_pkey_st EVP_PKEY;
 namespace cchost::crypto {
 
 enum class KeyType { Rsa, EcP256, EcP384, Ed25519, Other };
+std::string_view key_type_name(KeyType type);  // "RSA", "EC P-256", ...
 
 class PublicKey {
  public:
