@@ -25,6 +25,8 @@ class Certificate {
   static Result<Certificate> from_pem_or_der(ByteView data);
   static Result<Certificate> from_file(const std::string& path);  // PEM or DER
   static Result<std::vector<Certificate>> all_from_pem(std::string_view pem);
+  // Takes one reference of `cert` (X509_up_ref is done by the caller if it keeps one).
+  static Certificate adopt(X509* cert);
 
   std::string subject() const;          // RFC 2253 one-line form
   std::string issuer() const;
@@ -50,6 +52,7 @@ class Crl {
  public:
   static Result<Crl> from_pem_or_der(ByteView data);
   static Result<Crl> from_file(const std::string& path);
+  static Crl adopt(X509_CRL* crl);      // takes one reference
   std::string issuer() const;
   std::time_t this_update() const;
   std::time_t next_update() const;      // 0 when absent
