@@ -24,6 +24,9 @@ struct JwsOptions {
   std::vector<Certificate> x5c_anchors;  // trust anchors for the header's x5c chain
   std::time_t at = 0;                    // time for x5c chain validation
   std::size_t max_token_size = 1 << 20;
+  // RSA keys shorter than this are refused (NIST SP 800-131A). Lower it only for legacy
+  // vectors such as 2021 MAA tokens signed with RSA-1024.
+  int min_rsa_bits = 2048;
 };
 
 struct JwsVerified {
