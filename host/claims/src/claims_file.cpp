@@ -1,0 +1,66 @@
+// Claims files for `cchost policy explain`: the shapes listed in claims_file.hpp.
+#include <fstream>
+#include <sstream>
+
+#include "cchost/claims/claims_file.hpp"
+
+namespace cchost::claims {
+namespace {
+
+Status add_one(ClaimsByNamespace& out, const nlohmann::json& j, const std::string& expected_ns) {
+  auto parsed = claims_from_json(j);
+  if (!parsed) return parsed.error();
+  if (!expected_ns.empty() && parsed->ns != expected_ns) {
+    return make_error("claims file: key \"" + expected_ns + "\" holds namespace \"" + parsed->ns + "\"");
+  }
+  if (out.count(parsed->ns) != 0) return make_error("claims file: namespace \"" + parsed->ns + "\" appears twice");
+  std::string ns = parsed->ns;
+  out.emplace(std::move(ns), std::move(*parsed));
+  return {};
+}
+
+Status add_collection(ClaimsByNamespace& out, const nlohmann::json& j) {
+  if (j.is_array()) {
+    for (const auto& item : j) {
+      if (auto s = add_one(out, item, ""); !s) return s;
+    }
+    return {};
+  }
+  if (j.is_object()) {
+    for (const auto& [key, item] : j.items()) {
+      if (auto s = add_one(out, item, key); !s) return s;
+    }
+    return {};
+  }
+  return make_error(std::string("claims file: expected an array or an object of claims, got ") + j.type_name());
+}
+
+}  // namespace
+
+Result<ClaimsByNamespace> parse_claims_file_text(std::string_view json_text) {
+  auto j = nlohmann::json::parse(json_text.begin(), json_text.end(), nullptr, false);
+  if (j.is_discarded()) return make_error("claims file: not valid JSON");
+  ClaimsByNamespace out;
+  Status s;
+  if (j.is_object() && j.contains("schema")) {
+    s = add_one(out, j, "");
+  } else if (j.is_object() && j.contains("claims")) {
+    s = add_collection(out, j["claims"]);  // wrapper, e.g. `cchost verify --json`
+  } else {
+    s = add_collection(out, j);
+  }
+  if (!s) return s.error();
+  return out;
+}
+
+Result<ClaimsByNamespace> load_claims_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("claims file: cannot open " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto r = parse_claims_file_text(text.str());
+  if (!r) return make_error(path + ": " + r.message());
+  return r;
+}
+
+}  // namespace cchost::claims
