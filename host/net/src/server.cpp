@@ -1,0 +1,203 @@
+// Server: CURVE ROUTER + ZAP allow-list + sender binding + limits with error replies.
+#include "cchost/net/server.hpp"
+
+#include <map>
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+
+#include "frames_io.hpp"
+#include "socket_reactor.hpp"
+#include "zap_handler.hpp"
+
+namespace cchost::net {
+
+struct Server::Impl {
+  Impl(boost::asio::io_context& io_context, ServerConfig cfg)
+      : io(io_context), config(std::move(cfg)), allow_list(config.allow_list) {}
+
+  boost::asio::io_context& io;
+  ServerConfig config;
+  AllowList allow_list;  // live copy, read by the ZAP handler and per message (io thread only)
+  std::map<std::string, std::string> routes;  // peer name -> routing id of its latest message
+  Handler handler;
+  std::string endpoint;
+
+  std::atomic<std::uint64_t> delivered{0}, error_replies{0}, dropped_sender{0}, dropped_unknown{0},
+      zap_allowed{0}, zap_denied{0};
+
+  // Destruction order matters (reverse of declaration): reactors, then sockets, then context.
+  zmq::context_t context{1};
+  std::unique_ptr<detail::ZapHandler> zap;
+  zmq::socket_t router;
+  std::unique_ptr<detail::SocketReactor> router_reactor;
+
+  Status open();
+  void on_router_readable();
+  void send(const std::string& route, Message message);
+  void send_error(const std::string& route, const std::string& corr, const std::string& reason);
+};
+
+Status Server::Impl::open() {
+  try {
+    // ZAP first: libzmq asks it during every handshake on this context.
+    zap = std::make_unique<detail::ZapHandler>(io, context, allow_list, zap_allowed, zap_denied);
+    router = zmq::socket_t(context, zmq::socket_type::router);
+    router.set(zmq::sockopt::linger, 0);
+    router.set(zmq::sockopt::router_mandatory, 1);  // unroutable replies fail loudly, not silently
+    router.set(zmq::sockopt::curve_server, 1);
+    router.set(zmq::sockopt::curve_secretkey, config.keys.secret_z85);
+    router.set(zmq::sockopt::zap_domain, "cchost");
+    // Frames bigger than the total limit cannot be valid: libzmq drops the connection before
+    // buffering them. Anything up to it is received and answered with an error reply.
+    router.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(config.limits.max_total_bytes + 1024));
+    router.set(zmq::sockopt::heartbeat_ivl, static_cast<int>(config.heartbeat_interval.count()));
+    router.set(zmq::sockopt::heartbeat_timeout, static_cast<int>(config.heartbeat_timeout.count()));
+    router.set(zmq::sockopt::heartbeat_ttl, static_cast<int>(config.heartbeat_ttl.count()));
+    router.bind(config.bind_endpoint);
+    endpoint = router.get(zmq::sockopt::last_endpoint);
+    router_reactor = std::make_unique<detail::SocketReactor>(io, router, [this] { on_router_readable(); });
+  } catch (const zmq::error_t& e) {
+    return make_error("server: cannot bind " + config.bind_endpoint + ": " + e.what());
+  }
+  zap->start();
+  router_reactor->start();
+  return {};
+}
+
+void Server::Impl::send(const std::string& route, Message message) {
+  if (message.id.empty()) message.id = new_message_id();
+  message.sender = config.name;
+  message.version = kProtocolVersion;
+  std::string why;
+  if (!detail::send_parts(router, &route, encode(message), why)) {
+    spdlog::warn("net: server: {} id={} not sent: {}", message.type, message.id, why);
+  }
+  router_reactor->kick();  // a send can swallow the edge that announced inbound data
+}
+
+void Server::Impl::send_error(const std::string& route, const std::string& corr, const std::string& reason) {
+  ++error_replies;
+  spdlog::warn("net: server: refusing message: {}", reason);
+  send(route, make_error_reply(config.name, corr, reason));
+}
+
+void Server::Impl::on_router_readable() {
+  detail::ReceivedParts received;
+  // routing id + at most max_frames payload frames + one more to notice "too many".
+  if (!detail::receive_parts(router, config.limits.max_frames + 2, received)) return;
+  if (received.parts.size() < 2) return;  // no payload: nothing to answer
+  const std::string route = received.parts[0].to_string();
+  const auto& first = received.parts[1];
+
+  // Who is this connection? Set by our ZAP handler during the CURVE handshake.
+  const std::string bound_name = detail::message_property(first, "User-Id");
+  const std::string key = detail::message_property(first, detail::kKeyProperty);
+  const auto peer_it = allow_list.find(key);
+  if (peer_it == allow_list.end() || peer_it->second.name != bound_name) {
+    ++dropped_unknown;
+    spdlog::warn("net: server: dropped message from key fp={} ('{}'): key no longer allowed",
+                 key_fingerprint(key), bound_name);
+    return;
+  }
+  const Peer peer = peer_it->second;
+
+  const std::size_t payload_count = received.part_count - 1;
+  std::vector<ByteView> views;
+  for (std::size_t i = 1; i < received.parts.size(); ++i) views.push_back(detail::view_of(received.parts[i]));
+  // Best effort: a readable header gives the id to correlate an error reply, and the sender
+  // to check — a message spoofing another sender is dropped even when malformed.
+  auto header = detail::view_of(first).size() <= config.limits.max_header_bytes
+                    ? decode_header(views[0], config.limits)
+                    : Result<Message>(make_error("header unreadable"));
+  if (header && header->sender != peer.name) {
+    ++dropped_sender;
+    spdlog::warn("net: server: dropped {} id={}: claims sender '{}' but key fp={} is bound to '{}'",
+                 header->type, header->id, header->sender, key_fingerprint(key), peer.name);
+    return;
+  }
+  const std::string corr = header ? header->id : std::string();
+  if (payload_count > config.limits.max_frames) {
+    send_error(route, corr, "too many frames: got " + std::to_string(payload_count) + ", limit " +
+                                std::to_string(config.limits.max_frames));
+    return;
+  }
+  auto message = decode(std::span<const ByteView>(views), config.limits);
+  if (!message) {
+    send_error(route, corr, message.message());
+    return;
+  }
+  ++delivered;
+  routes[peer.name] = route;
+  if (handler) handler(Delivery{peer, std::move(*message), route});
+}
+
+Result<std::unique_ptr<Server>> Server::create(boost::asio::io_context& io, ServerConfig config) {
+  if (!is_z85_key(config.keys.secret_z85) || !is_z85_key(config.keys.public_z85)) {
+    return make_error("server: CURVE key pair is not two 40-char Z85 keys");
+  }
+  auto impl = std::make_shared<Impl>(io, std::move(config));
+  if (auto opened = impl->open(); !opened) return opened.error();
+  spdlog::info("net: server '{}' listening on {} (key fp={})", impl->config.name, impl->endpoint,
+               key_fingerprint(impl->config.keys.public_z85));
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Server::Server(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+
+const std::string& Server::endpoint() const { return impl_->endpoint; }
+const std::string& Server::public_key() const { return impl_->config.keys.public_z85; }
+void Server::on_message(Handler handler) { impl_->handler = std::move(handler); }
+
+void Server::reply(const Delivery& to, Message reply) {
+  reply.corr = to.message.id;
+  boost::asio::post(impl_->io, [weak = std::weak_ptr<Impl>(impl_), route = to.route, reply = std::move(reply)]() mutable {
+    if (auto impl = weak.lock()) impl->send(route, std::move(reply));
+  });
+}
+
+void Server::push(const std::string& peer_name, Message message) {
+  boost::asio::post(impl_->io, [weak = std::weak_ptr<Impl>(impl_), peer_name, message = std::move(message)]() mutable {
+    auto impl = weak.lock();
+    if (!impl) return;
+    const auto it = impl->routes.find(peer_name);
+    if (it == impl->routes.end()) {
+      spdlog::warn("net: server: cannot push {} to '{}': no connection seen from it yet", message.type, peer_name);
+      return;
+    }
+    impl->send(it->second, std::move(message));
+  });
+}
+
+void Server::set_allow_list(AllowList allow_list) {
+  boost::asio::post(impl_->io, [weak = std::weak_ptr<Impl>(impl_), allow_list = std::move(allow_list)]() mutable {
+    if (auto impl = weak.lock()) impl->allow_list = std::move(allow_list);
+  });
+}
+
+void Server::allow(const std::string& public_z85, Peer peer) {
+  boost::asio::post(impl_->io, [weak = std::weak_ptr<Impl>(impl_), public_z85, peer = std::move(peer)]() mutable {
+    if (auto impl = weak.lock()) impl->allow_list[public_z85] = std::move(peer);
+  });
+}
+
+void Server::revoke(const std::string& public_z85) {
+  boost::asio::post(impl_->io, [weak = std::weak_ptr<Impl>(impl_), public_z85] {
+    if (auto impl = weak.lock()) impl->allow_list.erase(public_z85);
+  });
+}
+
+ServerStats Server::stats() const {
+  ServerStats s;
+  s.delivered = impl_->delivered;
+  s.error_replies = impl_->error_replies;
+  s.dropped_sender = impl_->dropped_sender;
+  s.dropped_unknown = impl_->dropped_unknown;
+  s.zap_allowed = impl_->zap_allowed;
+  s.zap_denied = impl_->zap_denied;
+  return s;
+}
+
+}  // namespace cchost::net

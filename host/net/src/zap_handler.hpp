@@ -1,0 +1,49 @@
+#pragma once
+// ZAP 1.0 (ZeroMQ RFC 27) handler: libzmq asks it, over inproc://zeromq.zap.01, whether a
+// peer that completed the CURVE handshake may connect. Deny by default: only CURVE, only keys
+// in the allow-list. On success the ZAP user id is the peer's name (read back per message as
+// the "User-Id" property) and metadata property "X-Cchost-Key" carries its Z85 public key.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <zmq.hpp>
+
+#include "cchost/net/peer.hpp"
+#include "socket_reactor.hpp"
+
+namespace cchost::net::detail {
+
+inline constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
+inline constexpr const char* kKeyProperty = "X-Cchost-Key";
+
+struct ZapDecision {
+  bool allowed = false;
+  std::vector<std::string> reply;  // the six reply frames
+  std::string log_line;            // why, for the log (public data only)
+};
+
+// Pure decision: request frames in, reply frames out. Testable without sockets.
+ZapDecision decide_zap(const std::vector<std::string>& request, const AllowList& allow_list);
+
+class ZapHandler {
+ public:
+  // Binds the ZAP endpoint in `context`; must exist before the server socket binds.
+  ZapHandler(boost::asio::io_context& io, zmq::context_t& context, const AllowList& allow_list,
+             std::atomic<std::uint64_t>& allowed, std::atomic<std::uint64_t>& denied);
+  void start() { reactor_->start(); }
+
+ private:
+  void on_readable();
+
+  zmq::socket_t socket_;
+  const AllowList& allow_list_;
+  std::atomic<std::uint64_t>& allowed_;
+  std::atomic<std::uint64_t>& denied_;
+  std::unique_ptr<SocketReactor> reactor_;  // declared last: destroyed before the socket
+};
+
+}  // namespace cchost::net::detail
