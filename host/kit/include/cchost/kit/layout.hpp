@@ -1,0 +1,22 @@
+#pragma once
+// File names inside a startup kit, shared by the provisioner (writer) and load_kit (reader).
+#include <string_view>
+
+namespace cchost::kit::layout {
+
+inline constexpr std::string_view kParticipant = "participant.toml";
+inline constexpr std::string_view kPolicy = "policy.toml";
+inline constexpr std::string_view kCurveSecret = "keys/curve.secret";
+inline constexpr std::string_view kCurvePublic = "keys/curve.public";
+inline constexpr std::string_view kServerPublic = "keys/server.public";
+inline constexpr std::string_view kParticipants = "keys/participants.toml";
+inline constexpr std::string_view kTrustDir = "trust";
+inline constexpr std::string_view kPluginDir = "plugins";
+inline constexpr std::string_view kRootPub = "root.pub";
+inline constexpr std::string_view kManifest = "manifest.toml";
+inline constexpr std::string_view kManifestSig = "manifest.sig";
+
+inline constexpr int kManifestVersion = 1;
+inline constexpr int kParticipantVersion = 1;
+
+}  // namespace cchost::kit::layout

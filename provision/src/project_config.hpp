@@ -1,0 +1,58 @@
+#pragma once
+// project.toml: the provisioner's input (schema in provision/README.md). Parsed strictly:
+// every error is "FILE:LINE: message" and nothing is written before the whole file is valid.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "cchost/kit/kit.hpp"
+#include "cchost/result.hpp"
+
+namespace cchost::provision {
+
+struct AuthorizerSpec {
+  std::string ns;                        // "x-snp"
+  std::string plugin;                    // file name in --plugin-dir
+  std::string backend;                   // "sim", "sev-guest", ...
+  toml::table args;                      // merged into the plugin config last
+  std::vector<std::filesystem::path> trust;  // extra trust files copied to trust/<ns>/
+  std::string where;                     // "FILE:LINE" of the entry, for later errors
+};
+
+struct PolicySource {
+  std::optional<std::filesystem::path> file;  // absolute, resolved against project.toml
+  std::optional<toml::table> inline_table;
+  bool present() const { return file.has_value() || inline_table.has_value(); }
+};
+
+struct ParticipantSpec {
+  std::string name;
+  kit::Role role = kit::Role::Site;
+  std::string org;
+  PolicySource policy;
+  std::vector<AuthorizerSpec> authorizers;
+  std::string where;
+};
+
+struct ProjectConfig {
+  std::filesystem::path file;
+  std::string name;
+  bool simulate = false;
+  std::string host;
+  std::uint16_t port = 0;
+  kit::RuntimeSettings runtime;
+  ParticipantSpec server;
+  std::vector<ParticipantSpec> sites;
+  std::optional<ParticipantSpec> admin;
+
+  std::vector<const ParticipantSpec*> participants() const;  // server, sites, admin
+  const ParticipantSpec* find(std::string_view name) const;
+};
+
+Result<ProjectConfig> load_project(const std::filesystem::path& file);
+
+}  // namespace cchost::provision

@@ -1,0 +1,147 @@
+#include "provisioner.hpp"
+
+#include <unistd.h>
+
+#include <set>
+#include <sstream>
+
+#include "cchost/crypto/encoding.hpp"
+#include "cchost/crypto/public_key.hpp"
+#include "kit_builder.hpp"
+#include "output_dir.hpp"
+#include "project_config.hpp"
+#include "sim_trust.hpp"
+#include "state_store.hpp"
+
+namespace fs = std::filesystem;
+
+namespace cchost::provision {
+
+namespace {
+
+ProvisionOutcome bad_input(std::string message) { return {2, std::move(message)}; }
+ProvisionOutcome failure(std::string message) { return {1, std::move(message)}; }
+
+fs::path default_plugin_dir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path("plugins") : exe.parent_path().parent_path() / "plugins";
+}
+
+// Namespaces that get a simulated CA: those some participant's authorizer uses, in simulate mode.
+std::vector<std::string> simulated_namespaces(const ProjectConfig& project) {
+  std::set<std::string> set;
+  if (!project.simulate) return {};
+  for (const ParticipantSpec* p : project.participants()) {
+    for (const auto& a : p->authorizers) {
+      if (a.ns == "x-snp") set.insert(a.ns);
+    }
+  }
+  return {set.begin(), set.end()};
+}
+
+}  // namespace
+
+ProvisionOutcome run_provision(const ProvisionOptions& options) {
+  // 1. Validate everything before writing anything.
+  auto project = load_project(options.project);
+  if (!project) return bad_input(project.message());
+  std::error_code ec;
+  const fs::path out = fs::absolute(options.out, ec).lexically_normal();
+  if (ec || out.filename().empty()) return bad_input(options.out.string() + ": not a usable --out path");
+  const fs::path state_dir = options.state_dir ? fs::absolute(*options.state_dir)
+                                               : out.parent_path() / (project->name + "-state");
+  StateStore state(state_dir);
+
+  if (options.add_site) {
+    const ParticipantSpec* site = project->find(*options.add_site);
+    if (site == nullptr || site->role != kit::Role::Site) {
+      return bad_input(options.project.string() + ": --add-site " + *options.add_site +
+                       ": no [[site]] with that name");
+    }
+    if (state.has_participant(*options.add_site)) {
+      return bad_input(*options.add_site + ": already provisioned in " + state_dir.string() +
+                       " (re-run without --add-site to refresh the kits)");
+    }
+  } else if (fs::exists(fs::symlink_status(out)) && !options.force) {
+    return bad_input(out.string() + ": exists (use --force to replace it)");
+  }
+
+  const fs::path plugin_dir = options.plugin_dir ? *options.plugin_dir : default_plugin_dir();
+  for (const ParticipantSpec* p : project->participants()) {
+    for (const auto& a : p->authorizers) {
+      if (!fs::is_regular_file(plugin_dir / a.plugin)) {
+        return bad_input(a.where + ": plugin " + a.plugin + " not found in " + plugin_dir.string() +
+                         " (use --plugin-dir)");
+      }
+    }
+  }
+  const std::vector<std::string> sim_namespaces = simulated_namespaces(*project);
+  for (const std::string& ns : sim_namespaces) {
+    if (!sim_ca_supported(ns)) return failure(ensure_sim_ca(state, ns).message());
+  }
+
+  // 2. Which participants get kits: all of them, or with --add-site only those provisioned
+  //    before plus the new site (the server's kit is always rebuilt: it lists the new key).
+  std::vector<const ParticipantSpec*> selected;
+  for (const ParticipantSpec* p : project->participants()) {
+    if (!options.add_site || p->role == kit::Role::Server || p->name == *options.add_site ||
+        state.has_participant(p->name)) {
+      selected.push_back(p);
+    }
+  }
+
+  // 3. Keys: created once, then only ever read.
+  if (auto s = state.ensure_dir(); !s) return failure(s.message());
+  auto root = state.root_key();
+  if (!root) return failure(root.message());
+  std::map<std::string, CurveKeyPair> keys;
+  for (const ParticipantSpec* p : selected) {
+    auto pair = state.curve_keys(p->name);
+    if (!pair) return failure(pair.message());
+    keys.emplace(p->name, *pair);
+  }
+  for (const std::string& ns : sim_namespaces) {
+    if (auto s = ensure_sim_ca(state, ns); !s) return failure(s.message());
+  }
+  std::map<std::string, kit::PeerKey> peers;
+  for (const ParticipantSpec* p : selected) {
+    if (p->role != kit::Role::Server) peers.emplace(p->name, kit::PeerKey{p->role, keys[p->name].public_z85});
+  }
+
+  // 4. Build every kit in a staging folder, then move it into place in one step.
+  StagingDir staging(out);
+  if (auto s = staging.create(); !s) return failure(s.message());
+  for (const ParticipantSpec* p : selected) {
+    KitInputs in;
+    in.project = &*project;
+    in.who = p;
+    in.own = keys[p->name];
+    in.server_public = keys[project->server.name].public_z85;
+    if (p->role == kit::Role::Server) in.peers = peers;
+    in.root = &*root;
+    in.state = &state;
+    in.plugin_dir = plugin_dir;
+    in.sim_namespaces = sim_namespaces;
+    if (auto s = build_kit(in, staging.path() / p->name); !s) return failure(s.message());
+    if (auto s = archive_kit(staging.path(), p->name); !s) return failure(s.message());
+  }
+  if (auto s = staging.commit(options.force || options.add_site.has_value()); !s) {
+    return failure(s.message());
+  }
+
+  auto root_pub = crypto::PublicKey::from_pem(root->public_pem());
+  std::ostringstream summary;
+  summary << "ccprovision: " << selected.size() << " kits for project " << project->name << " in "
+          << out.string() << "\n";
+  for (const ParticipantSpec* p : selected) {
+    summary << "  " << kit::role_name(p->role) << " " << p->name << ": " << (out / p->name).string()
+            << " (" << p->name << ".tar.gz)\n";
+  }
+  summary << "root fingerprint: "
+          << (root_pub ? crypto::hex_encode(root_pub->spki_sha256()) : std::string("?")) << "\n"
+          << "state (keep it private): " << state_dir.string();
+  return {0, summary.str()};
+}
+
+}  // namespace cchost::provision

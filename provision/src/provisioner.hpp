@@ -1,0 +1,26 @@
+#pragma once
+// project.toml + state folder -> one signed kit (and .tar.gz) per participant under --out.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace cchost::provision {
+
+struct ProvisionOptions {
+  std::filesystem::path project;
+  std::filesystem::path out;
+  bool force = false;
+  std::optional<std::string> add_site;
+  std::optional<std::filesystem::path> plugin_dir;  // default: <exe>/../plugins
+  std::optional<std::filesystem::path> state_dir;   // default: <out>/../<project>-state
+};
+
+// Exit codes: 0 done, 2 bad input (project.toml, arguments, existing --out), 1 anything else.
+struct ProvisionOutcome {
+  int exit_code = 0;
+  std::string message;  // the error for stderr, or the summary for stdout
+};
+
+ProvisionOutcome run_provision(const ProvisionOptions& options);
+
+}  // namespace cchost::provision

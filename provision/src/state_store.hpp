@@ -1,0 +1,35 @@
+#pragma once
+// The project's state folder: the keys that must survive re-provisioning. Layout:
+//   root.key                      Ed25519 root (PKCS#8 PEM, 0600)
+//   curve/<name>.secret|.public   each participant's CURVE key pair (secret 0600)
+//   sim/x-snp/                    the simulated AMD ARK/ASK (simulate mode only)
+// Existing files are only ever read, never rewritten: re-running keeps every key byte-identical.
+#include <filesystem>
+#include <string>
+
+#include "cchost/result.hpp"
+#include "root_key.hpp"
+
+namespace cchost::provision {
+
+struct CurveKeyPair {
+  std::string public_z85;
+  std::string secret_z85;
+};
+
+class StateStore {
+ public:
+  explicit StateStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  const std::filesystem::path& dir() const { return dir_; }
+
+  Status ensure_dir() const;                              // creates it 0700
+  Result<RootKey> root_key() const;                       // loads or creates
+  bool has_participant(const std::string& name) const;
+  Result<CurveKeyPair> curve_keys(const std::string& name) const;  // loads or creates
+  std::filesystem::path sim_ca_dir(const std::string& ns) const { return dir_ / "sim" / ns; }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace cchost::provision
