@@ -1,0 +1,123 @@
+// hello-authorizer: the smallest complete authorizer, to show the SDK and the ABI.
+//
+// NOT SECURITY. Its "evidence" is plain bytes that anyone can forge: there is no signature,
+// no hardware and no MAC. A real authorizer checks a vendor signature chain where this one
+// only compares fields. Never list x-hello in a policy's `require`.
+//
+// Token layout (big-endian integers):
+//   0   8  magic "CCHELLO1"
+//   8  64  binding (the host's SHA-512 identity binding)
+//   72  8  issued_at, seconds since the epoch
+//   80  4  svn (from the config)
+//   84  2  greeting length n (<= 256)
+//   86  n  greeting, UTF-8 (from the config)
+// Config (TOML subset): `greeting = "text"` and `svn = N`; any other key is refused.
+#include <cchost/authorizer.hpp>
+#include <cchost/claims.hpp>
+#include <cstring>
+#include <ctime>
+#include <sstream>
+#include <stdexcept>
+
+namespace {
+
+constexpr char kMagic[8] = {'C', 'C', 'H', 'E', 'L', 'L', 'O', '1'};
+constexpr std::size_t kHeader = 86;
+constexpr std::size_t kMaxGreeting = 256;
+
+void put_be(std::vector<std::uint8_t>& out, std::uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+
+std::uint64_t get_be(const std::uint8_t* p, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
+  return v;
+}
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r");
+  auto e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+class HelloAuthorizer : public cchost::sdk::Authorizer {
+ public:
+  // Throws std::invalid_argument for a bad config: the SDK turns it into CCHOST_E_INVALID_ARGUMENT.
+  explicit HelloAuthorizer(const std::string& config_toml) {
+    std::istringstream lines(config_toml);
+    for (std::string line; std::getline(lines, line);) {
+      line = trim(line.substr(0, line.find('#')));
+      if (line.empty()) continue;
+      auto eq = line.find('=');
+      if (eq == std::string::npos) throw std::invalid_argument("config: expected key = value: " + line);
+      std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
+      if (key == "greeting" && value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        greeting_ = value.substr(1, value.size() - 2);
+        if (greeting_.size() > kMaxGreeting) throw std::invalid_argument("config: greeting too long");
+      } else if (key == "svn" && !value.empty() && value.find_first_not_of("0123456789") == std::string::npos &&
+                 value.size() <= 9) {
+        svn_ = static_cast<std::uint32_t>(std::stoul(value));
+      } else {
+        throw std::invalid_argument("config: unknown key or bad value: " + line);
+      }
+    }
+  }
+
+  cchost::sdk::Outcome generate(const std::uint8_t binding[CCHOST_BINDING_SIZE],
+                                std::vector<std::uint8_t>& token) override {
+    token.assign(kMagic, kMagic + 8);
+    token.insert(token.end(), binding, binding + CCHOST_BINDING_SIZE);
+    put_be(token, static_cast<std::uint64_t>(std::time(nullptr)), 8);
+    put_be(token, svn_, 4);
+    put_be(token, greeting_.size(), 2);
+    token.insert(token.end(), greeting_.begin(), greeting_.end());
+    return cchost::sdk::Outcome::success();
+  }
+
+  cchost::sdk::Outcome verify(const cchost::sdk::VerifyRequest& req, std::string& claims_json) override {
+    using cchost::sdk::Outcome;
+    // Parse: every length is checked before the bytes are read.
+    if (req.token_len < kHeader || std::memcmp(req.token, kMagic, 8) != 0) {
+      return Outcome::failure(CCHOST_E_MALFORMED, "expected a token of at least 86 bytes starting "
+                              "with CCHELLO1, got " + std::to_string(req.token_len) + " bytes");
+    }
+    const std::uint8_t* binding = req.token + 8;
+    auto issued_at = static_cast<std::int64_t>(get_be(req.token + 72, 8));
+    auto svn = get_be(req.token + 80, 4);
+    auto n = get_be(req.token + 84, 2);
+    if (n > kMaxGreeting || req.token_len != kHeader + n) {
+      return Outcome::failure(CCHOST_E_MALFORMED, "greeting length " + std::to_string(n) +
+                              " does not match the token size " + std::to_string(req.token_len));
+    }
+    // Verify: the binding, and that the token was not issued after the verification time.
+    if (req.expected_binding &&
+        std::memcmp(binding, req.expected_binding, CCHOST_BINDING_SIZE) != 0) {
+      return Outcome::failure(CCHOST_E_VERIFY_FAILED, "binding mismatch: the token carries "
+                              "another identity binding than expected");
+    }
+    if (issued_at > req.at_time) {
+      return Outcome::failure(CCHOST_E_VERIFY_FAILED, "issued_at " + std::to_string(issued_at) +
+                              " is after the verification time " + std::to_string(req.at_time));
+    }
+    // Claims: one of every type.
+    cchost::sdk::ClaimSet claims("x-hello");
+    claims.set_simulated(true);  // no hardware root at all
+    claims.set_issued_at(issued_at);
+    claims.add_bool("hello.binding_checked", req.expected_binding != nullptr);
+    claims.add_int("hello.svn", static_cast<std::int64_t>(svn));
+    claims.add_string("hello.greeting", std::string(reinterpret_cast<const char*>(req.token + kHeader), n));
+    claims.add_hex("hello.binding", binding, CCHOST_BINDING_SIZE);
+    claims.add_version("hello.format_version", "1.0");
+    claims_json = claims.to_json();
+    return Outcome::success();
+  }
+
+ private:
+  std::string greeting_ = "hello";
+  std::uint32_t svn_ = 1;
+};
+
+}  // namespace
+
+CCHOST_EXPORT_AUTHORIZER(HelloAuthorizer, "x-hello", "Hello (example, not secure)", "0.1.0")

@@ -1,0 +1,125 @@
+// PluginLoader: permission and pin checks, then Boost.DLL, then table checks.
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstring>
+#include <boost/dll/shared_library.hpp>
+
+#include "loaded_module.hpp"
+#include "secure_open.hpp"
+#include "table_check.hpp"
+
+namespace cchost::plugin {
+namespace fs = std::filesystem;
+
+PluginLoader::PluginLoader(fs::path trusted_root) : trusted_root_(std::move(trusted_root)) {}
+
+Result<std::shared_ptr<const LoadedModule>> PluginLoader::open(const fs::path& so,
+                                                               const std::optional<std::string>& pin) {
+  const std::string file = so.string();
+  std::optional<std::string> expected;
+  if (pin) {
+    auto normalised = normalise_pin(*pin);
+    if (!normalised) return make_error("plugin " + file + ": " + normalised.message());
+    expected = std::move(*normalised);
+  }
+  auto checked = open_checked(so, trusted_root_);
+  if (!checked) return checked.error();
+  // The pin is checked before dlopen: loading runs the plugin's static constructors.
+  if (expected && *expected != checked->sha256_hex()) {
+    return make_error("plugin " + file + ": SHA-256 mismatch: pinned " + *expected + ", file has " +
+                      checked->sha256_hex());
+  }
+  auto module = std::make_shared<LoadedModule>();
+  boost::dll::fs::error_code ec;
+  ::dlerror();  // clear, so that the message below is this load's
+  // rtld_local: two plugins may carry the same internal symbols (e.g. two copies of
+  // cchost_crypto) without one binding to the other's.
+  module->library.load(boost::dll::fs::path(checked->proc_path()), ec,
+                       boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  if (ec || !module->library.is_loaded()) {
+    const char* why = ::dlerror();
+    return make_error("plugin " + file + ": cannot load: " + (why ? why : ec.message()));
+  }
+  if (!module->library.has(CCHOST_AUTHORIZER_ENTRY)) {
+    return make_error("plugin " + file + ": missing entry symbol " CCHOST_AUTHORIZER_ENTRY
+                      " (expected an exported C function; built with CCHOST_EXPORT_AUTHORIZER?)");
+  }
+  auto entry = module->library.get<const cchost_authorizer_table_v1*()>(CCHOST_AUTHORIZER_ENTRY);
+  module->table = entry();
+  auto info = read_table(module->table, file);
+  if (!info) return info.error();
+  module->info = std::move(*info);
+  module->info.sha256_hex = checked->sha256_hex();
+  return std::shared_ptr<const LoadedModule>(std::move(module));
+}
+
+Result<PluginInfo> PluginLoader::inspect(const fs::path& so, const std::optional<std::string>& pin) {
+  auto module = open(so, pin);
+  if (!module) return module.error();
+  return (*module)->info;
+}
+
+Result<std::shared_ptr<Authorizer>> PluginLoader::load(const fs::path& so,
+                                                       const std::string& config_toml,
+                                                       const std::optional<std::string>& pin) {
+  auto opened = open(so, pin);
+  if (!opened) return opened.error();
+  std::shared_ptr<const LoadedModule> module = std::move(*opened);
+  const PluginInfo& info = module->info;
+
+  // Held across create(), so that two concurrent loads of one namespace cannot both pass.
+  std::lock_guard lock(mutex_);
+  if (auto it = live_.find(info.ns); it != live_.end()) {
+    if (auto other = it->second.lock()) {
+      return make_error("plugin " + info.file + ": duplicate namespace '" + info.ns +
+                        "': already provided by " + other->info().file);
+    }
+  }
+  cchost_authorizer_ctx* ctx = nullptr;
+  char* err = nullptr;
+  int status = module->table->create(config_toml.c_str(), &ctx, &err);
+  std::string message = err ? std::string(err, ::strnlen(err, 4096)) : "(no message)";
+  module->table->free_buffer(err);
+  if (status != CCHOST_OK || !ctx) {
+    if (ctx) module->table->destroy(ctx);
+    return make_error("plugin " + info.file + " (" + info.ns + "): create failed (status " +
+                      std::to_string(status) + "): " + message);
+  }
+  auto authorizer = std::make_shared<Authorizer>(module, ctx);
+  live_[info.ns] = authorizer;
+  return authorizer;
+}
+
+Result<std::vector<DirEntry>> PluginLoader::list_dir(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return make_error("plugin folder " + dir.string() + ": not a readable folder" +
+                      (ec ? ": " + ec.message() : std::string()));
+  }
+  std::vector<fs::path> files;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".so") files.push_back(it->path());
+  }
+  if (ec) return make_error("plugin folder " + dir.string() + ": cannot list: " + ec.message());
+  std::sort(files.begin(), files.end());
+
+  // Folders above `dir` are the caller's business (trusted_root_); `dir` itself is checked.
+  PluginLoader scoped(trusted_root_.empty() ? dir : trusted_root_);
+  std::vector<DirEntry> entries;
+  std::map<std::string, std::string> seen;  // namespace -> first file
+  for (const auto& file : files) {
+    auto info = scoped.inspect(file);
+    if (info) {
+      auto [it, inserted] = seen.emplace(info->ns, file.string());
+      if (!inserted) {
+        info = make_error("plugin " + file.string() + ": duplicate namespace '" + info->ns +
+                          "': already provided by " + it->second);
+      }
+    }
+    entries.push_back({file, std::move(info)});
+  }
+  return entries;
+}
+
+}  // namespace cchost::plugin

@@ -1,0 +1,126 @@
+// The loader's calls through the C ABI, against the plain-C good fixture: results copied,
+// every plugin buffer freed, library lifetime tied to the contexts, claims checked.
+#include <dlfcn.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstring>
+
+#include "cchost/plugin/loader.hpp"
+#include "plugin_test_support.hpp"
+
+namespace cchost::plugin {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::array<std::uint8_t, 64> binding_of(std::uint8_t seed) {
+  std::array<std::uint8_t, 64> b{};
+  for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<std::uint8_t>(seed + i);
+  return b;
+}
+
+// The fixture counts its own allocations; we reach the copy the loader mapped (glibc finds it
+// by inode with RTLD_NOLOAD, so no second copy is created).
+int live_allocations(const std::filesystem::path& so) {
+  void* handle = ::dlopen(so.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  if (!handle) return -1;
+  auto* fn = reinterpret_cast<int (*)()>(::dlsym(handle, "fixture_live_allocations"));
+  int n = fn ? fn() : -2;
+  ::dlclose(handle);
+  return n;
+}
+
+bool is_mapped(const std::filesystem::path& so) {
+  void* handle = ::dlopen(so.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  if (handle) ::dlclose(handle);
+  return handle != nullptr;
+}
+
+TEST(PluginLoader, InspectReportsTableAndHash) {
+  auto so = test::fixture("fixture_good");
+  auto info = PluginLoader().inspect(so);
+  ASSERT_TRUE(info.ok()) << info.message();
+  EXPECT_EQ(info->file, so.string());
+  EXPECT_EQ(info->ns, "x-fixture-good");
+  EXPECT_EQ(info->name, "Good fixture");
+  EXPECT_EQ(info->version, "1.2.3");
+  EXPECT_EQ(info->abi, CCHOST_AUTHORIZER_ABI_VERSION);
+  EXPECT_EQ(format_abi(info->abi), "1.0");
+  EXPECT_EQ(info->sha256_hex, test::sha256_file_hex(so));
+  EXPECT_FALSE(is_mapped(so)) << "inspect must not keep the library loaded";
+}
+
+TEST(PluginLoader, GenerateVerifyRoundTripFreesEveryBuffer) {
+  auto so = test::fixture("fixture_good");
+  auto loaded = PluginLoader().load(so, "");
+  ASSERT_TRUE(loaded.ok()) << loaded.message();
+  auto& authorizer = **loaded;
+  auto binding = binding_of(7);
+  auto token = authorizer.generate(binding);
+  ASSERT_TRUE(token.ok()) << token.message();
+  EXPECT_EQ(*token, Bytes(binding.begin(), binding.end()));
+  auto claims = authorizer.verify(*token, binding, "", 0);
+  ASSERT_TRUE(claims.ok()) << claims.message();
+  EXPECT_THAT(*claims, HasSubstr("\"fixture.ok\""));
+
+  auto failed = authorizer.verify(as_bytes("fail"), std::nullopt, "", 0);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_THAT(failed.message(), HasSubstr("verify failed: verification failed (status 3): "
+                                          "signature check failed: expected key A, got key B"));
+  auto other = binding_of(8);
+  auto mismatch = authorizer.verify(*token, other, "", 0);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_THAT(mismatch.message(), HasSubstr("binding mismatch"));
+  auto malformed = authorizer.verify(ByteView(), std::nullopt, "", 0);
+  ASSERT_FALSE(malformed.ok());
+  EXPECT_THAT(malformed.message(), HasSubstr("malformed evidence"));
+  EXPECT_EQ(live_allocations(so), 0) << "the host must free_buffer() every plugin buffer";
+}
+
+TEST(PluginLoader, WrongBindingSizeRefusedBeforeThePlugin) {
+  auto loaded = PluginLoader().load(test::fixture("fixture_good"), "");
+  ASSERT_TRUE(loaded.ok());
+  auto token = (*loaded)->generate(as_bytes("short"));
+  ASSERT_FALSE(token.ok());
+  EXPECT_THAT(token.message(), HasSubstr("binding must be 64 bytes, got 5"));
+}
+
+TEST(PluginLoader, ClaimsForAnotherNamespaceRefused) {
+  auto so = test::fixture("fixture_good");
+  auto loaded = PluginLoader().load(so, "");
+  ASSERT_TRUE(loaded.ok());
+  auto claims = (*loaded)->verify(as_bytes("lie"), std::nullopt, "", 0);
+  ASSERT_FALSE(claims.ok());
+  EXPECT_THAT(claims.message(),
+              HasSubstr("expected namespace \"x-fixture-good\", got \"x-snp\""));
+  EXPECT_EQ(live_allocations(so), 0);
+}
+
+TEST(PluginLoader, CreateFailureCarriesPluginMessage) {
+  auto so = test::fixture("fixture_good");
+  auto loaded = PluginLoader().load(so, "bad = true");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_THAT(loaded.message(), HasSubstr("create failed (status 1): config: key 'bad' is not allowed"));
+  EXPECT_FALSE(is_mapped(so));
+}
+
+TEST(PluginLoader, LibraryLivesAsLongAsTheAuthorizer) {
+  auto so = test::fixture("fixture_good");
+  std::shared_ptr<Authorizer> authorizer;
+  {
+    PluginLoader loader;
+    auto loaded = loader.load(so, "");
+    ASSERT_TRUE(loaded.ok());
+    authorizer = *loaded;
+  }
+  ASSERT_TRUE(is_mapped(so));
+  auto binding = binding_of(1);
+  EXPECT_TRUE(authorizer->generate(binding).ok());
+  authorizer.reset();
+  EXPECT_FALSE(is_mapped(so)) << "the last Authorizer must unload the library";
+}
+
+}  // namespace
+}  // namespace cchost::plugin
