@@ -1,0 +1,102 @@
+// The x-snp authorizer: the SDK entry point over the SNP verifier and the report backends.
+//   generate(): backend report bound to the 64-byte binding, wrapped with its cert table.
+//   verify():   decode -> parse -> chain -> report checks -> claims JSON (verifier.cpp).
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+
+#include "cchost/authorizer.hpp"
+#include "claims.hpp"
+#include "evidence.hpp"
+#include "plugin_config.hpp"
+#include "verifier.hpp"
+
+#if defined(CCHOST_SNP_HAVE_BACKENDS)
+// snp-backends' implementation is in the build (plugins/snp/CMakeLists.txt sets the define
+// when src/backends/*.cpp exist).
+#include "backends/backend.hpp"
+#endif
+
+namespace cchost::snp {
+namespace {
+
+int status_of(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::Malformed: return CCHOST_E_MALFORMED;
+    case FailureKind::Collateral: return CCHOST_E_COLLATERAL;
+    case FailureKind::VerifyFailed: return CCHOST_E_VERIFY_FAILED;
+  }
+  return CCHOST_E_VERIFY_FAILED;
+}
+
+}  // namespace
+
+class SnpAuthorizer : public sdk::Authorizer {
+ public:
+  explicit SnpAuthorizer(const std::string& config_toml)
+      : config_(parse_plugin_config(config_toml)) {}
+
+  sdk::Outcome generate(const std::uint8_t binding[CCHOST_BINDING_SIZE],
+                        std::vector<std::uint8_t>& token) override {
+#if defined(CCHOST_SNP_HAVE_BACKENDS)
+    std::lock_guard lock(generate_mutex_);
+    // Created on first use: a verifier-only host has no SNP device and never generates.
+    if (!backend_) {
+      auto made = make_backend(config_.table);
+      if (!made) return sdk::Outcome::failure(CCHOST_E_UNAVAILABLE, made.message());
+      backend_ = std::move(*made);
+    }
+    std::array<std::uint8_t, 64> report_data{};
+    std::copy(binding, binding + CCHOST_BINDING_SIZE, report_data.begin());
+    auto evidence = backend_->get_report(report_data);
+    if (!evidence) {
+      return sdk::Outcome::failure(CCHOST_E_UNAVAILABLE, "x-snp " + std::string(backend_->name()) +
+                                                             ": " + evidence.message());
+    }
+    token = encode_evidence(evidence->report, evidence->cert_table);
+    return sdk::Outcome::success();
+#else
+    (void)binding;
+    (void)token;
+    return sdk::Outcome::failure(CCHOST_E_UNAVAILABLE,
+                                 "x-snp: this build has no report backends (backend = \"" +
+                                     config_.backend + "\")");
+#endif
+  }
+
+  sdk::Outcome verify(const sdk::VerifyRequest& request, std::string& claims_json) override {
+    VerifyOptions options;
+    options.at = static_cast<std::time_t>(request.at_time);
+    options.configured_product = config_.product;
+    options.require_crl = config_.require_crl;
+    options.sim_roots = config_.sim_roots;
+    if (request.expected_binding) {
+      std::array<std::uint8_t, 64> expected{};
+      std::copy(request.expected_binding, request.expected_binding + CCHOST_BINDING_SIZE,
+                expected.begin());
+      options.expected_report_data = expected;
+    }
+    std::optional<std::filesystem::path> dir;
+    if (!request.collateral_dir.empty()) dir = request.collateral_dir;
+    const ByteView token(request.token, request.token_len);
+    auto result = verifier_.verify(token, dir, options);
+    if (auto* failure = std::get_if<ChainFailure>(&result)) {
+      return sdk::Outcome::failure(status_of(failure->kind), failure->message);
+    }
+    const auto& verified = std::get<VerifiedReport>(result);
+    claims_json = make_report_claims(verified.report, verified.product, verified.simulated).to_json();
+    return sdk::Outcome::success();
+  }
+
+ private:
+  SnpPluginConfig config_;
+  SnpVerifier verifier_;  // holds the thread-safe chain cache shared by every verify()
+#if defined(CCHOST_SNP_HAVE_BACKENDS)
+  std::mutex generate_mutex_;
+  std::unique_ptr<ReportBackend> backend_;
+#endif
+};
+
+}  // namespace cchost::snp
+
+CCHOST_EXPORT_AUTHORIZER(cchost::snp::SnpAuthorizer, "x-snp", "AMD SEV-SNP", "0.1.0")

@@ -1,0 +1,178 @@
+// The built snp_authorizer.so through the real C ABI (dlopen + cchost_authorizer_v1).
+#include <dlfcn.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cchost/authorizer.h"
+#include "cchost/crypto/x509.hpp"
+#include "cert_table.hpp"
+#include "evidence.hpp"
+#include "snp_test_support.hpp"
+
+namespace cchost::snp {
+namespace {
+
+class SnpPlugin : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    handle_ = dlopen(CCHOST_BINARY_DIR "/plugins/snp_authorizer.so", RTLD_NOW | RTLD_LOCAL);
+    ASSERT_NE(handle_, nullptr) << dlerror();
+    auto entry = reinterpret_cast<cchost_authorizer_entry_fn>(dlsym(handle_, CCHOST_AUTHORIZER_ENTRY));
+    ASSERT_NE(entry, nullptr);
+    table_ = entry();
+  }
+  static void TearDownTestSuite() {
+    if (handle_) dlclose(handle_);
+  }
+
+  struct Created {
+    int status;
+    cchost_authorizer_ctx* ctx;
+    std::string err;
+  };
+  Created create(const char* toml) {
+    char* err = nullptr;
+    cchost_authorizer_ctx* ctx = nullptr;
+    int rc = table_->create(toml, &ctx, &err);
+    std::string e = err ? err : "";
+    table_->free_buffer(err);
+    return {rc, ctx, e};
+  }
+
+  struct Verified {
+    int status;
+    std::string claims;
+    std::string err;
+  };
+  Verified verify(cchost_authorizer_ctx* ctx, const Bytes& token, const std::string& dir,
+                  std::time_t at, const std::uint8_t* binding = nullptr) {
+    char* claims = nullptr;
+    char* err = nullptr;
+    int rc = table_->verify(ctx, token.data(), token.size(), binding,
+                            dir.empty() ? nullptr : dir.c_str(), at, &claims, &err);
+    Verified v{rc, claims ? claims : "", err ? err : ""};
+    table_->free_buffer(claims);
+    table_->free_buffer(err);
+    return v;
+  }
+
+  static void* handle_;
+  static const cchost_authorizer_table_v1* table_;
+};
+
+void* SnpPlugin::handle_ = nullptr;
+const cchost_authorizer_table_v1* SnpPlugin::table_ = nullptr;
+
+TEST_F(SnpPlugin, ExportsTheV1Table) {
+  EXPECT_EQ(table_->abi_version, CCHOST_AUTHORIZER_ABI_VERSION);
+  EXPECT_STREQ(table_->ns, "x-snp");
+  EXPECT_STREQ(table_->name, "AMD SEV-SNP");
+  EXPECT_STREQ(table_->version, "0.1.0");
+}
+
+TEST_F(SnpPlugin, RejectsUnknownAndIllTypedConfig) {
+  auto typo = create("requre_crl = true\n");
+  EXPECT_EQ(typo.status, CCHOST_E_INVALID_ARGUMENT);
+  EXPECT_NE(typo.err.find("unknown key \"requre_crl\""), std::string::npos) << typo.err;
+  EXPECT_EQ(typo.ctx, nullptr);
+  auto product = create("product = \"Rome\"\n");
+  EXPECT_EQ(product.status, CCHOST_E_INVALID_ARGUMENT);
+  EXPECT_NE(product.err.find("Rome"), std::string::npos);
+  EXPECT_EQ(create("require_crl = \"yes\"\n").status, CCHOST_E_INVALID_ARGUMENT);
+  EXPECT_EQ(create("sim_roots = [\"/nonexistent/ark.pem\"]\n").status, CCHOST_E_INVALID_ARGUMENT);
+  EXPECT_EQ(create("not toml [").status, CCHOST_E_INVALID_ARGUMENT);
+  auto ok = create("backend = \"auto\"\nproduct = \"Milan\"\nrequire_crl = false\n");
+  ASSERT_EQ(ok.status, CCHOST_OK) << ok.err;
+  table_->destroy(ok.ctx);
+}
+
+TEST_F(SnpPlugin, EveryVectorThroughTheAbi) {
+  SNP_REQUIRE_VECTORS(snp);
+  auto c = create("");
+  ASSERT_EQ(c.status, CCHOST_OK) << c.err;
+  for (const auto& name : test::case_names(snp)) {
+    SCOPED_TRACE(name);
+    auto vc = test::load_case(snp, name);
+    auto v = verify(c.ctx, vc.report, vc.collateral.string(), vc.at);
+    if (vc.expect_verified) {
+      ASSERT_EQ(v.status, CCHOST_OK) << v.err;
+      auto j = nlohmann::json::parse(v.claims);
+      EXPECT_EQ(j["schema"], "cchost.claims/v1");
+      EXPECT_EQ(j["namespace"], "x-snp");
+      EXPECT_EQ(j["simulated"], false);
+      EXPECT_EQ(j["claims"]["snp.measurement"]["value"], vc.claims["measurement"].value_or(std::string()));
+      EXPECT_EQ(j["claims"]["snp.policy"]["value"], vc.claims["policy"].value_or(std::int64_t{0}));
+    } else {
+      EXPECT_NE(v.status, CCHOST_OK);
+      EXPECT_FALSE(v.err.empty());
+      EXPECT_TRUE(v.claims.empty());
+    }
+  }
+  EXPECT_EQ(verify(c.ctx, test::load_case(snp, "NEGATIVE_v4_no_vcek").report,
+                   test::load_case(snp, "NEGATIVE_v4_no_vcek").collateral.string(), 1790000000)
+                .status,
+            CCHOST_E_COLLATERAL);
+  table_->destroy(c.ctx);
+}
+
+TEST_F(SnpPlugin, StatusCodesForMalformedBindingAndMissingTime) {
+  SNP_REQUIRE_VECTORS(snp);
+  auto c = create("");
+  ASSERT_EQ(c.status, CCHOST_OK);
+  auto vc = test::load_case(snp, "gsg_milan_v2_debug");
+  const std::string dir = vc.collateral.string();
+  auto garbage = verify(c.ctx, Bytes(100, 0x41), dir, vc.at);
+  EXPECT_EQ(garbage.status, CCHOST_E_MALFORMED);
+  EXPECT_NE(garbage.err.find("1184"), std::string::npos) << garbage.err;
+  EXPECT_EQ(verify(c.ctx, Bytes(), dir, vc.at).status, CCHOST_E_MALFORMED);
+  std::uint8_t binding[64] = {1, 2, 3, 4, 5};
+  EXPECT_EQ(verify(c.ctx, vc.report, dir, vc.at, binding).status, CCHOST_OK);
+  binding[10] = 9;
+  auto wrong = verify(c.ctx, vc.report, dir, vc.at, binding);
+  EXPECT_EQ(wrong.status, CCHOST_E_VERIFY_FAILED);
+  EXPECT_NE(wrong.err.find("REPORT_DATA"), std::string::npos);
+  EXPECT_NE(verify(c.ctx, vc.report, dir, 0).status, CCHOST_OK);
+  EXPECT_EQ(verify(c.ctx, vc.report, "/nonexistent/dir", vc.at).status, CCHOST_E_COLLATERAL);
+  table_->destroy(c.ctx);
+}
+
+// The envelope carries the certificates: no collateral folder needed.
+TEST_F(SnpPlugin, EnvelopeWithCertTableVerifiesWithoutCollateralDir) {
+  SNP_REQUIRE_VECTORS(snp);
+  auto c = create("");
+  ASSERT_EQ(c.status, CCHOST_OK);
+  auto vc = test::load_case(snp, "tav_turin_v5");
+  auto der = [&](const char* file) {
+    return crypto::Certificate::from_file((vc.collateral / file).string())->der();
+  };
+  const Bytes table = write_cert_table(
+      {{kGuidVcek, der("vcek.der")}, {kGuidAsk, der("ask.pem")}, {kGuidArk, der("ark.pem")}});
+  const Bytes token = encode_evidence(vc.report, table);
+  auto v = verify(c.ctx, token, "", vc.at);
+  ASSERT_EQ(v.status, CCHOST_OK) << v.err;
+  EXPECT_EQ(nlohmann::json::parse(v.claims)["claims"]["snp.reported_tcb.fmc"]["value"], 1);
+  // The same envelope without the VCEK entry: collateral missing.
+  const Bytes no_vcek = encode_evidence(vc.report, write_cert_table({{kGuidAsk, der("ask.pem")}}));
+  EXPECT_EQ(verify(c.ctx, no_vcek, "", vc.at).status, CCHOST_E_COLLATERAL);
+  table_->destroy(c.ctx);
+}
+
+TEST_F(SnpPlugin, GenerateWithoutADeviceIsUnavailable) {
+  auto c = create("backend = \"sev-guest\"\n");
+  ASSERT_EQ(c.status, CCHOST_OK) << c.err;
+  std::uint8_t binding[64] = {};
+  std::uint8_t* token = nullptr;
+  std::size_t len = 0;
+  char* err = nullptr;
+  int rc = table_->generate(c.ctx, binding, &token, &len, &err);
+  EXPECT_NE(rc, CCHOST_OK);
+  EXPECT_EQ(token, nullptr);
+  EXPECT_NE(err, nullptr);
+  table_->free_buffer(err);
+  table_->free_buffer(token);
+  table_->destroy(c.ctx);
+}
+
+}  // namespace
+}  // namespace cchost::snp
