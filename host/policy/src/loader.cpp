@@ -1,0 +1,261 @@
+// TOML -> Policy: the [policy] table, platform tables, [[rule]], [peer."x"] and [role.x]
+// overrides. Strict: an unknown key is an error, not a silently ignored typo that would
+// leave a check off. Every error is collected with its position.
+#include "cchost/policy/loader.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "cchost/claims/namespace_claims.hpp"
+#include "error_sink.hpp"
+#include "generic_rules.hpp"
+#include "knob_spec.hpp"
+#include "rule_layer.hpp"
+#include "toml_values.hpp"
+
+namespace cchost::policy {
+
+std::string PolicyError::to_string() const {
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+namespace detail {
+namespace {
+
+bool in_require(const std::vector<std::string>& require, std::string_view ns) {
+  return std::find(require.begin(), require.end(), ns) != require.end();
+}
+
+void read_policy_table(const toml::node* node, PolicySettings& settings, bool& have_require, ErrorSink& sink) {
+  if (node == nullptr) {
+    sink.at_start("missing [policy] table (it must at least say `require = [...]`)");
+    return;
+  }
+  const toml::table* t = node->as_table();
+  if (t == nullptr) {
+    sink.at(*node, "policy: expected a table, got " + toml_type_name(*node));
+    return;
+  }
+  for (auto& [key, value] : *t) {
+    const std::string_view k = key.str();
+    const std::string what = "policy." + std::string(k);
+    if (k == "name") {
+      if (auto s = read_string(value, what, sink)) settings.name = *s;
+    } else if (k == "require") {
+      have_require = true;
+      const toml::array* arr = value.as_array();
+      if (arr == nullptr) {
+        sink.at(value, what + ": expected an array of namespaces, got " + toml_type_name(value));
+        continue;
+      }
+      for (const toml::node& item : *arr) {
+        auto s = read_string(item, what, sink);
+        if (!s) continue;
+        if (!claims::is_valid_namespace(*s)) {
+          sink.at(item, what + ": unknown namespace \"" + *s + "\" (expected x-snp, x-tdx, x-nv-gpu, x-nv-switch, "
+                                                              "x-az-aci or a plugin's x-[a-z0-9-]+)");
+        } else if (in_require(settings.require, *s)) {
+          sink.at(item, what + ": namespace \"" + *s + "\" listed twice");
+        } else {
+          settings.require.push_back(*s);
+        }
+      }
+    } else if (k == "allow_simulated") {
+      if (auto b = read_bool(value, what, sink)) settings.allow_simulated = *b;
+    } else if (k == "max_evidence_age") {
+      if (auto d = read_duration(value, what, sink)) settings.max_evidence_age_seconds = *d;
+    } else if (k == "on_failure") {
+      if (auto s = read_string(value, what, sink)) {
+        if (*s == "exclude") settings.on_failure = OnFailure::Exclude;
+        else if (*s == "shutdown") settings.on_failure = OnFailure::Shutdown;
+        else sink.at(value, what + ": expected \"exclude\" or \"shutdown\", got \"" + *s + "\"");
+      }
+    } else if (k == "peer_trust") {
+      if (auto s = read_string(value, what, sink)) {
+        if (*s == "decline") settings.peer_trust = PeerTrust::Decline;
+        else if (*s == "mutual") settings.peer_trust = PeerTrust::Mutual;
+        else sink.at(value, what + ": expected \"decline\" or \"mutual\", got \"" + *s + "\"");
+      }
+    } else {
+      sink.at(key, "policy: unknown key \"" + std::string(k) +
+                       "\" (expected name, require, allow_simulated, max_evidence_age, on_failure, peer_trust)");
+    }
+  }
+  if (!have_require) sink.at(*node, "policy: missing `require` (list the namespaces every peer must present; "
+                                    "write `require = []` to require none)");
+}
+
+class LayerReader {
+ public:
+  LayerReader(const std::vector<std::string>& require, ErrorSink& sink) : require_(require), sink_(sink) {}
+
+  // `prefix` is "" for the defaults, "peer.NAME." or "role.NAME." for overrides.
+  RuleLayer read(const toml::table& table, const std::string& prefix, bool top_level) {
+    RuleLayer layer;
+    for (auto& [key, value] : table) {
+      const std::string_view k = key.str();
+      if (const auto* platform = find_table(k)) {
+        read_platform(*platform, value, prefix, layer);
+      } else if (k == "rule") {
+        read_rules(value, prefix, layer);
+      } else if (top_level && (k == "policy" || k == "peer" || k == "role")) {
+        continue;  // read elsewhere
+      } else {
+        sink_.at(key, (prefix.empty() ? std::string() : prefix) + "unknown key \"" + std::string(k) + "\" (expected " +
+                          (top_level ? "policy, " : "") + "snp, tdx, gpu, nvswitch, aci, topology, rule" +
+                          (top_level ? ", peer, role)" : "; [policy] settings cannot be overridden)"));
+      }
+    }
+    return layer;
+  }
+
+ private:
+  const PlatformTable* find_table(std::string_view name) const {
+    for (const auto& t : platform_tables()) {
+      if (t.table == name) return &t;
+    }
+    return nullptr;
+  }
+
+  void read_platform(const PlatformTable& platform, const toml::node& node, const std::string& prefix, RuleLayer& layer) {
+    const std::string table_id = prefix + std::string(platform.table);
+    const toml::table* t = node.as_table();
+    if (t == nullptr) {
+      sink_.at(node, table_id + ": expected a table, got " + toml_type_name(node));
+      return;
+    }
+    const auto tables = platform_tables();
+    const std::size_t table_index = static_cast<std::size_t>(&platform - tables.data());
+    for (auto& [key, value] : *t) {
+      const auto knobs = platform.knobs;
+      const auto spec = std::find_if(knobs.begin(), knobs.end(), [&](const KnobSpec& s) { return s.name == key.str(); });
+      if (spec == knobs.end()) {
+        std::string known;
+        for (const auto& s : knobs) known += (known.empty() ? "" : ", ") + std::string(s.name);
+        sink_.at(key, table_id + ": unknown key \"" + std::string(key.str()) + "\" (expected one of " + known + ")");
+        continue;
+      }
+      const std::string ns(spec->ns.empty() ? platform.ns : spec->ns);
+      const std::string id = table_id + "." + std::string(spec->name);
+      if (!in_require(require_, ns)) {
+        sink_.at(key, id + " reads namespace " + ns + ", which [policy] require does not list");
+        continue;
+      }
+      std::vector<Rule> rules;
+      KnobContext ctx{*spec, id, ns, sink_, rules};
+      compile_knob(value, ctx);
+      // An allowed/unset flag compiles to no rule but still replaces a lower layer's knob.
+      layer.knobs[table_index * 256 + static_cast<std::size_t>(spec - knobs.begin())] = std::move(rules);
+    }
+  }
+
+  void read_rules(const toml::node& node, const std::string& prefix, RuleLayer& layer) {
+    const toml::array* arr = node.as_array();
+    if (arr == nullptr) {
+      sink_.at(node, prefix + "rule: expected an array of tables ([[rule]]), got " + toml_type_name(node));
+      return;
+    }
+    NamespaceCheck check = [this](const std::string& ns, const toml::source_region& where, const std::string& what) {
+      if (!claims::is_valid_namespace(ns)) {
+        sink_.at(where, what + ".namespace: unknown namespace \"" + ns + "\" (expected x-[a-z0-9-]+)");
+      } else if (!in_require(require_, ns)) {
+        sink_.at(where, what + ".namespace: " + ns + " is not in [policy] require");
+      }
+    };
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      if (auto rule = compile_generic_rule(*arr->get(i), i, prefix, check, sink_)) layer.generic.push_back(std::move(*rule));
+    }
+  }
+
+  const std::vector<std::string>& require_;
+  ErrorSink& sink_;
+};
+
+// [peer."name"] / [role.name]: a table of override tables.
+std::map<std::string, RuleLayer> read_overrides(const toml::node* node, std::string_view kind, LayerReader& reader,
+                                                ErrorSink& sink) {
+  std::map<std::string, RuleLayer> out;
+  if (node == nullptr) return out;
+  const toml::table* t = node->as_table();
+  if (t == nullptr) {
+    sink.at(*node, std::string(kind) + ": expected a table of " + std::string(kind) + " names, got " + toml_type_name(*node));
+    return out;
+  }
+  for (auto& [key, value] : *t) {
+    const std::string name(key.str());
+    const toml::table* body = value.as_table();
+    if (name.empty() || body == nullptr) {
+      sink.at(key, std::string(kind) + "." + name + ": expected a non-empty name and a table");
+      continue;
+    }
+    out.emplace(name, reader.read(*body, std::string(kind) + "." + name + ".", false));
+  }
+  return out;
+}
+
+}  // namespace
+}  // namespace detail
+
+PolicyLoad load_policy_text(std::string_view toml_text, std::string_view source_name) {
+  using namespace detail;
+  ErrorSink sink{std::string(source_name)};
+  PolicyLoad result;
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source_name);
+  } catch (const toml::parse_error& e) {
+    sink.at(e.source(), "TOML syntax error: " + std::string(e.description()));
+    result.errors = std::move(sink.errors());
+    return result;
+  }
+  PolicySettings settings;
+  bool have_require = false;
+  read_policy_table(root.get("policy"), settings, have_require, sink);
+
+  LayerReader reader(settings.require, sink);
+  const RuleLayer defaults = reader.read(root, "", true);
+  const auto roles = read_overrides(root.get("role"), "role", reader, sink);
+  const auto peers = read_overrides(root.get("peer"), "peer", reader, sink);
+
+  if (sink.count() != 0) {
+    auto& errors = sink.errors();
+    std::stable_sort(errors.begin(), errors.end(), [](const PolicyError& a, const PolicyError& b) {
+      return a.line != b.line ? a.line < b.line : a.column < b.column;
+    });
+    result.errors = std::move(errors);
+    return result;
+  }
+
+  // Precompile every (peer, role) combination so evaluation only looks rules up.
+  std::map<std::string, Policy::RulesByRole, std::less<>> sets;
+  auto fill = [&](const std::string& peer, const RuleLayer* peer_layer) {
+    auto& by_role = sets[peer];
+    std::vector<const RuleLayer*> base = {&defaults};
+    if (peer_layer) base.push_back(peer_layer);
+    by_role[""] = merge_layers(base);
+    for (const auto& [role, role_layer] : roles) {
+      std::vector<const RuleLayer*> layers = {&defaults, &role_layer};
+      if (peer_layer) layers.push_back(peer_layer);  // peer overrides role overrides defaults
+      by_role[role] = merge_layers(layers);
+    }
+  };
+  fill("", nullptr);
+  for (const auto& [peer, layer] : peers) fill(peer, &layer);
+  result.policy.emplace(std::move(settings), std::move(sets));
+  return result;
+}
+
+PolicyLoad load_policy_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    PolicyLoad result;
+    result.errors.push_back({path, 1, 1, "cannot open the policy file"});
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_policy_text(text.str(), path);
+}
+
+}  // namespace cchost::policy
