@@ -8,7 +8,7 @@
 #include <memory>
 #include <string_view>
 
-#include <toml++/toml.hpp>
+#include <toml++/toml.h>  // toml++ 3.3 (Debian 12) ships toml.h
 
 #include "cchost/bytes.hpp"
 #include "cchost/result.hpp"
