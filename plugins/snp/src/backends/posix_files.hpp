@@ -1,0 +1,24 @@
+#pragma once
+// Small POSIX file operations whose errors name the path and the errno, for the kernel
+// interfaces (configfs-tsm attributes, /dev/sev-guest).
+#include <filesystem>
+#include <string>
+
+#include "cchost/bytes.hpp"
+#include "cchost/result.hpp"
+
+namespace cchost::snp {
+
+// "<strerror> (errno N)".
+std::string errno_text(int err);
+
+// Reads a whole file up to `max_size` bytes (larger is an error). `errno_out`, when given,
+// receives the errno of a failed open (so callers can treat ENOENT as "absent").
+Result<Bytes> read_whole_file(const std::filesystem::path& path, std::size_t max_size,
+                              int* errno_out = nullptr);
+
+// Writes `data` with one write(2) call, as configfs attributes expect a whole value per write;
+// a short write is an error. `errno_out` as for read_whole_file.
+Status write_whole_file(const std::filesystem::path& path, ByteView data, int* errno_out = nullptr);
+
+}  // namespace cchost::snp

@@ -1,0 +1,46 @@
+#pragma once
+// Strict reading of a TOML configuration table: every key read is recorded, wrong types and
+// out-of-range values are errors naming the key, and finish() rejects keys nobody asked for
+// (a typo such as `debgu = true` must not silently produce a report with the default).
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include <toml++/toml.h>
+
+#include "cchost/bytes.hpp"
+#include "cchost/result.hpp"
+
+namespace cchost::snp {
+
+class StrictTable {
+ public:
+  // `context` prefixes every message, e.g. "[sim]" gives "[sim] measurement: ...".
+  StrictTable(const toml::table& table, std::string context);
+
+  Result<std::optional<std::string>> string(std::string_view key);
+  Result<std::optional<bool>> boolean(std::string_view key);
+  Result<std::optional<std::int64_t>> integer(std::string_view key, std::int64_t min,
+                                              std::int64_t max);
+  // A hex string (no prefix, no separators) of exactly one of `sizes` bytes.
+  Result<std::optional<Bytes>> hex(std::string_view key, std::initializer_list<std::size_t> sizes);
+  Result<const toml::table*> table(std::string_view key);  // nullptr when absent
+
+  // Errors on the first key that no getter read.
+  Status finish() const;
+
+  const std::string& context() const { return context_; }
+  Error error(std::string_view key, const std::string& what) const;
+
+ private:
+  const toml::node* lookup(std::string_view key);
+  const toml::table& table_;
+  std::string context_;
+  std::set<std::string, std::less<>> known_;
+};
+
+std::string toml_type_name(const toml::node& node);
+
+}  // namespace cchost::snp
