@@ -54,10 +54,9 @@ Status copy_sim_ca(const StateStore& state, const std::string& ns, const fs::pat
   for (const char* name : {"ark.pem", "ask.pem"}) {
     if (auto s = copy_file(from / name, to / name, kPublicMode); !s) return s;
   }
-  for (const char* name : {"ark.key", "ask.key"}) {
-    if (auto s = copy_file(from / name, to / name, kSecretMode); !s) return s;
-  }
-  return {};
+  // Only the ASK key: the sim backend signs VCEKs with it. The ARK key stays in the state
+  // folder, so a kit can never mint a new simulated ASK.
+  return copy_file(from / "ask.key", to / "ask.key", kSecretMode);
 }
 
 }  // namespace cchost::provision

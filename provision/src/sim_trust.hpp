@@ -24,7 +24,7 @@ Status ensure_sim_ca(const StateStore& state, const std::string& ns);
 // <kit>/trust/<ns>/sim_ark.pem and sim_ask.pem.
 Status copy_sim_trust(const StateStore& state, const std::string& ns,
                       const std::filesystem::path& kit_dir);
-// <kit>/sim/<ns>/{ark,ask}.pem and {ark,ask}.key (keys 0600).
+// <kit>/sim/<ns>/ark.pem, ask.pem and ask.key (0600): what the sim backend loads.
 Status copy_sim_ca(const StateStore& state, const std::string& ns,
                    const std::filesystem::path& kit_dir);
 
