@@ -1,0 +1,293 @@
+// ccprovision end to end: the built binary on the demo project and on small projects; kits
+// checked with load_kit, keys compared byte for byte across re-runs, bad input exits 2.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "cchost/kit/kit.hpp"
+#include "run_ccprovision.hpp"
+
+namespace fs = std::filesystem;
+
+namespace cchost::provision {
+namespace {
+
+using testing::run_ccprovision;
+using testing::slurp;
+
+void write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
+}
+
+unsigned mode_of(const fs::path& p) {
+  struct stat st {};
+  EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+  return st.st_mode & 0777;
+}
+
+// Every file below `dir`, as relative path -> bytes.
+std::map<std::string, std::string> snapshot(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) files[e.path().lexically_relative(dir).string()] = slurp(e.path());
+  }
+  return files;
+}
+
+const char* kTwoSites = R"([project]
+name = "small"
+
+[server]
+name = "server"
+host = "127.0.0.1"
+port = 17600
+policy = { require = [] }
+
+[[site]]
+name = "site-1"
+org = "org-a"
+policy = { require = [] }
+
+[[site]]
+name = "site-2"
+org = "org-b"
+policy = { require = [] }
+
+[admin]
+name = "admin"
+)";
+
+const char* kThirdSite = R"(
+[[site]]
+name = "site-3"
+org = "org-c"
+policy = { require = [] }
+)";
+
+class Provision : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cchost-provision-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "plugins");
+    write(dir_ / "plugins" / "snp_authorizer.so", "stand-in for the SNP plugin\n");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  testing::RunResult provision(const fs::path& project, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"--project", project.string(), "--out", (dir_ / "kits").string(),
+                                  "--plugin-dir", (dir_ / "plugins").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_ccprovision(args, dir_);
+  }
+
+  // Nothing but the inputs: no kits, no state, no staging leftovers.
+  void expect_nothing_written() {
+    for (const auto& e : fs::directory_iterator(dir_)) {
+      std::string name = e.path().filename().string();
+      EXPECT_TRUE(name == "plugins" || name.ends_with(".toml")) << "left behind: " << name;
+    }
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Provision, NoAuthorizerProjectKitsVerifyAndSecretsAre0600) {
+  write(dir_ / "project.toml", kTwoSites);
+  auto run = provision(dir_ / "project.toml");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("root fingerprint: "), std::string::npos);
+  std::string fingerprint;
+  for (const char* name : {"server", "site-1", "site-2", "admin"}) {
+    auto kit = kit::load_kit(dir_ / "kits" / name);
+    ASSERT_TRUE(kit) << name << ": " << kit.message();
+    EXPECT_EQ(kit->participant.name, name);
+    EXPECT_EQ(kit->participant.project, "small");
+    EXPECT_EQ(mode_of(dir_ / "kits" / name / "keys/curve.secret"), 0600u) << name;
+    EXPECT_TRUE(fs::is_regular_file(dir_ / "kits" / (std::string(name) + ".tar.gz"))) << name;
+    if (fingerprint.empty()) fingerprint = kit->root_fingerprint;
+    EXPECT_EQ(kit->root_fingerprint, fingerprint);
+  }
+  EXPECT_NE(run.out.find(fingerprint), std::string::npos);
+  EXPECT_EQ(mode_of(dir_ / "small-state" / "root.key"), 0600u);
+  EXPECT_EQ(mode_of(dir_ / "small-state"), 0700u);
+
+  // The archive unpacks to the same, still verifying kit (mode bits included).
+  fs::create_directories(dir_ / "unpacked");
+  auto status = std::system(("tar -xzf '" + (dir_ / "kits" / "site-1.tar.gz").string() + "' -C '" +
+                             (dir_ / "unpacked").string() + "'").c_str());
+  ASSERT_EQ(status, 0);
+  auto unpacked = kit::load_kit(dir_ / "unpacked" / "site-1");
+  ASSERT_TRUE(unpacked) << unpacked.message();
+  EXPECT_EQ(mode_of(dir_ / "unpacked" / "site-1" / "keys/curve.secret"), 0600u);
+}
+
+TEST_F(Provision, DemoProjectSimulated) {
+  const fs::path demo = fs::path(CCHOST_SOURCE_DIR) / "examples/local-demo/project.toml";
+  auto run = provision(demo, {"--state", (dir_ / "state").string()});
+  if (run.exit_code == 1 && run.err.find("SNP sim CA unavailable") != std::string::npos) {
+    GTEST_SKIP() << "this build has no cchost_snp_sim (plugins/snp sim CA): " << run.err;
+  }
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  for (const char* name : {"server", "site-1", "site-2", "site-3", "admin"}) {
+    const fs::path kit_dir = dir_ / "kits" / name;
+    auto kit = kit::load_kit(kit_dir);
+    ASSERT_TRUE(kit) << name << ": " << kit.message();
+    // Every kit can verify simulated evidence: the sim roots are in its trust/.
+    EXPECT_TRUE(fs::is_regular_file(kit_dir / "trust/x-snp/sim_ark.pem")) << name;
+    EXPECT_TRUE(fs::is_regular_file(kit_dir / "trust/x-snp/sim_ask.pem")) << name;
+    EXPECT_EQ(mode_of(kit_dir / "keys/curve.secret"), 0600u) << name;
+    if (std::string(name) == "admin") {
+      EXPECT_TRUE(kit->authorizers.empty());
+      EXPECT_FALSE(fs::exists(kit_dir / "sim"));
+      continue;
+    }
+    ASSERT_EQ(kit->authorizers.size(), 1u) << name;
+    const auto& a = kit->authorizers[0];
+    EXPECT_EQ(a.ns, "x-snp");
+    EXPECT_NE(a.config_toml.find("backend = \"sim\""), std::string::npos) << a.config_toml;
+    EXPECT_NE(a.config_toml.find("trust/x-snp/sim_ark.pem"), std::string::npos) << a.config_toml;
+    EXPECT_NE(a.config_toml.find("ca_dir = \"sim/x-snp\""), std::string::npos) << a.config_toml;
+    EXPECT_EQ(a.config_toml.find("debug = true") != std::string::npos, std::string(name) == "site-3")
+        << name << ": " << a.config_toml;
+    // The sim backend signs with the ASK key; the ARK key never leaves the state folder.
+    EXPECT_EQ(mode_of(kit_dir / "sim/x-snp/ask.key"), 0600u) << name;
+    EXPECT_FALSE(fs::exists(kit_dir / "sim/x-snp/ark.key")) << name;
+  }
+  auto server = kit::load_kit(dir_ / "kits" / "server");
+  ASSERT_TRUE(server);
+  EXPECT_EQ(server->participants.size(), 4u);
+  EXPECT_EQ(slurp(dir_ / "kits/site-1/trust/x-snp/sim_ark.pem"), slurp(dir_ / "state/sim/x-snp/ark.pem"));
+}
+
+TEST_F(Provision, AddSiteKeepsExistingKeysByteIdentical) {
+  write(dir_ / "project.toml", kTwoSites);
+  auto first = provision(dir_ / "project.toml");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto state_before = snapshot(dir_ / "small-state");
+  const auto kits_before = snapshot(dir_ / "kits");
+
+  // --add-site refuses a name that project.toml does not declare, and writes nothing.
+  auto unknown = provision(dir_ / "project.toml", {"--add-site", "site-3"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("site-3"), std::string::npos) << unknown.err;
+  EXPECT_EQ(snapshot(dir_ / "small-state"), state_before);
+
+  write(dir_ / "project.toml", std::string(kTwoSites) + kThirdSite);
+  auto added = provision(dir_ / "project.toml", {"--add-site", "site-3"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  const auto state_after = snapshot(dir_ / "small-state");
+  for (const auto& [path, bytes] : state_before) {
+    ASSERT_TRUE(state_after.count(path)) << path;
+    EXPECT_EQ(state_after.at(path), bytes) << "state file changed: " << path;
+  }
+  EXPECT_TRUE(state_after.count("curve/site-3.secret"));
+  const auto kits_after = snapshot(dir_ / "kits");
+  for (const char* name : {"server", "site-1", "site-2", "admin"}) {
+    for (const char* file : {"/keys/curve.secret", "/keys/curve.public", "/keys/server.public", "/root.pub"}) {
+      std::string path = std::string(name) + file;
+      EXPECT_EQ(kits_after.at(path), kits_before.at(path)) << path;
+    }
+  }
+  auto server = kit::load_kit(dir_ / "kits" / "server");
+  ASSERT_TRUE(server) << server.message();
+  ASSERT_TRUE(server->participants.count("site-3"));
+  auto site3 = kit::load_kit(dir_ / "kits" / "site-3");
+  ASSERT_TRUE(site3) << site3.message();
+  EXPECT_EQ(server->participants.at("site-3").public_key, site3->curve_public);
+
+  // Adding it again is refused: its keys exist already.
+  auto again = provision(dir_ / "project.toml", {"--add-site", "site-3"});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("already provisioned"), std::string::npos) << again.err;
+
+  // A plain re-run with --force keeps every key too.
+  auto rerun = provision(dir_ / "project.toml", {"--force"});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(snapshot(dir_ / "small-state"), state_after);
+  EXPECT_EQ(slurp(dir_ / "kits/site-3/keys/curve.secret"), kits_after.at("site-3/keys/curve.secret"));
+}
+
+TEST_F(Provision, ExistingOutRefusedWithoutForceAndReplacedWithIt) {
+  write(dir_ / "project.toml", kTwoSites);
+  ASSERT_EQ(provision(dir_ / "project.toml").exit_code, 0);
+  write(dir_ / "kits" / "marker", "old output");
+  auto refused = provision(dir_ / "project.toml");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("exists"), std::string::npos) << refused.err;
+  EXPECT_TRUE(fs::exists(dir_ / "kits" / "marker"));
+  auto forced = provision(dir_ / "project.toml", {"--force"});
+  ASSERT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_FALSE(fs::exists(dir_ / "kits" / "marker"));
+  EXPECT_TRUE(kit::load_kit(dir_ / "kits" / "site-2"));
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(e.path().filename().string().find(".kits.tmp"), std::string::npos) << e.path();
+  }
+}
+
+TEST_F(Provision, MalformedProjectExits2WithFileLineAndWritesNothing) {
+  const fs::path project = dir_ / "project.toml";
+  write(project, "[project]\nname = \"small\"\n\n[server\nname = \"server\"\n");
+  auto run = provision(project);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find(project.string() + ":4"), std::string::npos) << run.err;
+  expect_nothing_written();
+}
+
+TEST_F(Provision, UnknownKeyExits2WithLine) {
+  const fs::path project = dir_ / "project.toml";
+  std::string text = kTwoSites;
+  // Insert a typo as line 12, inside the first [[site]].
+  text.insert(text.find("org = \"org-a\""), "orgg = \"typo\"\n");
+  write(project, text);
+  auto run = provision(project);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find(project.string() + ":12: unknown key 'orgg'"), std::string::npos) << run.err;
+  expect_nothing_written();
+}
+
+TEST_F(Provision, InvalidValuesExit2NamingTheLine) {
+  struct Case {
+    std::string from, to, expect;
+  };
+  const Case cases[] = {
+      {"port = 17600", "port = 70000", ":7:"},
+      {"name = \"site-2\"", "name = \"site-1\"", "used twice"},
+      {"name = \"site-1\"", "name = \"../site\"", ":11:"},
+      {"policy = { require = [] }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
+       "policy = { require = [] }",
+       "policy = { require = [] }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
+       "policy = \"missing-policy.toml\"",
+       ":13: policy file"},
+  };
+  for (const auto& c : cases) {
+    std::string text = kTwoSites;
+    auto pos = text.find(c.from);
+    ASSERT_NE(pos, std::string::npos) << c.from;
+    text.replace(pos, c.from.size(), c.to);
+    write(dir_ / "project.toml", text);
+    auto run = provision(dir_ / "project.toml");
+    EXPECT_EQ(run.exit_code, 2) << c.to;
+    EXPECT_NE(run.err.find(c.expect), std::string::npos) << c.to << " -> " << run.err;
+    expect_nothing_written();
+  }
+}
+
+TEST_F(Provision, MissingPluginExits2NamingTheAuthorizer) {
+  std::string text = kTwoSites;
+  text += "\n[[site]]\nname = \"site-9\"\norg = \"o\"\npolicy = { require = [] }\n"
+          "[[site.authorizer]]\nnamespace = \"x-snp\"\nplugin = \"absent.so\"\nbackend = \"sim\"\n";
+  write(dir_ / "project.toml", text);
+  auto run = provision(dir_ / "project.toml");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("absent.so"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("project.toml:"), std::string::npos) << run.err;
+  expect_nothing_written();
+}
+
+}  // namespace
+}  // namespace cchost::provision
