@@ -53,6 +53,10 @@ Result<std::string> read_kit_file(const fs::path& path) {
 Status check_files_against_manifest(const fs::path& dir, const Manifest& manifest) {
   std::set<std::string> seen;
   std::error_code ec;
+  auto top = fs::symlink_status(dir, ec);
+  if (ec || (top.permissions() & fs::perms::others_write) != fs::perms::none) {
+    return make_error(dir.string() + ": kit folder is world-writable or unreadable");
+  }
   fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec);
   if (ec) return make_error(dir.string() + ": cannot list kit folder: " + ec.message());
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
