@@ -1,0 +1,147 @@
+// `cchost verify`: verifies one piece of evidence with the plugin of its namespace and prints
+// the claims (issue 2, "The cchost verify contract").
+//   exit 0: verified (and accepted, with --policy)
+//   exit 1: verification failed, or the policy rejected; every reason is printed
+//   exit 2: usage error, unreadable file, or no usable plugin for the namespace
+// --at defaults to now. Genuine evidence must be verified at the time its provenance gives
+// (certificates expire, CRLs age), so pass --at for recorded vectors.
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "cchost/plugin/loader.hpp"
+#include "command_registry.hpp"
+#include "verify_options.hpp"
+#include "verify_policy.hpp"
+#include "verify_report.hpp"
+
+namespace cchost::cli {
+namespace {
+
+constexpr std::size_t kMaxFileBytes = 64u << 20;  // evidence and configs are far smaller
+
+Result<std::string> read_small_file(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(std::string(what) + " " + path + ": cannot read");
+  std::string content;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    content.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (content.size() > kMaxFileBytes) {
+      return make_error(std::string(what) + " " + path + ": larger than " +
+                        std::to_string(kMaxFileBytes) + " bytes");
+    }
+  }
+  if (in.bad()) return make_error(std::string(what) + " " + path + ": read error");
+  return content;
+}
+
+// The plugin in `dir` whose namespace is `ns`; a refused plugin of that namespace, or none at
+// all, is an error that lists what is there.
+Result<std::filesystem::path> find_plugin(const std::string& dir, const std::string& ns) {
+  auto entries = plugin::PluginLoader().list_dir(dir);
+  if (!entries) return entries.error();
+  std::string available;
+  for (const auto& entry : *entries) {
+    if (entry.info.ok() && entry.info->ns == ns) return entry.file;
+    if (entry.info.ok()) available += (available.empty() ? "" : ", ") + entry.info->ns;
+  }
+  for (const auto& entry : *entries) {
+    // A refused file might be the one the caller meant: show why it was refused.
+    if (!entry.info.ok()) available += (available.empty() ? "" : ", ") + entry.info.message();
+  }
+  return make_error("no usable plugin for namespace '" + ns + "' in " + dir + " (found: " +
+                    (available.empty() ? "nothing" : available) + ")");
+}
+
+class VerifyRun {
+ public:
+  explicit VerifyRun(const VerifyOptions& options) : o_(options) { report_.ns = o_.ns; }
+
+  int run() {
+    int code = verify();
+    if (o_.json) {
+      std::cout << verify_report_json(report_).dump(2) << "\n";
+    } else if (code == kExitUsage) {
+      for (const auto& e : report_.errors) std::cerr << "cchost verify: " << e << "\n";
+    } else {
+      print_verify_report_text(report_, std::cout);
+    }
+    return code;
+  }
+
+ private:
+  int fail(int code, std::string message) {
+    report_.errors.push_back(std::move(message));
+    return code;
+  }
+
+  int verify() {
+    auto binding = resolve_binding(o_);
+    if (!binding) return fail(kExitUsage, binding.message());
+    auto at = resolve_time(o_);
+    if (!at) return fail(kExitUsage, at.message());
+    auto collateral = resolve_collateral_dir(o_);
+    if (!collateral) return fail(kExitUsage, collateral.message());
+    auto evidence = read_small_file(o_.evidence_file, "--evidence");
+    if (!evidence) return fail(kExitUsage, evidence.message());
+    std::string config;
+    if (!o_.config_file.empty()) {
+      auto text = read_small_file(o_.config_file, "--config");
+      if (!text) return fail(kExitUsage, text.message());
+      config = std::move(*text);
+    }
+    auto so = find_plugin(o_.plugin_dir, o_.ns);
+    if (!so) return fail(kExitUsage, so.message());
+    report_.plugin_file = so->filename().string();
+    auto authorizer = plugin::PluginLoader().load(*so, config);
+    if (!authorizer) return fail(kExitUsage, authorizer.message());
+
+    auto claims = (*authorizer)->verify(as_bytes(*evidence), *binding, *collateral, *at);
+    if (!claims) return fail(kExitRejected, claims.message());
+    // The loader has checked the schema already; parse without exceptions all the same.
+    report_.claims_document = nlohmann::json::parse(*claims, nullptr, false);
+    if (report_.claims_document.is_discarded()) {
+      report_.claims_document = nullptr;
+      return fail(kExitRejected, "plugin returned claims that are not JSON");
+    }
+    report_.verified = true;
+
+    if (o_.policy_file.empty()) return kExitOk;
+    auto decision = evaluate_policy_for_verify(o_.policy_file, o_.ns, report_.claims_document);
+    if (!decision) return fail(kExitUsage, decision.message());
+    report_.decision = std::move(*decision);
+    if (!report_.decision.value("accept", false)) {
+      return fail(kExitRejected, "policy " + o_.policy_file + " rejected the claims");
+    }
+    return kExitOk;
+  }
+
+  const VerifyOptions& o_;
+  VerifyReport report_;
+};
+
+const CommandRegistration registration{"2-verify", [](CLI::App& app, auto& set_exit) {
+  auto* cmd = app.add_subcommand("verify", "verify evidence with its namespace's plugin");
+  auto o = std::make_shared<VerifyOptions>();
+  o->plugin_dir = default_plugin_dir();
+  cmd->add_option("--namespace", o->ns, "plugin namespace, e.g. x-snp")->required();
+  cmd->add_option("--evidence", o->evidence_file, "evidence (token) file")->required();
+  cmd->add_option("--collateral", o->collateral_dir, "folder with vendor collateral");
+  cmd->add_option("--trust", o->trust_dir, "folder with trust anchors (same folder as --collateral)");
+  cmd->add_option("--at", o->at, "verification time, RFC 3339 or epoch seconds (default: now; "
+                                 "genuine vectors need their recorded time)");
+  cmd->add_option("--nonce", o->nonce_hex, "relying party nonce (hex); needs --identity-key, --name");
+  cmd->add_option("--identity-key", o->identity_key_hex, "prover's identity public key (hex)");
+  cmd->add_option("--name", o->participant_name, "prover's participant name");
+  cmd->add_option("--report-data", o->report_data_hex, "the 64-byte binding itself (128 hex digits)");
+  cmd->add_flag("--no-binding", o->no_binding, "skip the binding check");
+  cmd->add_option("--policy", o->policy_file, "policy TOML to appraise the claims with");
+  cmd->add_option("--plugin-dir", o->plugin_dir, "plugin folder")->capture_default_str();
+  cmd->add_option("--config", o->config_file, "the plugin's TOML configuration");
+  cmd->add_flag("--json", o->json, "print one JSON object");
+  cmd->callback([o, &set_exit] { set_exit(VerifyRun(*o).run()); });
+}};
+
+}  // namespace
+}  // namespace cchost::cli

@@ -1,0 +1,43 @@
+#pragma once
+// The options of `cchost verify` (issue 2, "The cchost verify contract") and the pieces that
+// turn them into loader and plugin inputs. Each piece lives in its own verify_*.cpp file.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cchost/result.hpp"
+
+namespace cchost::cli {
+
+struct VerifyOptions {
+  std::string ns;              // --namespace
+  std::string evidence_file;   // --evidence
+  std::string collateral_dir;  // --collateral
+  std::string trust_dir;       // --trust
+  std::string at;              // --at (RFC 3339 or epoch seconds); empty: now
+  std::string nonce_hex;       // --nonce (with --identity-key and --name)
+  std::string identity_key_hex;
+  std::string participant_name;
+  std::string report_data_hex; // --report-data: the 64 raw bytes
+  bool no_binding = false;     // --no-binding
+  std::string policy_file;     // --policy
+  std::string plugin_dir;      // --plugin-dir
+  std::string config_file;     // --config: the plugin's TOML table
+  bool json = false;
+};
+
+using Binding64 = std::array<std::uint8_t, 64>;
+
+// The binding the evidence must carry, from exactly one of --nonce (+ --identity-key, --name),
+// --report-data or --no-binding (nullopt). An Error is a usage error.
+Result<std::optional<Binding64>> resolve_binding(const VerifyOptions& options);
+
+// The verification time: --at, or now when absent. An Error is a usage error.
+Result<std::int64_t> resolve_time(const VerifyOptions& options);
+
+// The one folder the v1 ABI passes to the plugin: --collateral, or --trust, or "" for none.
+Result<std::string> resolve_collateral_dir(const VerifyOptions& options);
+
+}  // namespace cchost::cli

@@ -1,0 +1,57 @@
+#include "verify_report.hpp"
+
+#include <ostream>
+
+namespace cchost::cli {
+namespace {
+
+using nlohmann::json;
+
+json field_or_null(const json& doc, const char* key) {
+  return doc.is_object() && doc.contains(key) ? doc[key] : json(nullptr);
+}
+
+// Strings are quoted (they may hold spaces or be empty); hex and versions are printed bare.
+std::string claim_value_text(const json& claim) {
+  const json& value = claim.value("value", json());
+  const std::string type = claim.value("type", std::string());
+  if ((type == "hex" || type == "version") && value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+}  // namespace
+
+json verify_report_json(const VerifyReport& r) {
+  json claims = field_or_null(r.claims_document, "claims");
+  return json{{"verified", r.verified},
+              {"namespace", r.ns},
+              {"simulated", field_or_null(r.claims_document, "simulated")},
+              {"issued_at", field_or_null(r.claims_document, "issued_at")},
+              {"claims", claims.is_object() ? claims : json::object()},
+              {"decision", r.decision},
+              {"errors", r.errors}};
+}
+
+void print_verify_report_text(const VerifyReport& r, std::ostream& out) {
+  out << (r.verified ? "verified: " : "NOT verified: ") << r.ns;
+  if (!r.plugin_file.empty()) out << " (plugin " << r.plugin_file << ")";
+  out << "\n";
+  if (r.claims_document.is_object()) {
+    out << "simulated = " << field_or_null(r.claims_document, "simulated").dump() << "\n";
+    out << "issued_at = " << field_or_null(r.claims_document, "issued_at").dump() << "\n";
+    for (const auto& [name, claim] : r.claims_document["claims"].items()) {
+      out << name << " = " << claim_value_text(claim) << " (" << claim.value("type", "?") << ")\n";
+    }
+  }
+  if (r.decision.is_object()) {
+    out << "decision: " << (r.decision.value("accept", false) ? "accept" : "reject") << "\n";
+    for (const auto& failed : r.decision.value("failed", json::array())) {
+      out << "  failed rule " << failed.value("rule", "?") << " on " << failed.value("claim", "?")
+          << ": expected " << failed.value("expected", json()).dump() << ", actual "
+          << failed.value("actual", json()).dump() << " (" << failed.value("why", "") << ")\n";
+    }
+  }
+  for (const auto& error : r.errors) out << "error: " << error << "\n";
+}
+
+}  // namespace cchost::cli

@@ -1,0 +1,27 @@
+#pragma once
+// What `cchost verify` prints: one claim per line, or the contract's JSON object.
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cchost::cli {
+
+struct VerifyReport {
+  bool verified = false;
+  std::string ns;
+  std::string plugin_file;
+  nlohmann::json claims_document;     // the plugin's "cchost.claims/v1" object, or null
+  nlohmann::json decision = nullptr;  // the policy decision, or null without --policy
+  std::vector<std::string> errors;
+};
+
+// {"verified":..,"namespace":..,"simulated":..,"issued_at":..,"claims":{..},"decision":..,
+//  "errors":[..]}
+nlohmann::json verify_report_json(const VerifyReport& report);
+
+// Human form: a status line, then `name = value (type)` per claim, then the decision and errors.
+void print_verify_report_text(const VerifyReport& report, std::ostream& out);
+
+}  // namespace cchost::cli
