@@ -2,7 +2,7 @@
 // plugin's free_buffer(), whatever the outcome.
 #include <cstring>
 
-#include "claims_check.hpp"
+#include "cchost/plugin/claims_check.hpp"
 #include "loaded_module.hpp"
 
 namespace cchost::plugin {

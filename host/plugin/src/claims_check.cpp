@@ -1,4 +1,4 @@
-#include "claims_check.hpp"
+#include "cchost/plugin/claims_check.hpp"
 
 #include <nlohmann/json.hpp>
 
