@@ -261,7 +261,7 @@ ChainResult verify_signing_chain(const Collateral& c, const ChainRequest& reques
 
 namespace {
 
-Bytes cache_key(const Collateral& c, const ChainRequest& request) {
+std::string cache_key(const Collateral& c, const ChainRequest& request) {
   crypto::Hasher h(crypto::HashAlg::Sha256);
   const bool vcek = request.signing_key == SigningKey::Vcek;
   const std::uint8_t tag[2] = {static_cast<std::uint8_t>(request.product),
@@ -283,7 +283,8 @@ Bytes cache_key(const Collateral& c, const ChainRequest& request) {
   for (const auto& roots : {std::cref(request.sim_roots), std::cref(c.sim_arks)}) {
     for (const auto& r : roots.get()) h.update(r.public_key().spki_sha256());
   }
-  return h.finish();
+  const Bytes digest = h.finish();
+  return std::string(digest.begin(), digest.end());
 }
 
 }  // namespace
@@ -296,7 +297,7 @@ std::variant<VerifiedChain, ChainFailure> ChainCache::verify(const Collateral& c
       (request.require_crl && c.crls.empty())) {
     return verify_signing_chain(c, request);
   }
-  const Bytes key = cache_key(c, request);
+  const std::string key = cache_key(c, request);
   {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);

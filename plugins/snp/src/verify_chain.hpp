@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "cchost/crypto/x509.hpp"
@@ -58,7 +59,7 @@ class ChainCache {
  private:
   std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::map<Bytes, VerifiedChain> entries_;
+  std::map<std::string, VerifiedChain> entries_;  // key: the SHA-256 as raw bytes
 };
 
 }  // namespace cchost::snp
