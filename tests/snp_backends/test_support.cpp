@@ -27,19 +27,26 @@ TempDir::~TempDir() {
 }
 
 const std::filesystem::path& shared_sim_ca(Product product) {
-  struct SharedCa {
-    TempDir dir;
-    std::filesystem::path ca;
-  };
-  static std::map<Product, std::unique_ptr<SharedCa>> cas;
-  auto& entry = cas[product];
-  if (!entry) {
-    entry = std::make_unique<SharedCa>();
-    entry->ca = entry->dir.path() / "ca";
-    auto made = sim::create_sim_ca(entry->ca, product_name(product));
+  // Kept in the build tree and shared by every test process: ctest runs each test in its own
+  // process, and two RSA-4096 keys per process would cost seconds each time.
+  static std::map<Product, std::filesystem::path> cache;
+  auto found = cache.find(product);
+  if (found != cache.end()) return found->second;
+  const std::filesystem::path parent = CCHOST_BINARY_DIR "/test-data/snp_sim_ca";
+  const std::filesystem::path final_dir = parent / std::string(product_name(product));
+  std::error_code ec;
+  if (!std::filesystem::exists(final_dir / "ask.key", ec)) {
+    std::filesystem::create_directories(parent, ec);
+    std::string tmpl = (parent / ".tmp-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    const std::filesystem::path staging = std::filesystem::path(tmpl) / "ca";
+    auto made = sim::create_sim_ca(staging, product_name(product));
     if (!made) throw std::runtime_error("create_sim_ca: " + made.message());
+    // Atomic publish; a concurrent process that got there first wins and we use its CA.
+    std::filesystem::rename(staging, final_dir, ec);
+    std::filesystem::remove_all(tmpl, ec);
   }
-  return entry->ca;
+  return cache[product] = final_dir;
 }
 
 std::uint32_t le32(const Bytes& b, std::size_t offset) {
