@@ -64,10 +64,16 @@ class Crl {
 };
 
 struct ChainOptions {
-  std::vector<Certificate> anchors;      // trusted roots; required
+  // Trusted roots; required. Each must be self-signed (partial chains ending at an
+  // intermediate are refused) and its self-signature is checked.
+  std::vector<Certificate> anchors;
   std::time_t at = 0;                    // verification time; required (never "now" by default)
-  std::vector<Crl> crls;                 // when non-empty, revocation is checked for every CA with one
-  bool require_crl_for_every_ca = false; // fail when a CA in the chain has no CRL
+  // When non-empty, every certificate whose issuer has a CRL here is checked against it, and
+  // that CRL must be correctly signed and current at `at` (thisUpdate <= at < nextUpdate).
+  std::vector<Crl> crls;
+  // Also fail when a non-anchor certificate's issuer has no CRL here (an AMD ASK publishes
+  // none for VCEKs, so leave this off for SNP chains).
+  bool require_crl_for_every_ca = false;
   // When set, the anchor that ends the chain must have this SHA-256 of its SPKI.
   std::optional<Bytes> pinned_root_spki_sha256;
 };
