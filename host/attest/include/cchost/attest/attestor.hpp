@@ -1,0 +1,51 @@
+#pragma once
+// What the runtime needs from attestation, and nothing more: produce our own bundle for a
+// nonce, and appraise a peer's bundle against our own policy. The runtime never names a
+// platform; the implementation (host/attest PluginAttestor) drives the loaded authorizers
+// and the policy engine.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cchost/attest/bundle.hpp"
+#include "cchost/bytes.hpp"
+#include "cchost/result.hpp"
+
+namespace cchost::attest {
+
+struct Appraisal {
+  bool accept = false;
+  std::vector<std::string> failed_rules;  // rule ids only: safe to send to the peer
+  nlohmann::json detail;                  // {"errors":[..], "failed":[{rule,claim,expected,actual,why}]}
+};
+
+struct AppraisalRequest {
+  const EvidenceBundle* bundle = nullptr;
+  Bytes expected_nonce;
+  std::string expected_name;
+  std::optional<Bytes> expected_identity_key;  // raw 32-byte CURVE key, when the kit knows it
+  std::string peer_role;                        // "server" | "site"
+};
+
+struct FailurePolicy {
+  std::string on_failure = "exclude";   // "exclude" | "shutdown"
+  std::string peer_trust = "decline";   // "decline" | "mutual"
+};
+
+class Attestor {
+ public:
+  virtual ~Attestor() = default;
+  // Our bundle: one token per loaded authorizer, each bound to (nonce, our key, our name).
+  virtual Result<EvidenceBundle> produce(ByteView nonce) = 0;
+  virtual Appraisal appraise(const AppraisalRequest& request) = 0;
+  virtual FailurePolicy failure_policy() const = 0;
+};
+
+// Appends one audit entry and makes it durable before returning (the caller sends the
+// decision it records only afterwards).
+using AuditSink = std::function<Status(const std::string& type, const nlohmann::json& fields)>;
+
+}  // namespace cchost::attest

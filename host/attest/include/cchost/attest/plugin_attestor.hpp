@@ -1,0 +1,38 @@
+#pragma once
+// The Attestor the host runs: our loaded authorizer plugins produce and verify evidence, our
+// policy appraises the claims. Data walks one way (STYLE.md): bundle -> plugin verify ->
+// claims -> policy -> appraisal; the policy never calls a plugin and no plugin reads host state.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cchost/attest/attestor.hpp"
+#include "cchost/plugin/loader.hpp"
+#include "cchost/policy/policy.hpp"
+
+namespace cchost::attest {
+
+struct PluginAttestorConfig {
+  std::string name;                 // our participant name
+  Bytes identity_key;               // our CURVE public key, 32 raw bytes
+  std::vector<std::shared_ptr<plugin::Authorizer>> authorizers;
+  std::shared_ptr<const policy::Policy> policy;
+  std::string collateral_dir;       // the kit's trust/ folder: vendor roots or simulated CAs
+  std::function<std::int64_t()> clock;  // seconds since the epoch; default: system clock
+  std::int64_t max_clock_skew_seconds = 120;
+};
+
+class PluginAttestor : public Attestor {
+ public:
+  explicit PluginAttestor(PluginAttestorConfig config);
+  Result<EvidenceBundle> produce(ByteView nonce) override;
+  Appraisal appraise(const AppraisalRequest& request) override;
+  FailurePolicy failure_policy() const override;
+
+ private:
+  std::int64_t now() const;
+  PluginAttestorConfig config_;
+};
+
+}  // namespace cchost::attest

@@ -1,0 +1,127 @@
+#include "cchost/attest/plugin_attestor.hpp"
+
+#include <chrono>
+#include <map>
+
+#include "cchost/attest/binding.hpp"
+#include "cchost/claims/namespace_claims.hpp"
+#include "cchost/policy/decision.hpp"
+
+namespace cchost::attest {
+
+PluginAttestor::PluginAttestor(PluginAttestorConfig config) : config_(std::move(config)) {}
+
+std::int64_t PluginAttestor::now() const {
+  if (config_.clock) return config_.clock();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Result<EvidenceBundle> PluginAttestor::produce(ByteView nonce) {
+  if (nonce.size() != kNonceSize)
+    return make_error("nonce: expected " + std::to_string(kNonceSize) + " bytes, got " + std::to_string(nonce.size()));
+  EvidenceBundle bundle;
+  bundle.name = config_.name;
+  bundle.identity_key = config_.identity_key;
+  bundle.nonce.assign(nonce.begin(), nonce.end());
+  bundle.issued_at = now();
+  const Binding binding = compute_binding(nonce, config_.identity_key, config_.name);
+  for (const auto& authorizer : config_.authorizers) {
+    auto token = authorizer->generate(binding);
+    if (!token) return make_error(authorizer->info().ns + ": cannot generate evidence: " + token.message());
+    bundle.tokens.push_back({authorizer->info().ns, std::move(*token)});
+  }
+  return bundle;
+}
+
+FailurePolicy PluginAttestor::failure_policy() const {
+  FailurePolicy p;
+  if (config_.policy) {
+    p.on_failure = std::string(policy::on_failure_name(config_.policy->on_failure()));
+    p.peer_trust = std::string(policy::peer_trust_name(config_.policy->peer_trust()));
+  }
+  return p;
+}
+
+namespace {
+
+struct AppraisalBuilder {
+  Appraisal out;
+  nlohmann::json errors = nlohmann::json::array();
+  nlohmann::json failed = nlohmann::json::array();
+
+  void fail(const std::string& rule, const std::string& why) {
+    out.failed_rules.push_back(rule);
+    failed.push_back({{"rule", rule}, {"claim", ""}, {"expected", ""}, {"actual", ""}, {"why", why}});
+  }
+  // Accepts only when no rule failed and, if a policy ran, it accepted too.
+  Appraisal finish(bool policy_accepts = false) {
+    out.accept = policy_accepts && out.failed_rules.empty();
+    out.detail = {{"errors", errors}, {"failed", failed}};
+    return std::move(out);
+  }
+};
+
+}  // namespace
+
+// The bundle must be the one we asked for (name, key, nonce), every token must verify with
+// the binding recomputed from those, and the policy must accept the claims.
+Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
+  AppraisalBuilder b;
+  if (!request.bundle) {
+    b.fail("bundle.missing", "no evidence bundle was presented");
+    return b.finish();
+  }
+  const EvidenceBundle& bundle = *request.bundle;
+  if (bundle.name != request.expected_name)
+    b.fail("binding.name", "the bundle names '" + bundle.name + "', expected '" + request.expected_name + "'");
+  if (request.expected_identity_key && bundle.identity_key != *request.expected_identity_key)
+    b.fail("binding.identity_key", "the bundle's identity key is not the key provisioned for " + request.expected_name);
+  if (bundle.nonce != request.expected_nonce)
+    b.fail("binding.nonce", "the bundle answers another challenge");
+  const std::int64_t t = now();
+  if (bundle.issued_at > t + config_.max_clock_skew_seconds)
+    b.fail("bundle.issued_at", "the bundle claims to be issued in the future");
+  if (!b.out.failed_rules.empty()) return b.finish();
+
+  const Binding binding = compute_binding(bundle.nonce, bundle.identity_key, bundle.name);
+  std::map<std::string, claims::NamespaceClaims> claims_by_ns;
+  for (const auto& token : bundle.tokens) {
+    std::shared_ptr<plugin::Authorizer> verifier;
+    for (const auto& a : config_.authorizers)
+      if (a->info().ns == token.ns) verifier = a;
+    if (!verifier) {
+      // Evidence we cannot verify is never trusted; the policy then fails whatever it requires.
+      b.errors.push_back("no authorizer loaded for namespace '" + token.ns + "': its evidence is ignored");
+      continue;
+    }
+    auto claims_json = verifier->verify(token.token, binding, config_.collateral_dir, t);
+    if (!claims_json) {
+      b.fail("verify." + token.ns, token.ns + " evidence did not verify: " + claims_json.message());
+      continue;
+    }
+    auto parsed = claims::parse_claims_json(*claims_json);
+    if (!parsed) {
+      b.fail("verify." + token.ns, token.ns + " claims are malformed: " + parsed.message());
+      continue;
+    }
+    claims_by_ns[token.ns] = std::move(*parsed);
+  }
+  if (!config_.policy) {
+    b.fail("policy.missing", "no policy is loaded: deny by default");
+    return b.finish();
+  }
+  policy::PeerContext peer;
+  peer.name = bundle.name;
+  peer.role = request.peer_role;
+  peer.evidence_age_seconds = t - bundle.issued_at;
+  const auto decision = policy::evaluate(*config_.policy, claims_by_ns, peer);
+  for (const auto& f : decision.failed) {
+    b.out.failed_rules.push_back(f.rule);
+    b.failed.push_back({{"rule", f.rule}, {"claim", f.claim}, {"expected", f.expected}, {"actual", f.actual}, {"why", f.why}});
+  }
+  // Unverifiable extra namespaces are reported in `errors` but do not by themselves reject:
+  // the policy decides on what was verified, and its `require` names what must be there.
+  return b.finish(decision.accept);
+}
+
+}  // namespace cchost::attest

@@ -1,0 +1,155 @@
+// `cchost admin --kit ADMIN_KIT submit JOB.toml [--wait S] [--json]` and
+// `cchost admin --kit ADMIN_KIT status [--job ID] [--json]`.
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "admin_request.hpp"
+#include "cchost/job/job_spec.hpp"
+#include "cchost/job/state_store.hpp"
+#include "command_registry.hpp"
+
+namespace cchost::cli {
+namespace {
+
+struct AdminOptions {
+  std::string kit_dir;
+  std::string root_fingerprint;
+  std::string job_file;
+  std::string job_id;
+  int wait_seconds = 0;
+  int timeout_seconds = 30;
+  bool json = false;
+};
+
+Result<kit::Kit> load_admin_kit(const AdminOptions& o) {
+  kit::LoadOptions lo;
+  if (!o.root_fingerprint.empty()) lo.expected_root_fingerprint = o.root_fingerprint;
+  auto k = kit::load_kit(o.kit_dir, lo);
+  if (!k) return make_error("refused kit " + o.kit_dir + ": " + k.message());
+  if (k->participant.role != kit::Role::Admin) return make_error("kit " + o.kit_dir + " is not an admin kit");
+  return k;
+}
+
+std::string join(const nlohmann::json& a) {
+  std::string out;
+  for (const auto& x : a) out += (out.empty() ? "" : ", ") + (x.is_string() ? x.get<std::string>() : x.dump());
+  return out;
+}
+
+void print_job(const nlohmann::json& job) {
+  std::cout << "job " << job.value("id", "?") << ": " << job.value("state", "?");
+  if (!job.value("reason", std::string()).empty()) std::cout << " (" << job.value("reason", "") << ")";
+  std::cout << ", attempts " << job.value("attempts", 0) << "\n";
+  std::cout << "  " << std::left << std::setw(14) << "site" << std::setw(10) << "decision" << "why\n";
+  for (const auto& s : job.value("sites", nlohmann::json::array()))
+    std::cout << "  " << std::setw(14) << s.get<std::string>() << std::setw(10) << "deployed" << "\n";
+  for (auto& [site, e] : job.value("excluded", nlohmann::json::object()).items()) {
+    std::string why = e.value("stage", "") + ": " + e.value("reason", "");
+    const auto failed = e.value("failed", nlohmann::json::array());
+    if (!failed.empty()) why += " [" + join(failed) + "]";
+    std::cout << "  " << std::setw(14) << site << std::setw(10) << "excluded" << why << "\n";
+  }
+}
+
+void print_status(const nlohmann::json& report) {
+  std::cout << "server " << report.value("server", "?") << "\n";
+  std::cout << "  " << std::left << std::setw(14) << "participant" << std::setw(12) << "registered" << std::setw(13)
+            << "quarantined" << "last attestation\n";
+  for (const auto& p : report.value("participants", nlohmann::json::array())) {
+    std::string last = p.value("last_accept", false) ? "accepted" : "rejected";
+    const auto failed = p.value("last_failed", nlohmann::json::array());
+    if (!failed.empty()) last += " [" + join(failed) + "]";
+    if (p.value("quarantined", false)) last += " — " + p.value("quarantine_reason", "");
+    std::cout << "  " << std::setw(14) << p.value("name", "?") << std::setw(12) << (p.value("registered", false) ? "yes" : "no")
+              << std::setw(13) << (p.value("quarantined", false) ? "yes" : "no") << last << "\n";
+  }
+  for (const auto& j : report.value("jobs", nlohmann::json::array())) print_job(j);
+}
+
+int fail(const std::string& message) {
+  std::cerr << "cchost admin: " << message << "\n";
+  return kExitUsage;
+}
+
+int run_status(const AdminOptions& o) {
+  auto k = load_admin_kit(o);
+  if (!k) return fail(k.message());
+  nlohmann::json body = nlohmann::json::object();
+  if (!o.job_id.empty()) body["job_id"] = o.job_id;
+  auto reply = admin_request(*k, net::make_message("status", k->participant.name, body), std::chrono::seconds(o.timeout_seconds));
+  if (!reply) return fail(reply.message());
+  if (reply->type != "status.report") return fail("server answered " + reply->type + ": " + reply->body.dump());
+  if (o.json)
+    std::cout << reply->body.dump(2) << "\n";
+  else
+    print_status(reply->body);
+  return kExitOk;
+}
+
+int run_submit(const AdminOptions& o) {
+  auto k = load_admin_kit(o);
+  if (!k) return fail(k.message());
+  auto spec = job::load_job_spec(o.job_file);  // fail early, with FILE:LINE, before any network
+  if (!spec) return fail(spec.message());
+  std::ifstream in(o.job_file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto msg = net::make_message("submit", k->participant.name, {{"spec_toml", text.str()}});
+  if (!spec->payload.empty()) {
+    auto payload = job::read_file_limited(spec->payload, 8u << 20);
+    if (!payload) return fail(payload.message());
+    msg.blobs.push_back(std::move(*payload));
+  }
+  auto reply = admin_request(*k, std::move(msg), std::chrono::seconds(o.timeout_seconds));
+  if (!reply) return fail(reply.message());
+  if (reply->type != "submitted") return fail("server refused the job: " + reply->body.value("reason", reply->body.dump()));
+  if (o.wait_seconds <= 0) {
+    if (o.json)
+      std::cout << reply->body.dump() << "\n";
+    else
+      std::cout << "submitted job " << spec->id << "\n";
+    return kExitOk;
+  }
+  // --wait: poll status until the job is decided.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.wait_seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto status = admin_request(*k, net::make_message("status", k->participant.name, {{"job_id", spec->id}}),
+                                std::chrono::seconds(o.timeout_seconds));
+    if (status && status->type == "status.report") {
+      for (const auto& j : status->body.value("jobs", nlohmann::json::array())) {
+        if (j.value("state", "") == "verifying") continue;
+        if (o.json)
+          std::cout << j.dump(2) << "\n";
+        else
+          print_job(j);
+        return j.value("state", "") == "deployed" ? kExitOk : kExitRejected;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return fail("job " + spec->id + " not decided within " + std::to_string(o.wait_seconds) + "s");
+}
+
+const CommandRegistration registration{"6-admin", [](CLI::App& app, auto& set_exit) {
+  auto* cmd = app.add_subcommand("admin", "submit jobs and read status with an admin kit");
+  auto o = std::make_shared<AdminOptions>();
+  cmd->add_option("--kit", o->kit_dir, "the admin's startup kit folder")->required();
+  cmd->add_option("--root-fingerprint", o->root_fingerprint, "expected SHA-256 (hex) of the project root key");
+  cmd->add_option("--timeout", o->timeout_seconds, "seconds to wait for each reply")->check(CLI::Range(1, 3600));
+  cmd->require_subcommand(1);
+  auto* submit = cmd->add_subcommand("submit", "submit JOB.toml (id, deploy_map, min_sites, retries, resources, payload)");
+  submit->add_option("job", o->job_file, "the job file")->required();
+  submit->add_option("--wait", o->wait_seconds, "wait up to S seconds for the decision and print it");
+  submit->add_flag("--json", o->json, "print JSON");
+  submit->callback([o, &set_exit] { set_exit(run_submit(*o)); });
+  auto* status = cmd->add_subcommand("status", "participants, their last attestation and quarantine, jobs and decisions");
+  status->add_option("--job", o->job_id, "only this job");
+  status->add_flag("--json", o->json, "print JSON");
+  status->callback([o, &set_exit] { set_exit(run_status(*o)); });
+}};
+
+}  // namespace
+}  // namespace cchost::cli

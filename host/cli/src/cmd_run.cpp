@@ -1,0 +1,35 @@
+// `cchost run --kit DIR [--workspace DIR]`: start a participant from its startup kit.
+#include "command_registry.hpp"
+#include "run_participant.hpp"
+
+namespace cchost::cli {
+namespace {
+
+const CommandRegistration registration{"5-run", [](CLI::App& app, auto& set_exit) {
+  auto* cmd = app.add_subcommand("run", "start a participant (server or site) from a startup kit");
+  auto options = std::make_shared<RunOptions>();
+  auto resources = std::make_shared<std::vector<std::string>>();
+  auto fingerprint = std::make_shared<std::string>();
+  cmd->add_option("--kit", options->kit_dir, "the participant's startup kit folder")->required();
+  cmd->add_option("--workspace", options->workspace, "where state, audit.log and payloads go (default ./NAME-workspace)");
+  cmd->add_option("--root-fingerprint", *fingerprint, "expected SHA-256 (hex) of the project root key");
+  cmd->add_option("--resource", *resources, "NAME=N offered to jobs (sites), repeatable");
+  cmd->add_option("--heartbeat-ms", options->heartbeat_ms, "site heartbeat interval")->check(CLI::Range(50, 600000));
+  cmd->add_option("--reattest-seconds", options->reattest_seconds, "override the kit's re-attestation interval (0: off)");
+  cmd->callback([options, resources, fingerprint, &set_exit] {
+    for (const auto& r : *resources) {
+      const auto eq = r.find('=');
+      if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("--resource", "expected NAME=N, got '" + r + "'");
+      try {
+        options->resources[r.substr(0, eq)] = std::stoll(r.substr(eq + 1));
+      } catch (const std::exception&) {
+        throw CLI::ValidationError("--resource", "expected NAME=N, got '" + r + "'");
+      }
+    }
+    if (!fingerprint->empty()) options->root_fingerprint = *fingerprint;
+    set_exit(run_participant(*options));
+  });
+}};
+
+}  // namespace
+}  // namespace cchost::cli

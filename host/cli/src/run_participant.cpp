@@ -1,0 +1,166 @@
+// Boots a participant: kit -> workspace (state, audit, nonces) -> plugins -> policy ->
+// attestor -> bus -> transport runtime, then runs the event loop until SIGINT/SIGTERM or a
+// policy-mandated shutdown. Any failure at boot stops the host with a clear message.
+#include "run_participant.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "cchost/attest/nonce_registry.hpp"
+#include "cchost/attest/plugin_attestor.hpp"
+#include "cchost/audit/audit_log.hpp"
+#include "cchost/bus/event_bus.hpp"
+#include "cchost/job/identity_key.hpp"
+#include "cchost/job/server_runtime.hpp"
+#include "cchost/job/site_runtime.hpp"
+#include "cchost/job/state_store.hpp"
+#include "cchost/kit/kit.hpp"
+#include "cchost/plugin/loader.hpp"
+#include "cchost/policy/loader.hpp"
+#include "command_registry.hpp"
+
+namespace cchost::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+int boot_failure(const std::string& what) {
+  std::cerr << "cchost run: " << what << "\n";
+  return kExitUsage;
+}
+
+Result<Bytes> z85_to_bytes(const std::string& z85) { return job::z85_key_bytes(z85); }
+
+}  // namespace
+
+int run_participant(const RunOptions& options) {
+  kit::LoadOptions load_options;
+  load_options.expected_root_fingerprint = options.root_fingerprint;
+  auto loaded = kit::load_kit(options.kit_dir, load_options);
+  if (!loaded) return boot_failure("refused kit " + options.kit_dir + ": " + loaded.message());
+  const kit::Kit& k = *loaded;
+  if (k.participant.role == kit::Role::Admin) return boot_failure("an admin kit cannot run a participant; use `cchost admin`");
+
+  const fs::path workspace = fs::absolute(options.workspace.empty() ? fs::path(k.participant.name + "-workspace")
+                                                                    : fs::path(options.workspace));
+  auto store = job::StateStore::open(workspace);
+  if (!store) return boot_failure(store.message());
+  auto audit_log = audit::AuditLog::open(store->audit_log_path(), {.repair_torn_tail = true});
+  if (!audit_log) return boot_failure("audit log: " + audit_log.message());
+  attest::NonceRegistry::Options nonce_options;
+  nonce_options.file = store->nonce_log_path();
+  nonce_options.validity_seconds = static_cast<std::int64_t>(k.runtime.request_timeout_s) * 4 + 60;
+  auto nonces = attest::NonceRegistry::open(nonce_options);
+  if (!nonces) return boot_failure(nonces.message());
+
+  // Plugin configs name files relative to the kit (provision/README.md): resolve them there.
+  std::error_code ec;
+  fs::current_path(k.dir, ec);
+  if (ec) return boot_failure("cannot enter kit folder " + k.dir.string() + ": " + ec.message());
+
+  plugin::PluginLoader loader(k.dir);
+  std::vector<std::shared_ptr<plugin::Authorizer>> authorizers;
+  for (const auto& entry : k.authorizers) {
+    auto authorizer = loader.load(entry.plugin_path, entry.config_toml, entry.sha256);
+    if (!authorizer) return boot_failure("authorizer " + entry.ns + ": " + authorizer.message());
+    if ((*authorizer)->info().ns != entry.ns)
+      return boot_failure("authorizer " + entry.plugin_path.string() + " serves namespace '" + (*authorizer)->info().ns +
+                          "', the kit expects '" + entry.ns + "'");
+    authorizers.push_back(std::move(*authorizer));
+  }
+  auto policy_load = policy::load_policy_file(k.policy_path.string());
+  if (!policy_load.ok()) {
+    std::string all;
+    for (const auto& e : policy_load.errors) all += "\n  " + e.to_string();
+    return boot_failure("policy " + k.policy_path.string() + " has errors:" + all);
+  }
+  auto identity = z85_to_bytes(k.curve_public);
+  if (!identity) return boot_failure("kit public key: " + identity.message());
+
+  attest::PluginAttestorConfig attestor_config;
+  attestor_config.name = k.participant.name;
+  attestor_config.identity_key = *identity;
+  attestor_config.authorizers = authorizers;
+  attestor_config.policy = std::make_shared<const policy::Policy>(std::move(*policy_load.policy));
+  attestor_config.collateral_dir = k.trust_dir.string();
+  attest::PluginAttestor attestor(std::move(attestor_config));
+
+  boost::asio::io_context io;
+  bus::EventBus bus(io);
+  auto log_events = bus.subscribe("*", -100, [](const bus::Event& e) {
+    spdlog::debug("event {} #{} {}", e.name, e.sequence, e.payload.dump());
+  }, "event-log");
+  auto publish = [&bus](const std::string& name, const nlohmann::json& payload) { bus.publish(name, payload); };
+  auto audit_sink = [&](const std::string& type, const nlohmann::json& fields) -> Status {
+    auto appended = (*audit_log)->append(type, fields);
+    if (!appended) return appended.error();
+    return {};
+  };
+
+  int exit_code = kExitOk;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& err, int) {
+    if (!err) io.stop();
+  });
+
+  const auto timeout = std::chrono::milliseconds(k.runtime.request_timeout_s * 1000);
+  const auto reattest =
+      std::chrono::milliseconds((options.reattest_seconds ? *options.reattest_seconds : static_cast<int>(k.runtime.reattest_interval_s)) * 1000LL);
+  const std::string endpoint = "tcp://" + k.server.host + ":" + std::to_string(k.server.port);
+
+  std::unique_ptr<job::ServerRuntime> server;
+  std::unique_ptr<job::SiteRuntime> site;
+  net::CurveKeyPair keys{k.curve_public, k.curve_secret.reveal()};
+  if (k.participant.role == kit::Role::Server) {
+    job::ServerRuntimeConfig config;
+    config.name = k.participant.name;
+    config.net.bind_endpoint = endpoint;
+    config.net.keys = keys;
+    for (const auto& [name, peer] : k.participants) {
+      auto role = peer.role == kit::Role::Admin ? net::Role::admin : net::Role::site;
+      config.net.allow_list[peer.public_key] = net::Peer{name, role};
+    }
+    config.request_timeout = timeout;
+    config.reattest_interval = reattest;
+    config.publish = publish;
+    auto created = job::ServerRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);
+    if (!created) return boot_failure("server: " + created.message());
+    server = std::move(*created);
+    std::cout << "cchost: server " << k.participant.name << " listening on " << server->endpoint() << std::endl;
+  } else {
+    job::SiteRuntimeConfig config;
+    config.name = k.participant.name;
+    config.server_name = k.server.name;
+    config.net.endpoint = endpoint;
+    config.net.server_public_z85 = k.server_public;
+    config.net.keys = keys;
+    config.resources = options.resources;
+    config.request_timeout = timeout;
+    config.heartbeat_interval = std::chrono::milliseconds(options.heartbeat_ms);
+    config.reattest_interval = reattest;
+    config.publish = publish;
+    config.on_shutdown = [&](const std::string& reason) {
+      std::cerr << "cchost: " << k.participant.name << " shutting down: " << reason << "\n";
+      exit_code = 3;
+      io.stop();
+    };
+    auto created = job::SiteRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);
+    if (!created) return boot_failure("site: " + created.message());
+    site = std::move(*created);
+    std::cout << "cchost: site " << k.participant.name << " connecting to " << endpoint << std::endl;
+  }
+  (void)(*audit_log)->append("system.bootstrap", {{"name", k.participant.name}, {"role", std::string(kit::role_name(k.participant.role))}});
+  io.run();
+  (void)(*audit_log)->append("system.end", {{"name", k.participant.name}, {"exit_code", exit_code}});
+  server.reset();
+  site.reset();
+  bus.shutdown();
+  return exit_code;
+}
+
+}  // namespace cchost::cli

@@ -1,0 +1,20 @@
+#pragma once
+// `cchost run`: start a participant (server or site) from a verified startup kit.
+#include <map>
+#include <optional>
+#include <string>
+
+namespace cchost::cli {
+
+struct RunOptions {
+  std::string kit_dir;
+  std::string workspace;                        // default: ./<name>-workspace
+  std::optional<std::string> root_fingerprint;  // expected project root (out of band)
+  std::map<std::string, std::int64_t> resources;
+  int heartbeat_ms = 2000;
+  std::optional<int> reattest_seconds;          // overrides the kit's reattest_interval
+};
+
+int run_participant(const RunOptions& options);
+
+}  // namespace cchost::cli

@@ -1,0 +1,45 @@
+#pragma once
+// The server side of the runtime (PROTOCOL.md): mutual registration, job deployment with peer
+// verification, re-attestation and quarantine, admin status — over host/net, with every
+// decision appended to the audit log before it is sent, and state kept in the workspace so a
+// restarted server loses nothing.
+//
+// Threading: everything runs on the io_context's single thread (the net layer's rule).
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "cchost/attest/nonce_registry.hpp"
+#include "cchost/job/attestor.hpp"
+#include "cchost/job/state_store.hpp"
+#include "cchost/net/server.hpp"
+
+namespace cchost::job {
+
+struct ServerRuntimeConfig {
+  std::string name = "server";
+  net::ServerConfig net;                                 // bind endpoint, keys, allow-list
+  std::chrono::milliseconds request_timeout{30000};      // for challenges, votes, deploy acks
+  std::chrono::milliseconds reattest_interval{600000};   // ±20% jitter; 0 disables
+  std::function<void(const std::string& event, const nlohmann::json& payload)> publish;  // bus
+};
+
+class ServerRuntime {
+ public:
+  static Result<std::unique_ptr<ServerRuntime>> create(boost::asio::io_context& io, ServerRuntimeConfig config,
+                                                       Attestor& attestor, StateStore& store,
+                                                       attest::NonceRegistry& nonces, AuditSink audit);
+  ~ServerRuntime();
+  const std::string& endpoint() const;
+
+  struct Impl;
+
+ private:
+  explicit ServerRuntime(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cchost::job

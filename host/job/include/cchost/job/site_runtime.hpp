@@ -1,0 +1,49 @@
+#pragma once
+// The site side of the runtime (PROTOCOL.md): registers mutually (appraising the server with
+// its own policy first), answers challenges with fresh bound evidence, appraises peers and
+// votes, stores deployed payloads, re-verifies the server on its own interval, and re-registers
+// by itself when the server restarts (heartbeats carry the server's session id).
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "cchost/attest/nonce_registry.hpp"
+#include "cchost/job/attestor.hpp"
+#include "cchost/job/state_store.hpp"
+#include "cchost/net/client.hpp"
+
+namespace cchost::job {
+
+struct SiteRuntimeConfig {
+  std::string name;
+  std::string server_name = "server";
+  net::ClientConfig net;
+  std::map<std::string, std::int64_t> resources;         // what this site offers to jobs
+  std::chrono::milliseconds request_timeout{30000};
+  std::chrono::milliseconds heartbeat_interval{2000};
+  std::chrono::milliseconds reattest_interval{600000};   // re-verify the server; 0 disables
+  std::chrono::milliseconds register_retry{3000};
+  std::function<void(const std::string& event, const nlohmann::json& payload)> publish;
+  std::function<void(const std::string& reason)> on_shutdown;  // the policy said "shutdown"
+};
+
+class SiteRuntime {
+ public:
+  static Result<std::unique_ptr<SiteRuntime>> create(boost::asio::io_context& io, SiteRuntimeConfig config,
+                                                     Attestor& attestor, StateStore& store,
+                                                     attest::NonceRegistry& nonces, AuditSink audit);
+  ~SiteRuntime();
+  bool registered() const;
+
+  struct Impl;
+
+ private:
+  explicit SiteRuntime(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cchost::job

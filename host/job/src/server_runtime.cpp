@@ -1,0 +1,340 @@
+// ServerRuntime wiring, registration (PROTOCOL.md "Registration"), heartbeats and status.
+#include <spdlog/spdlog.h>
+#include <zmq.h>
+
+#include <chrono>
+
+#include "cchost/attest/binding.hpp"
+#include "cchost/crypto/encoding.hpp"
+#include "cchost/crypto/random.hpp"
+#include "server_impl.hpp"
+
+namespace cchost::job {
+
+Result<Bytes> z85_key_bytes(const std::string& z85) {
+  if (z85.size() != 40) return make_error("CURVE key: expected 40 Z85 characters, got " + std::to_string(z85.size()));
+  Bytes out(32);
+  if (!zmq_z85_decode(out.data(), z85.c_str())) return make_error("CURVE key: not valid Z85");
+  return out;
+}
+
+ServerRuntime::ServerRuntime(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ServerRuntime::~ServerRuntime() {
+  if (!impl_) return;
+  impl_->reattest_timer.cancel();
+  for (auto& [id, p] : impl_->pending) p.timer->cancel();
+}
+
+const std::string& ServerRuntime::endpoint() const { return impl_->server->endpoint(); }
+
+Result<std::unique_ptr<ServerRuntime>> ServerRuntime::create(boost::asio::io_context& io, ServerRuntimeConfig config,
+                                                             Attestor& attestor, StateStore& store,
+                                                             attest::NonceRegistry& nonces, AuditSink audit) {
+  auto impl = std::make_unique<Impl>(io, std::move(config), attestor, store, nonces, std::move(audit));
+  if (auto st = impl->start(); !st) return st.error();
+  return std::unique_ptr<ServerRuntime>(new ServerRuntime(std::move(impl)));
+}
+
+std::int64_t ServerRuntime::Impl::now() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Status ServerRuntime::Impl::start() {
+  session = crypto::hex_encode(crypto::random_bytes(8));
+  for (const auto& [key, peer] : config.net.allow_list) key_by_name[peer.name] = key;
+  config.net.name = config.name;
+  auto created = net::Server::create(io, config.net);
+  if (!created) return created.error();
+  server = std::move(*created);
+  server->on_message([this](const net::Delivery& d) { on_message(d); });
+  load_state();
+  schedule_reattest();
+  publish("system.bootstrap", {{"role", "server"}, {"name", config.name}, {"endpoint", server->endpoint()}});
+  spdlog::info("server {} listening on {} (session {})", config.name, server->endpoint(), session);
+  return {};
+}
+
+void ServerRuntime::Impl::publish(const std::string& event, const nlohmann::json& payload) {
+  if (config.publish) config.publish(event, payload);
+}
+
+Status ServerRuntime::Impl::record(const std::string& type, const nlohmann::json& fields) {
+  if (!audit) return {};
+  auto st = audit(type, fields);
+  if (!st) spdlog::error("audit: cannot record {}: {}", type, st.message());
+  return st;
+}
+
+net::Message ServerRuntime::Impl::reply_to(const std::string& type, nlohmann::json body) {
+  return net::make_message(type, config.name, std::move(body));
+}
+
+net::Message ServerRuntime::Impl::error_reply(const std::string& reason) {
+  return reply_to(net::kErrorType, {{"reason", reason}});
+}
+
+void ServerRuntime::Impl::on_message(const net::Delivery& d) {
+  const auto& type = d.message.type;
+  // A reply to something we pushed (evidence, vote, ack) carries its id in corr.
+  if (!d.message.corr.empty()) {
+    auto it = pending.find(d.message.corr);
+    if (it == pending.end() || it->second.site != d.peer.name) {
+      spdlog::warn("server: unexpected reply {} from {} (corr {})", type, d.peer.name, d.message.corr);
+      return;
+    }
+    auto waiter = std::move(it->second);
+    pending.erase(it);
+    waiter.timer->cancel();
+    if (type == net::kErrorType) {
+      waiter.done(make_error(d.peer.name + " refused: " + d.message.body.value("reason", std::string("?"))));
+    } else {
+      waiter.done(d.message);
+    }
+    return;
+  }
+  // Roles are bound to keys (DESIGN.md): sites may register, answer and heartbeat; only an
+  // admin key may submit jobs or read status.
+  static const std::set<std::string> site_types = {"register", "register.evidence", "register.abort", "heartbeat",
+                                                   "server.attest"};
+  static const std::set<std::string> admin_types = {"submit", "status"};
+  const bool is_site = d.peer.role == net::Role::site;
+  const bool is_admin = d.peer.role == net::Role::admin;
+  if ((site_types.count(type) && !is_site) || (admin_types.count(type) && !is_admin)) {
+    spdlog::warn("server: refused {} from {} (role {})", type, d.peer.name, net::role_name(d.peer.role));
+    server->reply(d, error_reply("message type '" + type + "' is not allowed for role " +
+                                 std::string(net::role_name(d.peer.role))));
+    return;
+  }
+  if (is_site) sites[d.peer.name].connected_this_session = true;
+  std::function<net::Message()> handler;
+  if (type == "register") handler = [&] { return handle_register(d); };
+  else if (type == "register.evidence") handler = [&] { return handle_register_evidence(d); };
+  else if (type == "register.abort") handler = [&] { return handle_register_abort(d); };
+  else if (type == "heartbeat") handler = [&] { return handle_heartbeat(d); };
+  else if (type == "server.attest") handler = [&] { return handle_server_attest(d); };
+  else if (type == "submit") handler = [&] { return handle_submit(d); };
+  else if (type == "status") handler = [&] { return handle_status(d); };
+  if (!handler) {
+    server->reply(d, error_reply("unknown message type '" + type + "'"));
+    return;
+  }
+  // Retried requests (same sender, same id) get the first reply; the handler runs once.
+  server->reply(d, reply_cache.reply_once(d.peer.name, d.message.id, handler));
+}
+
+Result<attest::EvidenceBundle> ServerRuntime::Impl::bundle_from(const net::Message& m, const char* field) {
+  auto it = m.body.find(field);
+  if (it == m.body.end()) return make_error(std::string("missing '") + field + "'");
+  return attest::bundle_from_wire(*it, m.blobs);
+}
+
+Appraisal ServerRuntime::Impl::appraise_site(const attest::EvidenceBundle& bundle, const std::string& site) {
+  AppraisalRequest req;
+  req.bundle = &bundle;
+  req.expected_nonce = bundle.nonce;
+  req.expected_name = site;
+  req.peer_role = "site";
+  if (auto key = key_by_name.find(site); key != key_by_name.end()) {
+    if (auto raw = z85_key_bytes(key->second)) req.expected_identity_key = *raw;
+  }
+  return attestor.appraise(req);
+}
+
+namespace {
+
+Result<Bytes> nonce_field(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || !it->is_string()) return make_error(std::string("missing '") + key + "'");
+  auto bytes = crypto::hex_decode(it->get<std::string>());
+  if (!bytes || bytes->size() != attest::kNonceSize)
+    return make_error(std::string("'") + key + "' must be " + std::to_string(attest::kNonceSize) + " bytes of hex");
+  return bytes;
+}
+
+nlohmann::json failed_json(const std::vector<std::string>& failed) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& f : failed) a.push_back(f);
+  return a;
+}
+
+}  // namespace
+
+// Step 2 of registration: prove ourselves to the site (bound to its nonce) and challenge it.
+net::Message ServerRuntime::Impl::handle_register(const net::Delivery& d) {
+  const auto& site = d.peer.name;
+  publish("client.register.before", {{"site", site}});
+  auto client_nonce = nonce_field(d.message.body, "client_nonce");
+  if (!client_nonce) return error_reply(client_nonce.message());
+  auto own = attestor.produce(*client_nonce);
+  if (!own) return error_reply("server cannot produce evidence: " + own.message());
+  auto server_nonce = nonces.issue(site);
+  if (!server_nonce) return error_reply("server cannot issue a nonce: " + server_nonce.message());
+  auto reply = reply_to("register.challenge", {{"server_bundle", attest::bundle_header(*own)},
+                                               {"server_nonce", crypto::hex_encode(*server_nonce)}});
+  reply.blobs = attest::bundle_blobs(*own);
+  return reply;
+}
+
+// Step 4: the site's evidence, bound to our nonce; appraise it with our policy.
+net::Message ServerRuntime::Impl::handle_register_evidence(const net::Delivery& d) {
+  const auto& site = d.peer.name;
+  auto bundle = bundle_from(d.message, "bundle");
+  if (!bundle) return error_reply("bad bundle: " + bundle.message());
+  publish("client.register.received", {{"site", site}});
+  Appraisal appraisal;
+  if (auto st = nonces.consume(bundle->nonce, site); !st) {
+    appraisal.accept = false;
+    appraisal.failed_rules = {"binding.nonce"};
+    appraisal.detail = {{"errors", {st.message()}}};
+  } else {
+    appraisal = appraise_site(*bundle, site);
+  }
+  auto& rec = sites[site];
+  rec.last_attested_at = now();
+  rec.last_accept = appraisal.accept;
+  rec.last_failed = appraisal.failed_rules;
+  if (appraisal.accept) {
+    rec.registered = true;
+    rec.quarantined = false;
+    rec.quarantine_reason.clear();
+    rec.resources.clear();
+    if (auto res = d.message.body.find("resources"); res != d.message.body.end() && res->is_object()) {
+      for (auto& [k, v] : res->items())
+        if (v.is_number_integer()) rec.resources[k] = v.get<std::int64_t>();
+    }
+  }
+  // The decision is durable before the site hears it.
+  if (auto st = record("registration", {{"site", site}, {"accept", appraisal.accept},
+                                        {"failed", failed_json(appraisal.failed_rules)}, {"detail", appraisal.detail}});
+      !st)
+    return error_reply("server cannot record the decision");
+  save_registry();
+  publish("client.register.after", {{"site", site}, {"accept", appraisal.accept}, {"failed", failed_json(appraisal.failed_rules)}});
+  if (appraisal.accept)
+    spdlog::info("server: registered {}", site);
+  else
+    spdlog::warn("server: rejected registration of {}: {}", site, failed_json(appraisal.failed_rules).dump());
+  return reply_to("register.result", {{"accepted", appraisal.accept}, {"failed", failed_json(appraisal.failed_rules)}});
+}
+
+net::Message ServerRuntime::Impl::handle_register_abort(const net::Delivery& d) {
+  const auto& site = d.peer.name;
+  nlohmann::json failed = d.message.body.value("failed", nlohmann::json::array());
+  if (!failed.is_array()) failed = nlohmann::json::array();
+  audit_note("registration.aborted", {{"site", site}, {"by", site}, {"failed", failed}});
+  spdlog::warn("server: {} rejected this server: {}", site, failed.dump());
+  return reply_to("ack");
+}
+
+net::Message ServerRuntime::Impl::handle_heartbeat(const net::Delivery& d) {
+  const auto& rec = sites[d.peer.name];
+  return reply_to("heartbeat.ack", {{"session", session}, {"registered", rec.registered}, {"quarantined", rec.quarantined}});
+}
+
+// A site re-verifying the server on its own interval.
+net::Message ServerRuntime::Impl::handle_server_attest(const net::Delivery& d) {
+  auto client_nonce = nonce_field(d.message.body, "client_nonce");
+  if (!client_nonce) return error_reply(client_nonce.message());
+  auto own = attestor.produce(*client_nonce);
+  if (!own) return error_reply("server cannot produce evidence: " + own.message());
+  auto reply = reply_to("server.evidence", {{"bundle", attest::bundle_header(*own)}});
+  reply.blobs = attest::bundle_blobs(*own);
+  return reply;
+}
+
+net::Message ServerRuntime::Impl::handle_status(const net::Delivery& d) {
+  nlohmann::json participants = nlohmann::json::array();
+  for (const auto& [name, rec] : sites) {
+    participants.push_back({{"name", name},
+                            {"registered", rec.registered},
+                            {"quarantined", rec.quarantined},
+                            {"quarantine_reason", rec.quarantine_reason},
+                            {"last_attested_at", rec.last_attested_at},
+                            {"last_accept", rec.last_accept},
+                            {"last_failed", failed_json(rec.last_failed)},
+                            {"resources", rec.resources}});
+  }
+  nlohmann::json job_list = nlohmann::json::array();
+  const std::string only = d.message.body.value("job_id", std::string());
+  for (const auto& [id, job] : jobs)
+    if (only.empty() || only == id) job_list.push_back(job->to_json());
+  if (!only.empty() && job_list.empty()) return error_reply("no job '" + only + "'");
+  return reply_to("status.report", {{"server", config.name}, {"session", session}, {"participants", participants},
+                                    {"jobs", job_list}});
+}
+
+void ServerRuntime::Impl::push_request(const std::string& site, net::Message message,
+                                       std::function<void(Result<net::Message>)> done) {
+  message.sender = config.name;
+  if (message.id.empty()) message.id = net::new_message_id();
+  const std::string id = message.id;
+  PendingReply waiter{site, std::make_unique<boost::asio::steady_timer>(io), std::move(done)};
+  waiter.timer->expires_after(config.request_timeout);
+  waiter.timer->async_wait([this, id, site, type = message.type](const boost::system::error_code& ec) {
+    if (ec) return;  // cancelled: the reply arrived
+    auto it = pending.find(id);
+    if (it == pending.end()) return;
+    auto w = std::move(it->second);
+    pending.erase(it);
+    const double secs = std::chrono::duration<double>(config.request_timeout).count();
+    w.done(make_error("no reply from " + site + " to " + type + " within " + std::to_string(secs).substr(0, 4) + "s"));
+  });
+  pending.emplace(id, std::move(waiter));
+  server->push(site, std::move(message));
+}
+
+void ServerRuntime::Impl::save_registry() {
+  nlohmann::json reg = nlohmann::json::object();
+  for (const auto& [name, rec] : sites) {
+    reg[name] = {{"registered", rec.registered},         {"quarantined", rec.quarantined},
+                 {"quarantine_reason", rec.quarantine_reason}, {"last_attested_at", rec.last_attested_at},
+                 {"last_accept", rec.last_accept},       {"last_failed", failed_json(rec.last_failed)},
+                 {"resources", rec.resources}};
+  }
+  if (auto st = store.save_registry({{"sites", reg}}); !st) spdlog::error("server: {}", st.message());
+}
+
+void ServerRuntime::Impl::load_state() {
+  if (auto reg = store.load_registry(); reg && reg->contains("sites")) {
+    for (auto& [name, r] : (*reg)["sites"].items()) {
+      SiteRecord rec;
+      rec.registered = r.value("registered", false);
+      rec.quarantined = r.value("quarantined", false);
+      rec.quarantine_reason = r.value("quarantine_reason", std::string());
+      rec.last_attested_at = r.value("last_attested_at", std::int64_t{0});
+      rec.last_accept = r.value("last_accept", false);
+      for (const auto& f : r.value("last_failed", nlohmann::json::array())) rec.last_failed.push_back(f.get<std::string>());
+      for (auto& [k, v] : r.value("resources", nlohmann::json::object()).items()) rec.resources[k] = v.get<std::int64_t>();
+      sites[name] = std::move(rec);
+    }
+    spdlog::info("server: recovered {} participant(s) from the workspace", sites.size());
+  } else if (!reg) {
+    spdlog::error("server: {}", reg.message());
+  }
+  auto saved = store.load_jobs();
+  if (!saved) {
+    spdlog::error("server: {}", saved.message());
+    return;
+  }
+  for (const auto& j : *saved) {
+    auto job = JobRun::from_json(j);
+    if (!job) {
+      spdlog::error("server: cannot recover job: {}", job.message());
+      continue;
+    }
+    jobs[(*job)->spec.id] = *job;
+    if ((*job)->state == "verifying") {
+      // Interrupted mid-deployment: start the attempt again once sites have had time to
+      // reconnect and re-register (their heartbeats tell them the server restarted).
+      auto run = *job;
+      run->retry_timer = std::make_unique<boost::asio::steady_timer>(io);
+      run->retry_timer->expires_after(std::chrono::seconds(3));
+      run->retry_timer->async_wait([this, run](const boost::system::error_code& ec) {
+        if (!ec) start_attempt(run);
+      });
+      spdlog::info("server: resuming job {} after restart", run->spec.id);
+    }
+  }
+}
+
+}  // namespace cchost::job

@@ -1,0 +1,329 @@
+// SiteRuntime: registration (client appraises the server first), challenges, peer votes,
+// payload storage, server re-verification and automatic re-registration.
+#include "cchost/job/site_runtime.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "cchost/attest/binding.hpp"
+#include "cchost/crypto/encoding.hpp"
+#include "server_impl.hpp"
+
+namespace cchost::job {
+
+struct SiteRuntime::Impl {
+  Impl(boost::asio::io_context& io_, SiteRuntimeConfig config_, Attestor& attestor_, StateStore& store_,
+       attest::NonceRegistry& nonces_, AuditSink audit_)
+      : io(io_), config(std::move(config_)), attestor(attestor_), store(store_), nonces(nonces_),
+        audit(std::move(audit_)), heartbeat_timer(io_), reattest_timer(io_), register_timer(io_) {}
+
+  boost::asio::io_context& io;
+  SiteRuntimeConfig config;
+  Attestor& attestor;
+  StateStore& store;
+  attest::NonceRegistry& nonces;
+  AuditSink audit;
+  std::unique_ptr<net::Client> client;
+  boost::asio::steady_timer heartbeat_timer, reattest_timer, register_timer;
+  bool registered = false;
+  bool registering = false;
+  bool stopped = false;
+  std::string server_session;
+  std::optional<Bytes> server_key;
+
+  void note(const std::string& type, const nlohmann::json& fields) {
+    if (!audit) return;
+    if (auto st = audit(type, fields); !st) spdlog::error("audit: cannot record {}: {}", type, st.message());
+  }
+  void publish(const std::string& event, const nlohmann::json& payload) {
+    if (config.publish) config.publish(event, payload);
+  }
+
+  Status start() {
+    if (auto key = z85_key_bytes(config.net.server_public_z85)) server_key = *key;
+    config.net.name = config.name;
+    auto created = net::Client::create(io, config.net);
+    if (!created) return created.error();
+    client = std::move(*created);
+    client->on_push([this](const net::Message& m) { on_push(m); });
+    publish("system.bootstrap", {{"role", "site"}, {"name", config.name}});
+    begin_registration();
+    schedule_heartbeat();
+    schedule_reattest();
+    return {};
+  }
+
+  void stop(const std::string& reason) {
+    if (stopped) return;
+    stopped = true;
+    heartbeat_timer.cancel();
+    reattest_timer.cancel();
+    register_timer.cancel();
+    if (config.on_shutdown) config.on_shutdown(reason);
+  }
+
+  Appraisal appraise_server(const attest::EvidenceBundle& bundle, const Bytes& nonce) {
+    AppraisalRequest req;
+    req.bundle = &bundle;
+    req.expected_nonce = nonce;
+    req.expected_name = config.server_name;
+    req.expected_identity_key = server_key;
+    req.peer_role = "server";
+    return attestor.appraise(req);
+  }
+
+  void retry_registration_later() {
+    registering = false;
+    register_timer.expires_after(config.register_retry);
+    register_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec && !registered) begin_registration();
+    });
+  }
+
+  // Registration step 1: challenge the server with our own nonce.
+  void begin_registration() {
+    if (registering || stopped) return;
+    registering = true;
+    auto nonce = nonces.issue(config.server_name);
+    if (!nonce) {
+      spdlog::error("site {}: {}", config.name, nonce.message());
+      retry_registration_later();
+      return;
+    }
+    auto msg = net::make_message("register", config.name, {{"client_nonce", crypto::hex_encode(*nonce)}});
+    client->request(std::move(msg), config.request_timeout, [this, nonce = *nonce](Result<net::Message> reply) {
+      on_challenge(nonce, std::move(reply));
+    });
+  }
+
+  // Step 3: appraise the server with OUR policy before showing it anything.
+  void on_challenge(const Bytes& client_nonce, Result<net::Message> reply) {
+    if (!reply || reply->type != "register.challenge") {
+      spdlog::warn("site {}: registration: {}", config.name, reply ? "unexpected " + reply->type : reply.message());
+      retry_registration_later();
+      return;
+    }
+    auto header = reply->body.find("server_bundle");
+    auto bundle = header == reply->body.end() ? Result<attest::EvidenceBundle>(make_error("missing server_bundle"))
+                                              : attest::bundle_from_wire(*header, reply->blobs);
+    Appraisal appraisal;
+    if (!bundle) {
+      appraisal.failed_rules = {"bundle.malformed"};
+      appraisal.detail = {{"errors", {bundle.message()}}};
+    } else if (auto st = nonces.consume(bundle->nonce, config.server_name); !st || bundle->nonce != client_nonce) {
+      appraisal.failed_rules = {"binding.nonce"};
+      appraisal.detail = {{"errors", {st ? "server bundle bound to another nonce" : st.message()}}};
+    } else {
+      appraisal = appraise_server(*bundle, client_nonce);
+    }
+    note("server.appraisal", {{"server", config.server_name}, {"accept", appraisal.accept},
+                              {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}});
+    if (!appraisal.accept) {
+      spdlog::warn("site {}: the server fails this site's policy: {}", config.name,
+                   nlohmann::json(appraisal.failed_rules).dump());
+      client->request(net::make_message("register.abort", config.name, {{"failed", appraisal.failed_rules}}),
+                      config.request_timeout, [](Result<net::Message>) {});
+      if (attestor.failure_policy().on_failure == "shutdown") {
+        stop("the server failed this site's policy");
+        return;
+      }
+      retry_registration_later();
+      return;
+    }
+    auto server_nonce = crypto::hex_decode(reply->body.value("server_nonce", std::string()));
+    if (!server_nonce || server_nonce->size() != attest::kNonceSize) {
+      retry_registration_later();
+      return;
+    }
+    auto own = attestor.produce(*server_nonce);
+    if (!own) {
+      spdlog::error("site {}: cannot produce evidence: {}", config.name, own.message());
+      retry_registration_later();
+      return;
+    }
+    auto msg = net::make_message("register.evidence", config.name,
+                                 {{"bundle", attest::bundle_header(*own)}, {"resources", config.resources}});
+    msg.blobs = attest::bundle_blobs(*own);
+    client->request(std::move(msg), config.request_timeout, [this](Result<net::Message> result) {
+      registering = false;
+      if (!result || result->type != "register.result") {
+        spdlog::warn("site {}: registration: {}", config.name, result ? "unexpected " + result->type : result.message());
+        retry_registration_later();
+        return;
+      }
+      registered = result->body.value("accepted", false);
+      note("registration.result", {{"accepted", registered}, {"failed", result->body.value("failed", nlohmann::json::array())}});
+      if (registered) {
+        spdlog::info("site {}: registered with {}", config.name, config.server_name);
+      } else {
+        spdlog::warn("site {}: the server rejected this site: {}", config.name, result->body.value("failed", nlohmann::json::array()).dump());
+        retry_registration_later();
+      }
+    });
+  }
+
+  void schedule_heartbeat() {
+    heartbeat_timer.expires_after(config.heartbeat_interval);
+    heartbeat_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopped) return;
+      heartbeat();
+      schedule_heartbeat();
+    });
+  }
+
+  // Heartbeats keep the server's route to us fresh and reveal a restarted server (new session)
+  // or a lost registration, after which we register again on our own.
+  void heartbeat() {
+    client->request(net::make_message("heartbeat", config.name), config.heartbeat_interval * 2,
+                    [this](Result<net::Message> reply) {
+                      if (!reply || reply->type != "heartbeat.ack") return;
+                      const std::string session = reply->body.value("session", std::string());
+                      const bool server_knows_us = reply->body.value("registered", false);
+                      const bool restarted = !server_session.empty() && session != server_session;
+                      server_session = session;
+                      if (restarted) spdlog::info("site {}: server restarted; registering again", config.name);
+                      if (restarted || !server_knows_us) {
+                        registered = false;
+                        begin_registration();
+                      }
+                    });
+  }
+
+  void schedule_reattest() {
+    if (config.reattest_interval.count() <= 0) return;
+    reattest_timer.expires_after(config.reattest_interval);
+    reattest_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopped) return;
+      reverify_server();
+      schedule_reattest();
+    });
+  }
+
+  void reverify_server() {
+    if (!registered) return;
+    auto nonce = nonces.issue(config.server_name);
+    if (!nonce) return;
+    auto msg = net::make_message("server.attest", config.name, {{"client_nonce", crypto::hex_encode(*nonce)}});
+    client->request(std::move(msg), config.request_timeout, [this, nonce = *nonce](Result<net::Message> reply) {
+      Appraisal appraisal;
+      // An unreachable server is a transport problem, not evidence of compromise: it is
+      // recorded but never triggers on_failure.
+      const bool unreachable = !reply || reply->type != "server.evidence";
+      if (unreachable) {
+        appraisal.failed_rules = {"server.unreachable"};
+      } else if (auto b = attest::bundle_from_wire(reply->body.value("bundle", nlohmann::json()), reply->blobs); !b) {
+        appraisal.failed_rules = {"bundle.malformed"};
+      } else if (auto st = nonces.consume(b->nonce, config.server_name); !st || b->nonce != nonce) {
+        appraisal.failed_rules = {"binding.nonce"};
+      } else {
+        appraisal = appraise_server(*b, nonce);
+      }
+      note("server.reattestation", {{"accept", appraisal.accept}, {"failed", appraisal.failed_rules}});
+      if (!appraisal.accept && !unreachable) {
+        spdlog::warn("site {}: the server no longer passes this site's policy", config.name);
+        if (attestor.failure_policy().on_failure == "shutdown") stop("the server failed re-verification");
+      }
+    });
+  }
+
+  void answer(const net::Message& to, net::Message reply) {
+    reply.corr = to.id;
+    client->send(std::move(reply));
+  }
+
+  void on_push(const net::Message& m) {
+    if (m.type == "challenge") return on_challenge_push(m);
+    if (m.type == "peer_verify") return on_peer_verify(m);
+    if (m.type == "deploy") return on_deploy(m);
+    if (m.type == "shutdown") {
+      const std::string reason = m.body.value("reason", std::string("server request"));
+      note("shutdown", {{"reason", reason}, {"failed", m.body.value("failed", nlohmann::json::array())}});
+      spdlog::warn("site {}: shutting down at the server's request: {}", config.name, reason);
+      stop(reason);
+      return;
+    }
+    answer(m, net::make_message(net::kErrorType, config.name, {{"reason", "unknown push type '" + m.type + "'"}}));
+  }
+
+  void on_challenge_push(const net::Message& m) {
+    auto nonce = crypto::hex_decode(m.body.value("nonce", std::string()));
+    if (!nonce || nonce->size() != attest::kNonceSize) {
+      answer(m, net::make_message(net::kErrorType, config.name, {{"reason", "challenge without a 32-byte nonce"}}));
+      return;
+    }
+    auto own = attestor.produce(*nonce);
+    if (!own) {
+      answer(m, net::make_message(net::kErrorType, config.name, {{"reason", "cannot produce evidence: " + own.message()}}));
+      return;
+    }
+    auto reply = net::make_message("evidence", config.name, {{"bundle", attest::bundle_header(*own)}});
+    reply.blobs = attest::bundle_blobs(*own);
+    answer(m, std::move(reply));
+  }
+
+  // Appraise every peer (and the server) with this site's own policy, and vote.
+  void on_peer_verify(const net::Message& m) {
+    const std::string job_id = m.body.value("job_id", std::string());
+    const auto headers = m.body.value("bundles", nlohmann::json::array());
+    nlohmann::json votes = nlohmann::json::object();
+    std::size_t blob_index = 0;
+    for (const auto& header : headers) {
+      const auto count = header.value("namespaces", nlohmann::json::array()).size();
+      if (blob_index + count > m.blobs.size()) break;
+      std::vector<Bytes> blobs(m.blobs.begin() + static_cast<std::ptrdiff_t>(blob_index),
+                               m.blobs.begin() + static_cast<std::ptrdiff_t>(blob_index + count));
+      blob_index += count;
+      auto bundle = attest::bundle_from_wire(header, blobs);
+      if (!bundle) continue;
+      const bool is_server = bundle->name == config.server_name;
+      AppraisalRequest req;
+      req.bundle = &*bundle;
+      req.expected_nonce = bundle->nonce;  // drawn by the server for this job
+      req.expected_name = bundle->name;
+      if (is_server) req.expected_identity_key = server_key;
+      req.peer_role = is_server ? "server" : "site";
+      auto appraisal = attestor.appraise(req);
+      votes[bundle->name] = {{"accept", appraisal.accept}, {"failed", appraisal.failed_rules}};
+      note("peer.appraisal", {{"job", job_id}, {"peer", bundle->name}, {"accept", appraisal.accept},
+                              {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}});
+    }
+    note("vote", {{"job", job_id}, {"votes", votes}});
+    publish("job.deploy.peer_verify", {{"job", job_id}, {"votes", votes}});
+    answer(m, net::make_message("vote", config.name, {{"job_id", job_id}, {"votes", votes}}));
+  }
+
+  void on_deploy(const net::Message& m) {
+    const std::string job_id = m.body.value("job_id", std::string());
+    if (m.blobs.size() != 1) {
+      answer(m, net::make_message(net::kErrorType, config.name, {{"reason", "deploy needs exactly one payload"}}));
+      return;
+    }
+    if (auto st = store.store_payload(job_id, m.blobs[0]); !st) {
+      answer(m, net::make_message(net::kErrorType, config.name, {{"reason", st.message()}}));
+      return;
+    }
+    note("job.deployed", {{"job", job_id}, {"bytes", m.blobs[0].size()}});
+    spdlog::info("site {}: stored payload of job {} ({} bytes)", config.name, job_id, m.blobs[0].size());
+    answer(m, net::make_message("ack", config.name, {{"stored", "jobs/" + job_id + "/payload"}}));
+  }
+};
+
+SiteRuntime::SiteRuntime(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SiteRuntime::~SiteRuntime() {
+  if (!impl_) return;
+  impl_->heartbeat_timer.cancel();
+  impl_->reattest_timer.cancel();
+  impl_->register_timer.cancel();
+}
+bool SiteRuntime::registered() const { return impl_->registered; }
+
+Result<std::unique_ptr<SiteRuntime>> SiteRuntime::create(boost::asio::io_context& io, SiteRuntimeConfig config,
+                                                         Attestor& attestor, StateStore& store,
+                                                         attest::NonceRegistry& nonces, AuditSink audit) {
+  auto impl = std::make_unique<Impl>(io, std::move(config), attestor, store, nonces, std::move(audit));
+  if (auto st = impl->start(); !st) return st.error();
+  return std::unique_ptr<SiteRuntime>(new SiteRuntime(std::move(impl)));
+}
+
+}  // namespace cchost::job
