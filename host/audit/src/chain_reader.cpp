@@ -1,0 +1,152 @@
+#include "chain_reader.hpp"
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "cchost/audit/audit_format.hpp"
+#include "entry_line.hpp"
+
+namespace cchost::audit::detail {
+namespace {
+
+using nlohmann::json;
+
+struct ParsedLine {
+  json value;
+  bool duplicate_top_level_key = false;
+};
+
+// Parses without exceptions. Duplicate top-level keys are flagged: JSON parsers disagree
+// on which copy wins, so `{"seq":3,...,"seq":4}` could read differently elsewhere.
+ParsedLine parse_line(std::string_view line) {
+  ParsedLine parsed;
+  std::set<std::string> keys;
+  json::parser_callback_t on_event = [&](int depth, json::parse_event_t event, json& node) {
+    if (event == json::parse_event_t::key && depth == 1 && node.is_string()) {
+      if (!keys.insert(node.get<std::string>()).second) parsed.duplicate_top_level_key = true;
+    }
+    return true;
+  };
+  parsed.value = json::parse(line.data(), line.data() + line.size(), on_event,
+                             /*allow_exceptions=*/false);
+  return parsed;
+}
+
+std::optional<std::uint64_t> read_seq(const json& entry) {
+  if (!entry.is_object()) return std::nullopt;
+  auto it = entry.find("seq");
+  if (it == entry.end() || !it->is_number_unsigned()) return std::nullopt;
+  return it->get<std::uint64_t>();
+}
+
+std::string where(std::uint64_t line, std::optional<std::uint64_t> seq) {
+  std::string text = "line " + std::to_string(line);
+  if (seq) text += " (seq " + std::to_string(*seq) + ")";
+  return text;
+}
+
+}  // namespace
+
+void ChainReader::fail(AuditBreakKind kind, std::uint64_t line, std::string reason,
+                       std::optional<std::uint64_t> seq, std::string expected,
+                       std::string actual) {
+  report_.broken =
+      AuditBreak{kind, line, seq, std::move(reason), std::move(expected), std::move(actual)};
+}
+
+void ChainReader::feed(std::string_view chunk) {
+  while (!broken() && !chunk.empty()) {
+    auto newline = chunk.find('\n');
+    if (newline == std::string_view::npos) {
+      if (partial_.size() + chunk.size() > kMaxLineBytes) {
+        fail(AuditBreakKind::LineTooLong, lines_seen_ + 1,
+             "line " + std::to_string(lines_seen_ + 1) + " is longer than the limit of " +
+                 std::to_string(kMaxLineBytes) + " bytes");
+        return;
+      }
+      partial_.append(chunk);
+      return;
+    }
+    auto piece = chunk.substr(0, newline);
+    chunk.remove_prefix(newline + 1);
+    if (partial_.empty()) {
+      check_line(piece);  // the common case: no copy
+    } else {
+      partial_.append(piece);
+      std::string line = std::move(partial_);
+      partial_.clear();
+      check_line(line);
+    }
+  }
+}
+
+void ChainReader::check_line(std::string_view line) {
+  std::uint64_t number = lines_seen_ + 1;
+  if (line.size() > kMaxLineBytes) {
+    return fail(AuditBreakKind::LineTooLong, number,
+                "line " + std::to_string(number) + " is " + std::to_string(line.size()) +
+                    " bytes, over the limit of " + std::to_string(kMaxLineBytes));
+  }
+  auto parsed = parse_line(line);
+  const json& entry = parsed.value;
+  auto seq = read_seq(entry);
+  auto bad_entry = [&](const std::string& why) {
+    fail(AuditBreakKind::BadEntry, number, where(number, seq) + ": " + why, seq);
+  };
+  if (entry.is_discarded()) return bad_entry(line.empty() ? "empty line" : "not valid JSON");
+  if (!entry.is_object()) return bad_entry("not a JSON object");
+  if (parsed.duplicate_top_level_key) return bad_entry("a top-level key appears twice");
+  if (!seq) return bad_entry("\"seq\" missing or not an unsigned integer");
+
+  std::uint64_t expected_seq = report_.entries + 1;
+  if (*seq != expected_seq) {
+    return fail(AuditBreakKind::SeqMismatch, number,
+                where(number, seq) + ": seq is " + std::to_string(*seq) + ", expected " +
+                    std::to_string(expected_seq) + " (an entry was deleted, inserted or moved)",
+                seq, std::to_string(expected_seq), std::to_string(*seq));
+  }
+  auto prev = entry.find("prev");
+  if (prev == entry.end() || !prev->is_string()) return bad_entry("\"prev\" missing or not a string");
+  const auto& prev_text = prev->get_ref<const std::string&>();
+  if (prev_text != report_.head) {
+    std::string source = number == 1 ? std::string("64 zeros for the first entry")
+                                     : "the SHA-256 of line " + std::to_string(number - 1);
+    std::string consequence = number == 1 ? "entries before it were removed or it was changed"
+                                          : "line " + std::to_string(number - 1) + " was changed";
+    return fail(AuditBreakKind::PrevMismatch, number,
+                where(number, seq) + ": prev is " + prev_text + ", expected " + report_.head +
+                    " (" + source + "): " + consequence,
+                seq, report_.head, prev_text);
+  }
+  auto time = entry.find("time");
+  if (time == entry.end() || !time->is_string() ||
+      !looks_like_rfc3339_utc(time->get_ref<const std::string&>())) {
+    return bad_entry("\"time\" missing or not an RFC 3339 UTC time");
+  }
+  auto type = entry.find("type");
+  if (type == entry.end() || !type->is_string() ||
+      !is_valid_entry_type(type->get_ref<const std::string&>())) {
+    return bad_entry("\"type\" missing or not a lowercase dotted name");
+  }
+
+  lines_seen_ = number;
+  offset_ += line.size() + 1;
+  report_.entries = number;
+  report_.head = line_hash(line);
+  report_.intact_bytes = offset_;
+}
+
+AuditVerifyReport ChainReader::finish() {
+  if (!broken() && !partial_.empty()) {
+    auto parsed = parse_line(partial_);
+    fail(AuditBreakKind::TornTail, lines_seen_ + 1,
+         where(lines_seen_ + 1, read_seq(parsed.value)) +
+             ": no trailing newline, so the write was cut short (crash, full disk) or the "
+             "file was truncated",
+         read_seq(parsed.value));
+  }
+  return report_;
+}
+
+}  // namespace cchost::audit::detail

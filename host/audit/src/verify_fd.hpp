@@ -1,0 +1,12 @@
+#pragma once
+// Verifies the log behind an open file descriptor from offset 0 (pread: the descriptor's
+// own offset is left alone). AuditLog::open uses it on the descriptor it holds locked.
+#include <filesystem>
+
+#include "cchost/audit/audit_verify.hpp"
+
+namespace cchost::audit::detail {
+
+Result<AuditVerifyReport> verify_fd(int fd, const std::filesystem::path& path_for_errors);
+
+}  // namespace cchost::audit::detail
