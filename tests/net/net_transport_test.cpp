@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <random>
+#include <stdexcept>
 
 #include <zmq.hpp>
 
@@ -49,6 +50,7 @@ class NetTransport : public ::testing::Test {
         ++delivered_;
         last_peer_ = d.peer;
         if (d.message.type == "silent") return;  // never answered: the client must time out
+        if (d.message.type == "throw") throw std::runtime_error("handler bug");
         Message reply = make_message("pong", "ignored", {{"echo", d.message.body}, {"peer", d.peer.name}});
         reply.blobs = d.message.blobs;
         server_->reply(d, std::move(reply));
@@ -247,6 +249,17 @@ TEST_F(NetTransport, RequestTimesOutWhenTheServerDoesNotAnswer) {
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.message(), "timeout after 0.3s waiting for reply to silent id=" + id);
   EXPECT_EQ(delivered_, 1);
+}
+
+TEST_F(NetTransport, ThrowingHandlerGetsAnErrorReplyAndServingContinues) {
+  start_server();
+  auto& client = make_client(site_a_, "site-a");
+  Message m = make_message("throw", "");
+  auto reply = request(client, m, 5s);
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.message(), "server refused throw id=" + m.id + ": internal error handling throw");
+  auto ok = request(client, make_message("ping", ""), 5s);
+  ASSERT_TRUE(ok) << ok.message();
 }
 
 TEST_F(NetTransport, RetryResendsTheSameIdAndIsAnsweredFromTheReplyCache) {

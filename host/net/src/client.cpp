@@ -165,7 +165,12 @@ void Client::Impl::on_readable() {
     return;
   }
   if (message->corr.empty()) {
-    if (push_handler) push_handler(*message);
+    if (!push_handler) return;
+    try {
+      push_handler(*message);
+    } catch (const std::exception& e) {
+      spdlog::error("net: client '{}': push handler for {} threw: {}", config.name, message->type, e.what());
+    }
     return;
   }
   const auto it = pending.find(message->corr);

@@ -27,7 +27,10 @@ std::string octal_mode(mode_t mode) {
 // truncated one. The temp file is created with the final mode so a secret is never 0644.
 Status write_atomically(const std::filesystem::path& path, const std::string& content, mode_t mode) {
   const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  const auto tmp = dir / ("." + path.filename().string() + ".tmp");
+  // Built by append: GCC 12 at -O3 misreports operator+ chains here (-Wrestrict, PR105329).
+  std::string tmp_name = ".";
+  tmp_name.append(path.filename().string()).append(".tmp");
+  const auto tmp = dir / tmp_name;
   ::unlink(tmp.c_str());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
   if (fd < 0) return make_error("cannot create " + tmp.string() + ": " + errno_text());

@@ -108,9 +108,7 @@ void Server::Impl::on_router_readable() {
   for (std::size_t i = 1; i < received.parts.size(); ++i) views.push_back(detail::view_of(received.parts[i]));
   // Best effort: a readable header gives the id to correlate an error reply, and the sender
   // to check — a message spoofing another sender is dropped even when malformed.
-  auto header = detail::view_of(first).size() <= config.limits.max_header_bytes
-                    ? decode_header(views[0], config.limits)
-                    : Result<Message>(make_error("header unreadable"));
+  const auto header = decode_header(views[0], config.limits);  // refuses oversize before parsing
   if (header && header->sender != peer.name) {
     ++dropped_sender;
     spdlog::warn("net: server: dropped {} id={}: claims sender '{}' but key fp={} is bound to '{}'",
@@ -130,7 +128,16 @@ void Server::Impl::on_router_readable() {
   }
   ++delivered;
   routes[peer.name] = route;
-  if (handler) handler(Delivery{peer, std::move(*message), route});
+  if (!handler) return;
+  const std::string type = message->type;
+  const std::string id = message->id;
+  try {
+    handler(Delivery{peer, std::move(*message), route});
+  } catch (const std::exception& e) {
+    // A bug in one handler must not take the host down with every other peer's session.
+    spdlog::error("net: server: handler for {} id={} from '{}' threw: {}", type, id, peer.name, e.what());
+    send(route, make_error_reply(config.name, id, "internal error handling " + type));
+  }
 }
 
 Result<std::unique_ptr<Server>> Server::create(boost::asio::io_context& io, ServerConfig config) {
