@@ -220,14 +220,17 @@ TEST_F(CryptoJws, KidSelection) {
 }
 
 TEST_F(CryptoJws, HeaderSuppliedKeysAreNeverTrusted) {
-  // An attacker signs with its own key and offers it in jwk / jku; the JWKS key for "ec-1"
+  // An attacker signs with its own key and offers it in jwk / jku / x5c; the JWKS key for "ec-1"
   // is used regardless, so the signature fails.
   std::string jwk = test::jwk_for(*PublicKey::from_pem([] {
     openssl("pkey -in jws_attacker.key -pubout -out jws_attacker.pub");
     return test::read_text(temp_dir() / "jws_attacker.pub");
   }()), "ec-1");
+  // x5c: the attacker's own self-signed certificate (JWKS mode never reads the header x5c).
+  std::string x5c = R"(,"x5c":[")" + base64_encode(keys().x5c_other_root.der()) + R"("])";
   std::string token = make_token(
-      header("ES256", "ec-1", R"(,"jwk":)" + jwk + R"(,"jku":"https://attacker.invalid/certs")"),
+      header("ES256", "ec-1",
+             R"(,"jwk":)" + jwk + R"(,"jku":"https://attacker.invalid/certs")" + x5c),
       kPayload, kAttacker);
   EXPECT_TRUE(contains(error_of(verify_jws_compact(token, options())), "does not verify"));
 }
