@@ -26,6 +26,7 @@ struct AuthorizerSpec {
 struct PolicySource {
   std::optional<std::filesystem::path> file;  // absolute, resolved against project.toml
   std::optional<toml::table> inline_table;
+  std::string where;                          // "FILE:LINE" of the policy key or table
   bool present() const { return file.has_value() || inline_table.has_value(); }
 };
 
@@ -54,5 +55,9 @@ struct ProjectConfig {
 };
 
 Result<ProjectConfig> load_project(const std::filesystem::path& file);
+
+// The bytes of a participant's policy.toml: the file as is, or the inline table written out.
+// Empty for an admin without a policy.
+Result<std::string> policy_text(const ParticipantSpec& who);
 
 }  // namespace cchost::provision

@@ -9,6 +9,7 @@
 #include "cchost/crypto/public_key.hpp"
 #include "kit_builder.hpp"
 #include "output_dir.hpp"
+#include "policy_lint.hpp"
 #include "project_config.hpp"
 #include "sim_trust.hpp"
 #include "state_store.hpp"
@@ -75,6 +76,14 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
                          " (use --plugin-dir)");
       }
     }
+  }
+  for (const ParticipantSpec* p : project->participants()) {
+    if (!p->policy.present()) continue;
+    auto text = policy_text(*p);
+    if (!text) return bad_input(p->policy.where + ": " + text.message());
+    const std::string source = p->policy.file ? p->policy.file->string()
+                                              : p->policy.where + " (inline policy of " + p->name + ")";
+    if (auto s = lint_policy(*text, source); !s) return bad_input(s.message());
   }
   const std::vector<std::string> sim_namespaces = simulated_namespaces(*project);
   for (const std::string& ns : sim_namespaces) {

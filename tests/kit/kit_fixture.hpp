@@ -40,7 +40,7 @@ port = 17555
   plugin = "example_authorizer.so"
   backend = "fixed"
   args = { level = 3 }
-  [server.policy]
+  [server.policy.policy]
   require = ["x-example"]
 
 [[site]]
@@ -51,12 +51,14 @@ policy = "site-policy.toml"
 [[site]]
 name = "site-b"
 org = "org-b"
-  [site.policy]
+  [site.policy.policy]
   require = []
 
 [admin]
 name = "ops"
 )";
+
+inline constexpr const char* kSitePolicy = "[policy]\nrequire = [\"x-example\"]\n";
 
 class KitLoad : public ::testing::Test {
  protected:
@@ -67,7 +69,7 @@ class KitLoad : public ::testing::Test {
     std::filesystem::remove_all(root_);
     std::filesystem::create_directories(root_ / "plugins");
     write_text(root_ / "plugins" / "example_authorizer.so", "not really a shared object\n");
-    write_text(root_ / "site-policy.toml", "require = [\"x-example\"]\n");
+    write_text(root_ / "site-policy.toml", kSitePolicy);
     write_text(root_ / "project.toml", kSmallProject);
     provision::ProvisionOptions options;
     options.project = root_ / "project.toml";

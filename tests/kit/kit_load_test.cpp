@@ -45,7 +45,7 @@ TEST_F(KitLoad, KitLoadsEveryRoleWithItsFields) {
   EXPECT_EQ(site->participants.size(), 0u);
   EXPECT_EQ(server->participants.at("site-a").public_key, site->curve_public);
   // A policy given as a path is copied byte for byte.
-  EXPECT_EQ(read_text(site->policy_path), "require = [\"x-example\"]\n");
+  EXPECT_EQ(read_text(site->policy_path), testing::kSitePolicy);
   EXPECT_EQ(site->resolve("trust/x.pem"), kit("site-a") / "trust/x.pem");
 
   auto admin = load_kit(kit("ops"));

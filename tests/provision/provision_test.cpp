@@ -43,17 +43,17 @@ name = "small"
 name = "server"
 host = "127.0.0.1"
 port = 17600
-policy = { require = [] }
+policy = { policy = { require = [] } }
 
 [[site]]
 name = "site-1"
 org = "org-a"
-policy = { require = [] }
+policy = { policy = { require = [] } }
 
 [[site]]
 name = "site-2"
 org = "org-b"
-policy = { require = [] }
+policy = { policy = { require = [] } }
 
 [admin]
 name = "admin"
@@ -63,7 +63,7 @@ const char* kThirdSite = R"(
 [[site]]
 name = "site-3"
 org = "org-c"
-policy = { require = [] }
+policy = { policy = { require = [] } }
 )";
 
 class Provision : public ::testing::Test {
@@ -258,9 +258,9 @@ TEST_F(Provision, InvalidValuesExit2NamingTheLine) {
       {"port = 17600", "port = 70000", ":7:"},
       {"name = \"site-2\"", "name = \"site-1\"", "used twice"},
       {"name = \"site-1\"", "name = \"../site\"", ":11:"},
-      {"policy = { require = [] }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
-       "policy = { require = [] }",
-       "policy = { require = [] }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
+      {"policy = { policy = { require = [] } }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
+       "policy = { policy = { require = [] } }",
+       "policy = { policy = { require = [] } }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
        "policy = \"missing-policy.toml\"",
        ":13: policy file"},
   };
@@ -277,9 +277,26 @@ TEST_F(Provision, InvalidValuesExit2NamingTheLine) {
   }
 }
 
+TEST_F(Provision, InvalidPolicyExits2WithItsFileLine) {
+  write(dir_ / "policies" / "bad.toml", "[policy]\nrequire = []\n\n[snp]\ndebugg = false\n");
+  std::string text = kTwoSites;
+  const std::string inline_policy = "policy = { policy = { require = [] } }";
+  text.replace(text.find(inline_policy), inline_policy.size(), "policy = \"policies/bad.toml\"");
+  write(dir_ / "project.toml", text);
+  auto run = provision(dir_ / "project.toml");
+  if (run.exit_code == 0) GTEST_SKIP() << "this build has no host/policy: policies are not linted";
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find((dir_ / "policies" / "bad.toml").string() + ":5"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("debugg"), std::string::npos) << run.err;
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    std::string name = e.path().filename().string();
+    EXPECT_TRUE(name == "plugins" || name == "policies" || name.ends_with(".toml")) << name;
+  }
+}
+
 TEST_F(Provision, MissingPluginExits2NamingTheAuthorizer) {
   std::string text = kTwoSites;
-  text += "\n[[site]]\nname = \"site-9\"\norg = \"o\"\npolicy = { require = [] }\n"
+  text += "\n[[site]]\nname = \"site-9\"\norg = \"o\"\npolicy = { policy = { require = [] } }\n"
           "[[site.authorizer]]\nnamespace = \"x-snp\"\nplugin = \"absent.so\"\nbackend = \"sim\"\n";
   write(dir_ / "project.toml", text);
   auto run = provision(dir_ / "project.toml");

@@ -1,0 +1,17 @@
+#pragma once
+// Checks each participant's policy with the real policy loader (host/policy) at provisioning
+// time, so a project admin sees "FILE:LINE" for a policy typo now rather than an operator
+// seeing a host refuse to start later. Compiled out when cchost_policy is not in the build.
+#include <string>
+
+#include "cchost/result.hpp"
+
+namespace cchost::provision {
+
+bool policy_lint_available();
+
+// `text` is the policy as it will be written to the kit; `source` names it in errors (the
+// policy file, or "project.toml:LINE (inline policy of NAME)").
+Status lint_policy(const std::string& text, const std::string& source);
+
+}  // namespace cchost::provision
