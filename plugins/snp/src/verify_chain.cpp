@@ -6,9 +6,13 @@
 #include <algorithm>
 #include <array>
 
+#include <openssl/crypto.h>
+#include <openssl/x509.h>
+
 #include "amd_roots.hpp"
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/hash.hpp"
+#include "cchost/crypto/random.hpp"
 
 namespace cchost::snp {
 namespace {
@@ -249,14 +253,15 @@ ChainResult verify_signing_chain(const Collateral& c, const ChainRequest& reques
                     crypto::hex_encode(pinned_ark(request.product).spki_sha256) + ")" +
                     (sim_roots.empty() ? "" : " or a configured simulated root"));
   }
-  // No ARK offered: the pinned one first; a configured sim root only if that fails.
-  auto genuine = verify_with_anchor(*leaf, *intermediate, pinned, false, c.crls, request);
-  if (std::holds_alternative<VerifiedChain>(genuine) || sim_roots.empty()) return genuine;
+  // No ARK offered: a configured simulated root is the anchor only if it signed the ASK/ASVK;
+  // everything else is held to AMD's pinned ARK.
   for (const auto& sim : sim_roots) {
-    auto simulated = verify_with_anchor(*leaf, *intermediate, sim, true, c.crls, request);
-    if (std::holds_alternative<VerifiedChain>(simulated)) return simulated;
+    if (intermediate->issuer() == sim.subject() &&
+        intermediate->verify_signed_by(sim.public_key()).ok()) {
+      return verify_with_anchor(*leaf, *intermediate, sim, true, c.crls, request);
+    }
   }
-  return genuine;
+  return verify_with_anchor(*leaf, *intermediate, pinned, false, c.crls, request);
 }
 
 namespace {
@@ -274,11 +279,17 @@ std::string cache_key(const Collateral& c, const ChainRequest& request) {
   add_cert(vcek ? c.vcek : c.vlek);
   add_cert(vcek ? c.ask : c.asvk);
   add_cert(c.ark);
+  // Every CRL by its full DER: two CRLs of the same issuer and window (issued in the same
+  // second) may still differ in what they revoke.
   for (const auto& crl : c.crls) {
-    (void)crl;  // CRL identity: issuer and window (the DER is not exposed by crypto::Crl)
-    h.update(as_bytes(crl.issuer()));
-    const std::int64_t times[2] = {crl.this_update(), crl.next_update()};
-    h.update(ByteView(reinterpret_cast<const std::uint8_t*>(times), sizeof times));
+    unsigned char* der = nullptr;
+    const int len = i2d_X509_CRL(crl.get(), &der);
+    if (len > 0) {
+      h.update(crypto::sha256(ByteView(der, static_cast<std::size_t>(len))));
+    } else {
+      h.update(crypto::random_bytes(32));  // unencodable: never share an entry
+    }
+    OPENSSL_free(der);
   }
   for (const auto& roots : {std::cref(request.sim_roots), std::cref(c.sim_arks)}) {
     for (const auto& r : roots.get()) h.update(r.public_key().spki_sha256());
