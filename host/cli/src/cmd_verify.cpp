@@ -5,6 +5,15 @@
 //   exit 2: usage error, unreadable file, or no usable plugin for the namespace
 // --at defaults to now. Genuine evidence must be verified at the time its provenance gives
 // (certificates expire, CRLs age), so pass --at for recorded vectors.
+// Binding (exactly one is required):
+//   --report-data HEX   the 64 bytes the evidence must carry, as given (128 hex digits)
+//   --nonce HEX --identity-key HEX --name NAME
+//                       the host's binding, computed as host/attest does:
+//                       SHA-512("cchost/bind/v1" || nonce || identity_key || name), each part
+//                       length-prefixed (cchost/attest/binding.hpp)
+//   --no-binding        no binding check (inspection only; never how peers are admitted)
+// --collateral/--trust: the v1 ABI passes one folder to the plugin; give either, or both equal.
+// --config FILE: the plugin's TOML table, as a participant.toml would give it.
 #include <fstream>
 #include <iostream>
 #include <iterator>
