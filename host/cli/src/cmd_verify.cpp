@@ -9,7 +9,7 @@
 //   --report-data HEX   the 64 bytes the evidence must carry, as given (128 hex digits)
 //   --nonce HEX --identity-key HEX --name NAME
 //                       the host's binding, computed as host/attest does:
-//                       SHA-512("cchost/bind/v1" || nonce || identity_key || name), each part
+//                       SHA-512("cchost/bind/v1" || nonce || identity_key || name), nonce, key and name
 //                       length-prefixed (cchost/attest/binding.hpp)
 //   --no-binding        no binding check (inspection only; never how peers are admitted)
 // --collateral/--trust: the v1 ABI passes one folder to the plugin; give either, or both equal.
