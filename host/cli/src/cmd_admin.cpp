@@ -46,7 +46,8 @@ void print_job(const nlohmann::json& job) {
   std::cout << "  " << std::left << std::setw(14) << "site" << std::setw(10) << "decision" << "why\n";
   for (const auto& s : job.value("sites", nlohmann::json::array()))
     std::cout << "  " << std::setw(14) << s.get<std::string>() << std::setw(10) << "deployed" << "\n";
-  for (auto& [site, e] : job.value("excluded", nlohmann::json::object()).items()) {
+  const nlohmann::json excluded = job.value("excluded", nlohmann::json::object());
+  for (const auto& [site, e] : excluded.items()) {
     std::string why = e.value("stage", "") + ": " + e.value("reason", "");
     const auto failed = e.value("failed", nlohmann::json::array());
     if (!failed.empty()) why += " [" + join(failed) + "]";

@@ -45,7 +45,8 @@ Result<std::shared_ptr<JobRun>> JobRun::from_json(const nlohmann::json& j) {
     job->submitted_at = j.value("submitted_at", std::int64_t{0});
     job->decided_at = j.value("decided_at", std::int64_t{0});
     job->sites = j.value("sites", std::vector<std::string>{});
-    for (auto& [site, e] : j.value("excluded", nlohmann::json::object()).items())
+    const nlohmann::json excluded = j.value("excluded", nlohmann::json::object());
+    for (const auto& [site, e] : excluded.items())
       job->excluded[site] = {e.value("stage", std::string()), e.value("reason", std::string()),
                              e.value("failed", std::vector<std::string>{})};
     return job;

@@ -304,7 +304,9 @@ void ServerRuntime::Impl::load_state() {
       rec.last_attested_at = r.value("last_attested_at", std::int64_t{0});
       rec.last_accept = r.value("last_accept", false);
       for (const auto& f : r.value("last_failed", nlohmann::json::array())) rec.last_failed.push_back(f.get<std::string>());
-      for (auto& [k, v] : r.value("resources", nlohmann::json::object()).items()) rec.resources[k] = v.get<std::int64_t>();
+      const nlohmann::json resources = r.value("resources", nlohmann::json::object());
+      for (const auto& [k, v] : resources.items())
+        if (v.is_number_integer()) rec.resources[k] = v.get<std::int64_t>();
       sites[name] = std::move(rec);
     }
     spdlog::info("server: recovered {} participant(s) from the workspace", sites.size());
