@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <thread>
 
@@ -150,6 +151,23 @@ TEST(BusOrdering, ExternalLoopDeliversWhenTheCallerRunsIt) {
   EXPECT_TRUE(seen.values().empty()) << "delivered before the loop ran";
   io.run();
   EXPECT_EQ(seen.values(), (std::vector<std::uint64_t>{1, 2}));
+}
+
+TEST(BusOrdering, DrainAfterShutdownOnACallersLoopStillWaitsForQueuedEvents) {
+  boost::asio::io_context io;
+  EventBus bus(io);
+  Recorder<std::uint64_t> seen;
+  auto sub = bus.subscribe("*", 0, [&](const Event& e) { seen.add(e.sequence); });
+  bus.publish("system.end");
+  bus.shutdown();
+  // Nobody runs the loop yet: the event is still queued, so drain must not claim success.
+  EXPECT_FALSE(bus.drain(std::chrono::milliseconds(10)));
+  auto keep_running = boost::asio::make_work_guard(io);
+  std::thread runner([&] { io.run(); });
+  EXPECT_TRUE(bus.drain(kHangGuard));
+  keep_running.reset();
+  runner.join();
+  EXPECT_EQ(seen.values(), (std::vector<std::uint64_t>{1}));
 }
 
 TEST(BusOrdering, PublishRejectsMalformedNames) {

@@ -114,7 +114,9 @@ struct EventBus::Impl {
     }
     {
       std::lock_guard lock(admission_mutex);
-      if (stopped) return true;  // shutdown delivered (or handed over) everything
+      // Our own loop has stopped after delivering everything; a caller's loop may still
+      // hold queued events, so there the marker below still applies.
+      if (stopped && owned_io) return true;
     }
     auto done = std::make_shared<std::promise<void>>();
     auto future = done->get_future();
