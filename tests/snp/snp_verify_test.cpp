@@ -1,5 +1,6 @@
 // Verification of the genuine vectors at their own time, and of every way they can be broken.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "amd_roots.hpp"
 #include "cchost/crypto/hash.hpp"
@@ -251,6 +252,32 @@ TEST(SnpSweep, EveryByteOfSignedRegionAndSignatureMatters) {
   }
   EXPECT_EQ(accepted, 0u);
   EXPECT_EQ(verifier.chain_cache().size(), 1u);
+}
+
+// The verifier keeps parsed collateral folders; a replaced file must be re-read, not served
+// from memory (here: another chip's VCEK swapped in after a successful verification).
+TEST(SnpCollateral, FolderCacheReloadsChangedFiles) {
+  SNP_REQUIRE_VECTORS(snp);
+  const VectorCase c = load_case(snp, "trustee_milan_v2");
+  char tmpl[] = "/tmp/cchost-snp-col-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::filesystem::path dir = tmpl;
+  for (const auto& e : std::filesystem::directory_iterator(c.collateral)) {
+    std::filesystem::copy_file(e.path(), dir / e.path().filename());
+  }
+  SnpVerifier verifier;
+  EXPECT_FALSE(failure_of(verifier.verify(c.report, std::optional(dir), at(c.at))));
+  EXPECT_FALSE(failure_of(verifier.verify(c.report, std::optional(dir), at(c.at))));
+  std::filesystem::copy_file(snp / "cases" / "virtee_milan_v2" / "collateral" / "vcek.der",
+                             dir / "vcek.der", std::filesystem::copy_options::overwrite_existing);
+  auto r = verifier.verify(c.report, std::optional(dir), at(c.at));
+  ASSERT_TRUE(failure_of(r));
+  EXPECT_NE(failure_of(r)->message.find("CHIP_ID"), std::string::npos) << failure_of(r)->message;
+  std::filesystem::remove(dir / "vcek.der");
+  auto missing = verifier.verify(c.report, std::optional(dir), at(c.at));
+  ASSERT_TRUE(failure_of(missing));
+  EXPECT_EQ(failure_of(missing)->kind, FailureKind::Collateral);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(SnpProduct, V2NeedsAProductSource) {

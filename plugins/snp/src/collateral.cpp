@@ -1,6 +1,8 @@
 // Collateral gathering: folder files first (the relying party's choice), then the cert table.
 #include "collateral.hpp"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -67,7 +69,54 @@ Status set_from_table(const CertTable& table, const Guid& guid, const char* what
   return {};
 }
 
+// Every file name load_collateral_dir() may read.
+const std::vector<std::string>& collateral_file_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (auto stem : {"ark", "ask", "asvk", "vcek", "vlek"}) {
+      for (auto ext : {"pem", "der", "crt", "cer"}) out.push_back(std::string(stem) + "." + ext);
+    }
+    for (auto stem : {"crl", "vcek_crl", "vlek_crl"}) {
+      for (auto ext : {"der", "pem", "crl"}) out.push_back(std::string(stem) + "." + ext);
+    }
+    out.push_back("sim_ark.pem");
+    out.push_back("sim_ark.der");
+    return out;
+  }();
+  return names;
+}
+
+std::string folder_fingerprint(const fs::path& dir) {
+  std::string fp;
+  for (const auto& name : collateral_file_names()) {
+    struct stat st {};
+    if (::stat((dir / name).c_str(), &st) != 0) continue;
+    fp += name + ':' + std::to_string(st.st_ino) + ':' + std::to_string(st.st_size) + ':' +
+          std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec) + ':' +
+          std::to_string(st.st_ctim.tv_sec) + '.' + std::to_string(st.st_ctim.tv_nsec) + ';';
+  }
+  return fp;
+}
+
 }  // namespace
+
+Result<Collateral> CollateralFolderCache::load(const fs::path& dir) {
+  const std::string key = dir.lexically_normal().string();
+  const std::string fp = folder_fingerprint(dir);
+  {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it != entries_.end() && it->second.fingerprint == fp) return it->second.collateral;
+  }
+  auto loaded = load_collateral_dir(dir);
+  // Files that changed while being read would leave a stale entry: re-check before caching.
+  if (loaded && folder_fingerprint(dir) == fp) {
+    std::lock_guard lock(mutex_);
+    if (entries_.size() >= capacity_) entries_.clear();
+    entries_[key] = Entry{fp, *loaded};
+  }
+  return loaded;
+}
 
 Result<Collateral> load_collateral_dir(const fs::path& dir) {
   Collateral c;

@@ -40,7 +40,7 @@ VerifyResult SnpVerifier::verify(ByteView token, const std::optional<std::filesy
                                  const VerifyOptions& options) {
   Collateral collateral;
   if (dir) {
-    auto loaded = load_collateral_dir(*dir);
+    auto loaded = folders_.load(*dir);
     if (!loaded) return ChainFailure{FailureKind::Collateral, loaded.message()};
     collateral = std::move(*loaded);
   }

@@ -43,6 +43,7 @@ class SnpVerifier {
 
  private:
   ChainCache cache_;
+  CollateralFolderCache folders_;
 };
 
 // Product line of a report (NOTES §8 step 2): CPUID (v3+), else configuration, else the VCEK's
