@@ -160,6 +160,18 @@ TEST_F(NetTransport, UnprovisionedKeyGetsNothingThrough) {
   EXPECT_EQ(server_->stats().zap_allowed, 0u);
 }
 
+TEST_F(NetTransport, ClientPinnedToAnotherServerKeyGetsNothingThrough) {
+  start_server();
+  const auto real_server = server_keys_;
+  server_keys_ = generate_curve_keypair();  // the client pins an impostor's key
+  auto& client = make_client(site_a_, "site-a");
+  server_keys_ = real_server;
+  auto reply = request(client, make_message("ping", ""), 500ms);
+  ASSERT_FALSE(reply);
+  EXPECT_NE(reply.message().find("timeout after 0.5s"), std::string::npos) << reply.message();
+  EXPECT_EQ(delivered_, 0);
+}
+
 TEST_F(NetTransport, MessageClaimingAnotherSenderIsDropped) {
   start_server();
   zmq::context_t ctx;
@@ -323,6 +335,10 @@ TEST_F(NetTransport, AllowListUpdateAdmitsANewKey) {
   auto reply = request(late, make_message("ping", ""), 5s);
   ASSERT_TRUE(reply) << reply.message();
   EXPECT_EQ(reply->body.at("peer"), "site-c");
+  // The client refused earlier keeps reconnecting and gets in too (a site started before the
+  // server learned its key needs no restart).
+  auto early_reply = request(early, make_message("ping", ""), 1s, 10);
+  ASSERT_TRUE(early_reply) << early_reply.message();
 }
 
 TEST_F(NetTransport, RevokedKeyIsDroppedOnItsExistingConnection) {

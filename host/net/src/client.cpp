@@ -1,6 +1,8 @@
 // Client: CURVE DEALER with heartbeats, reconnects, timeouts, same-id retries and pushes.
 #include "cchost/net/client.hpp"
+#include "cchost/net/peer.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <unordered_map>
 
@@ -10,6 +12,7 @@
 #include <zmq.hpp>
 
 #include "frames_io.hpp"
+#include "handshake_monitor.hpp"
 #include "socket_reactor.hpp"
 
 namespace cchost::net {
@@ -44,7 +47,12 @@ Status check_outgoing(const std::vector<Bytes>& frames, const Limits& limits) {
 }  // namespace
 
 struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
-  Impl(boost::asio::io_context& io_context, ClientConfig cfg) : io(io_context), config(std::move(cfg)) {}
+  Impl(boost::asio::io_context& io_context, ClientConfig cfg)
+      : io(io_context), config(std::move(cfg)), reconnect_timer(io_context), refused_backoff(config.reconnect_interval) {}
+  ~Impl() {
+    reactor.reset();
+    handshakes.reset();
+  }
 
   boost::asio::io_context& io;
   ClientConfig config;
@@ -53,7 +61,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
 
   zmq::context_t context{1};
   zmq::socket_t dealer;
+  std::unique_ptr<detail::HandshakeMonitor> handshakes;
   std::unique_ptr<detail::SocketReactor> reactor;  // last: destroyed before the socket
+  boost::asio::steady_timer reconnect_timer;
+  std::chrono::milliseconds refused_backoff;
+  bool reconnect_scheduled = false;
 
   Status open();
   void transmit(const std::string& id, const std::vector<Bytes>& frames);
@@ -61,6 +73,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void arm_timer(const std::string& id);
   void on_timeout(const std::string& id);
   void on_readable();
+  void on_handshake_refused();
+  void reconnect();
 };
 
 Status Client::Impl::open() {
@@ -76,6 +90,9 @@ Status Client::Impl::open() {
     dealer.set(zmq::sockopt::heartbeat_ttl, static_cast<int>(config.heartbeat_ttl.count()));
     dealer.set(zmq::sockopt::reconnect_ivl, static_cast<int>(config.reconnect_interval.count()));
     dealer.set(zmq::sockopt::reconnect_ivl_max, static_cast<int>(config.reconnect_interval_max.count()));
+    handshakes = std::make_unique<detail::HandshakeMonitor>(
+        io, context, dealer, [this] { on_handshake_refused(); },
+        [this] { refused_backoff = config.reconnect_interval; });
     dealer.connect(config.endpoint);
     reactor = std::make_unique<detail::SocketReactor>(io, dealer, [this] { on_readable(); });
   } catch (const zmq::error_t& e) {
@@ -83,6 +100,37 @@ Status Client::Impl::open() {
   }
   reactor->start();
   return {};
+}
+
+// libzmq does not reconnect after a refused handshake (see handshake_monitor.hpp): reconnect
+// ourselves, backing off from reconnect_interval to reconnect_interval_max. Messages queued on
+// the refused connection are gone; requests with retries resend them.
+void Client::Impl::on_handshake_refused() {
+  if (reconnect_scheduled) return;
+  reconnect_scheduled = true;
+  spdlog::warn("net: client '{}': server {} refused our handshake (key fp={} not allowed?); retrying in {} ms",
+               config.name, config.endpoint, key_fingerprint(config.keys.public_z85), refused_backoff.count());
+  reconnect_timer.expires_after(refused_backoff);
+  refused_backoff = std::min(refused_backoff * 2, config.reconnect_interval_max);
+  reconnect_timer.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->reconnect();
+  });
+}
+
+void Client::Impl::reconnect() {
+  reconnect_scheduled = false;
+  try {
+    dealer.disconnect(config.endpoint);
+  } catch (const zmq::error_t&) {
+    // Already gone with the refused session: nothing to undo.
+  }
+  try {
+    dealer.connect(config.endpoint);
+  } catch (const zmq::error_t& e) {
+    spdlog::error("net: client '{}': reconnect to {} failed: {}", config.name, config.endpoint, e.what());
+  }
+  reactor->kick();
 }
 
 void Client::Impl::transmit(const std::string& id, const std::vector<Bytes>& frames) {
