@@ -1,5 +1,6 @@
 #include "cchost/attest/plugin_attestor.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -116,7 +117,11 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
   peer.evidence_age_seconds = t - bundle.issued_at;
   const auto decision = policy::evaluate(*config_.policy, claims_by_ns, peer);
   for (const auto& f : decision.failed) {
-    b.out.failed_rules.push_back(f.rule);
+    // Peers and operators see what failed in the evidence's own terms: the claim a rule read
+    // ("snp.policy.debug"), or the rule id for checks that read no single claim.
+    const std::string& name = f.claim.empty() ? f.rule : f.claim;
+    if (std::find(b.out.failed_rules.begin(), b.out.failed_rules.end(), name) == b.out.failed_rules.end())
+      b.out.failed_rules.push_back(name);
     b.failed.push_back({{"rule", f.rule}, {"claim", f.claim}, {"expected", f.expected}, {"actual", f.actual}, {"why", f.why}});
   }
   // Unverifiable extra namespaces are reported in `errors` but do not by themselves reject:

@@ -1,5 +1,6 @@
 // `cchost admin --kit ADMIN_KIT submit JOB.toml [--wait S] [--json]` and
 // `cchost admin --kit ADMIN_KIT status [--job ID] [--json]`.
+#include <algorithm>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -22,6 +23,7 @@ struct AdminOptions {
   int wait_seconds = 0;
   int timeout_seconds = 30;
   bool json = false;
+  bool summary = false;
 };
 
 Result<kit::Kit> load_admin_kit(const AdminOptions& o) {
@@ -33,9 +35,16 @@ Result<kit::Kit> load_admin_kit(const AdminOptions& o) {
   return k;
 }
 
+// "a, b" from a JSON array, each distinct value once (several peers often fail the same rule).
 std::string join(const nlohmann::json& a) {
+  std::vector<std::string> seen;
   std::string out;
-  for (const auto& x : a) out += (out.empty() ? "" : ", ") + (x.is_string() ? x.get<std::string>() : x.dump());
+  for (const auto& x : a) {
+    const std::string text = x.is_string() ? x.get<std::string>() : x.dump();
+    if (std::find(seen.begin(), seen.end(), text) != seen.end()) continue;
+    seen.push_back(text);
+    out += (out.empty() ? "" : ", ") + text;
+  }
   return out;
 }
 
@@ -53,6 +62,27 @@ void print_job(const nlohmann::json& job) {
     if (!failed.empty()) why += " [" + join(failed) + "]";
     std::cout << "  " << std::setw(14) << site << std::setw(10) << "excluded" << why << "\n";
   }
+}
+
+// One line for scripts and people: "job demo-1 deployed to 2 of 3 sites; excluded site-3 (snp.policy.debug)".
+std::string job_summary(const nlohmann::json& job) {
+  const auto sites = job.value("sites", nlohmann::json::array());
+  const auto spec = job.value("spec", nlohmann::json::object());
+  const auto wanted = spec.value("deploy_map", nlohmann::json::array()).size();
+  std::string line = "job " + job.value("id", std::string("?")) + " ";
+  if (job.value("state", std::string()) == "deployed")
+    line += "deployed to " + std::to_string(sites.size()) + " of " + std::to_string(wanted) + " sites";
+  else
+    line += job.value("state", std::string("?")) + ": " + job.value("reason", std::string());
+  const nlohmann::json excluded = job.value("excluded", nlohmann::json::object());
+  std::string parts;
+  for (const auto& [site, e] : excluded.items()) {
+    std::string why = join(e.value("failed", nlohmann::json::array()));
+    if (why.empty()) why = e.value("reason", std::string());
+    parts += (parts.empty() ? "" : "; ") + site + " (" + why + ")";
+  }
+  if (!parts.empty()) line += "; excluded " + parts;
+  return line;
 }
 
 void print_status(const nlohmann::json& report) {
@@ -83,10 +113,13 @@ int run_status(const AdminOptions& o) {
   auto reply = admin_request(*k, net::make_message("status", k->participant.name, body), std::chrono::seconds(o.timeout_seconds));
   if (!reply) return fail(reply.message());
   if (reply->type != "status.report") return fail("server answered " + reply->type + ": " + reply->body.dump());
-  if (o.json)
+  if (o.summary) {
+    for (const auto& j : reply->body.value("jobs", nlohmann::json::array())) std::cout << job_summary(j) << "\n";
+  } else if (o.json) {
     std::cout << reply->body.dump(2) << "\n";
-  else
+  } else {
     print_status(reply->body);
+  }
   return kExitOk;
 }
 
@@ -149,6 +182,7 @@ const CommandRegistration registration{"6-admin", [](CLI::App& app, auto& set_ex
   auto* status = cmd->add_subcommand("status", "participants, their last attestation and quarantine, jobs and decisions");
   status->add_option("--job", o->job_id, "only this job");
   status->add_flag("--json", o->json, "print JSON");
+  status->add_flag("--summary", o->summary, "one line per job: where it went and who was excluded why");
   status->callback([o, &set_exit] { set_exit(run_status(*o)); });
 }};
 

@@ -18,7 +18,9 @@ namespace cchost::attest {
 
 struct Appraisal {
   bool accept = false;
-  std::vector<std::string> failed_rules;  // rule ids only: safe to send to the peer
+  // What failed, names only (safe to send to the peer): the claim a failed rule read
+  // ("snp.policy.debug"), or the rule id of a check that reads no single claim ("binding.nonce").
+  std::vector<std::string> failed_rules;
   nlohmann::json detail;                  // {"errors":[..], "failed":[{rule,claim,expected,actual,why}]}
 };
 
