@@ -1,17 +1,23 @@
-// ============================================================================================
-// POLICY HOOK FOR `cchost verify --policy`: a placeholder until the policy engine (host/policy)
-// is wired in by the lead. Replace the body of evaluate_policy_for_verify() only; its contract
-// is in verify_policy.hpp and cmd_verify.cpp already prints and exits on what it returns.
-// ============================================================================================
+// The policy step of `cchost verify --policy FILE`: the claims one plugin produced, appraised
+// by host/policy exactly as the runtime appraises a peer (deny by default, every failed rule
+// named). The CLI has no peer context: name and role are empty, so only the policy's defaults
+// apply, and the evidence age is unknown (a max_evidence_age rule then fails, by design).
 #include "verify_policy.hpp"
+
+#include "cchost/claims/namespace_claims.hpp"
+#include "cchost/policy/verify_glue.hpp"
 
 namespace cchost::cli {
 
-Result<nlohmann::json> evaluate_policy_for_verify(const std::string& policy_file,
-                                                  const std::string& ns,
+Result<nlohmann::json> evaluate_policy_for_verify(const std::string& policy_file, const std::string& ns,
                                                   const nlohmann::json& claims_document) {
-  return make_error("--policy " + policy_file +
-                    ": policy evaluation arrives with the policy engine");
+  auto claims = claims::claims_from_json(claims_document);
+  if (!claims) return make_error("claims from " + ns + ": " + claims.message());
+  policy::PeerContext peer;
+  peer.simulated = claims->simulated;
+  auto decision = policy::evaluate_policy_file(policy_file, *claims, peer);
+  if (!decision) return decision.error();
+  return policy::decision_to_json(*decision);
 }
 
 }  // namespace cchost::cli
