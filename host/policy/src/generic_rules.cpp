@@ -16,6 +16,15 @@ constexpr std::array<std::string_view, 11> kOperators = {"equals", "one_of", "no
                                                          "bits_set", "same_as"};
 constexpr std::size_t kMaxPatternLength = 1024;
 
+// Rule ids appear in decisions and audit lines: keep them short and shell-safe.
+bool is_valid_rule_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) return false;
+  }
+  return true;
+}
+
 std::optional<Operand> read_scalar(const toml::node& n, const std::string& what, ErrorSink& sink) {
   if (n.is_boolean()) return Operand::of_bool(*n.value<bool>());
   if (n.is_integer()) return Operand::of_int(*n.value<std::int64_t>());
@@ -133,8 +142,8 @@ std::optional<Rule> compile_generic_rule(const toml::node& node, std::size_t ind
     const std::string_view k = key.str();
     if (k == "id") {
       if (auto s = read_string(value, what + ".id", sink)) {
-        if (s->empty() || !claims::is_valid_claim_name(*s)) {
-          sink.at(value, what + ".id: \"" + *s + "\" must be [a-z0-9_.]+");
+        if (!is_valid_rule_id(*s)) {
+          sink.at(value, what + ".id: \"" + *s + "\" must be 1-64 characters of [a-z0-9_.-]");
         } else {
           rule.id = id_prefix + "rule." + *s;
         }

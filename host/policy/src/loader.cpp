@@ -129,7 +129,8 @@ class LayerReader {
     const std::size_t table_index = static_cast<std::size_t>(&platform - tables.data());
     for (auto& [key, value] : *t) {
       const auto knobs = platform.knobs;
-      const auto spec = std::find_if(knobs.begin(), knobs.end(), [&](const KnobSpec& s) { return s.name == key.str(); });
+      const std::string_view key_name = key.str();  // clang 14 cannot capture structured bindings
+      const auto spec = std::find_if(knobs.begin(), knobs.end(), [key_name](const KnobSpec& s) { return s.name == key_name; });
       if (spec == knobs.end()) {
         std::string known;
         for (const auto& s : knobs) known += (known.empty() ? "" : ", ") + std::string(s.name);

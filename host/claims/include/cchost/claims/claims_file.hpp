@@ -15,7 +15,8 @@
 
 namespace cchost::claims {
 
-using ClaimsByNamespace = std::map<std::string, NamespaceClaims, std::less<>>;
+// Keyed by namespace; the shape `policy::evaluate` takes.
+using ClaimsByNamespace = std::map<std::string, NamespaceClaims>;
 
 Result<ClaimsByNamespace> parse_claims_file_text(std::string_view json_text);
 Result<ClaimsByNamespace> load_claims_file(const std::string& path);

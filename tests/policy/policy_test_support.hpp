@@ -1,0 +1,86 @@
+#pragma once
+// Helpers for the policy tests: load from text, build claims, look up outcomes.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "cchost/policy/decision.hpp"
+#include "cchost/policy/loader.hpp"
+
+namespace cchost::policy::test {
+
+inline Policy load_ok(const std::string& text) {
+  auto r = load_policy_text(text, "test.toml");
+  std::string errors;
+  for (const auto& e : r.errors) errors += e.to_string() + "\n";
+  EXPECT_TRUE(r.ok()) << errors;
+  if (!r.ok()) throw std::runtime_error("policy failed to load: " + errors);
+  return std::move(*r.policy);
+}
+
+inline std::vector<PolicyError> load_errors(const std::string& text) {
+  auto r = load_policy_text(text, "test.toml");
+  EXPECT_FALSE(r.ok()) << "expected errors for:\n" << text;
+  return r.errors;
+}
+
+// True when some error sits on `line` and mentions `fragment`.
+inline bool has_error(const std::vector<PolicyError>& errors, std::uint32_t line, const std::string& fragment) {
+  return std::any_of(errors.begin(), errors.end(), [&](const PolicyError& e) {
+    return e.line == line && e.message.find(fragment) != std::string::npos;
+  });
+}
+
+inline std::string dump(const std::vector<PolicyError>& errors) {
+  std::string s;
+  for (const auto& e : errors) s += e.to_string() + "\n";
+  return s;
+}
+
+using ClaimsMap = std::map<std::string, claims::NamespaceClaims>;
+
+struct ClaimsBuilder {
+  ClaimsMap map;
+  claims::NamespaceClaims& ns(const std::string& name) {
+    auto& c = map[name];
+    c.ns = name;
+    return c;
+  }
+  ClaimsBuilder& b(const std::string& n, const std::string& claim, bool v) {
+    ns(n).claims[claim] = claims::ClaimValue::of_bool(v);
+    return *this;
+  }
+  ClaimsBuilder& i(const std::string& n, const std::string& claim, std::int64_t v) {
+    ns(n).claims[claim] = claims::ClaimValue::of_int(v);
+    return *this;
+  }
+  ClaimsBuilder& s(const std::string& n, const std::string& claim, const std::string& v) {
+    ns(n).claims[claim] = claims::ClaimValue::of_string(v);
+    return *this;
+  }
+  ClaimsBuilder& h(const std::string& n, const std::string& claim, const std::string& v) {
+    ns(n).claims[claim] = *claims::ClaimValue::of_hex(v);
+    return *this;
+  }
+  ClaimsBuilder& v(const std::string& n, const std::string& claim, const std::string& dotted) {
+    ns(n).claims[claim] = *claims::ClaimValue::of_version(dotted);
+    return *this;
+  }
+};
+
+inline const RuleOutcome* find_failed(const Decision& d, const std::string& rule) {
+  for (const auto& o : d.failed) {
+    if (o.rule == rule) return &o;
+  }
+  return nullptr;
+}
+
+inline std::vector<std::string> failed_ids(const Decision& d) {
+  std::vector<std::string> ids;
+  for (const auto& o : d.failed) ids.push_back(o.rule);
+  return ids;
+}
+
+}  // namespace cchost::policy::test
