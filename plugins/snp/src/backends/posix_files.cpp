@@ -7,21 +7,9 @@
 #include <cstring>
 
 namespace cchost::snp {
-namespace {
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-}  // namespace
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
 
 std::string errno_text(int err) {
   return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")";
@@ -29,7 +17,7 @@ std::string errno_text(int err) {
 
 Result<Bytes> read_whole_file(const std::filesystem::path& path, std::size_t max_size,
                               int* errno_out) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     const int err = errno;
     if (errno_out) *errno_out = err;
@@ -56,7 +44,7 @@ Result<Bytes> read_whole_file(const std::filesystem::path& path, std::size_t max
 }
 
 Status write_whole_file(const std::filesystem::path& path, ByteView data, int* errno_out) {
-  Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     const int err = errno;
     if (errno_out) *errno_out = err;

@@ -9,6 +9,19 @@
 
 namespace cchost::snp {
 
+// Owns a file descriptor; closes it on every path out.
+class UniqueFd {
+ public:
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd();
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
 // "<strerror> (errno N)".
 std::string errno_text(int err);
 

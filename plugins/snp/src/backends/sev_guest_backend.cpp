@@ -21,20 +21,6 @@ namespace {
 namespace uapi = sev_guest_uapi;
 constexpr std::size_t kInitialCertBufferSize = 4 * uapi::kPageSize;  // the kernel's 16 KiB cap
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 // Page-aligned, zeroed buffer: the driver requires certs_address to be page aligned.
 class PageBuffer {
  public:
@@ -64,7 +50,7 @@ class SevGuestBackend final : public ReportBackend {
   std::string_view name() const override { return "sev-guest"; }
 
   Result<RawEvidence> get_report(const std::array<std::uint8_t, 64>& report_data) override {
-    Fd fd(::open(options_.device.c_str(), O_RDWR | O_CLOEXEC));
+    UniqueFd fd(::open(options_.device.c_str(), O_RDWR | O_CLOEXEC));
     if (fd.get() < 0) {
       return make_error("sev-guest: open " + options_.device.string() + ": " + errno_text(errno));
     }
@@ -149,7 +135,7 @@ Result<std::unique_ptr<ReportBackend>> make_sev_guest_backend(SevGuestOptions op
   if (options.vmpl > 3) {
     return make_error("sev-guest: vmpl must be 0..3, got " + std::to_string(options.vmpl));
   }
-  Fd fd(::open(options.device.c_str(), O_RDWR | O_CLOEXEC));
+  UniqueFd fd(::open(options.device.c_str(), O_RDWR | O_CLOEXEC));
   if (fd.get() < 0) {
     const int err = errno;
     return make_error("sev-guest: open " + options.device.string() + ": " + errno_text(err) +
