@@ -1,6 +1,7 @@
 // The generic knob kinds of knob_spec.hpp -> rules. Platform-specific shapes live in
 // the <platform>_knobs.cpp files as Custom compilers.
 #include "knob_spec.hpp"
+#include "text_list.hpp"
 #include "toml_values.hpp"
 
 namespace cchost::policy::detail {
@@ -43,7 +44,7 @@ void string_one_of(const toml::node& value, KnobContext& ctx) {
       std::string allowed;
       for (auto c : ctx.spec.choices) {
         known = known || c == s.value;
-        allowed += (allowed.empty() ? "" : ", ") + std::string(c);
+        append_item(allowed, c);
       }
       if (!known) {
         ctx.sink.at(s.where, what(ctx) + ": \"" + s.value + "\" is not one of " + allowed);
@@ -85,7 +86,7 @@ void tcb_min(const toml::node& value, KnobContext& ctx) {
     for (auto c : ctx.spec.choices) known = known || c == key.str();
     if (!known) {
       std::string allowed;
-      for (auto c : ctx.spec.choices) allowed += (allowed.empty() ? "" : ", ") + std::string(c);
+      for (auto c : ctx.spec.choices) append_item(allowed, c);
       ctx.sink.at(key, what(ctx) + ": unknown component \"" + std::string(key.str()) + "\" (expected " + allowed + ")");
     }
   }
@@ -94,7 +95,7 @@ void tcb_min(const toml::node& value, KnobContext& ctx) {
     if (n == nullptr) continue;
     auto v = read_int(*n, what(ctx) + "." + std::string(c), 0, 255, ctx.sink);  // TCB components are bytes
     if (!v) continue;
-    ctx.out.push_back(make_rule(ctx, "." + std::string(c), std::string(ctx.spec.claim) + "." + std::string(c), Op::Min,
+    ctx.out.push_back(make_rule(ctx, std::string(".").append(c), std::string(ctx.spec.claim) + "." + std::string(c), Op::Min,
                                 {Operand::of_int(*v)}));
   }
 }

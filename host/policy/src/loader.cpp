@@ -12,6 +12,7 @@
 #include "generic_rules.hpp"
 #include "knob_spec.hpp"
 #include "rule_layer.hpp"
+#include "text_list.hpp"
 #include "toml_values.hpp"
 
 namespace cchost::policy {
@@ -133,7 +134,7 @@ class LayerReader {
       const auto spec = std::find_if(knobs.begin(), knobs.end(), [key_name](const KnobSpec& s) { return s.name == key_name; });
       if (spec == knobs.end()) {
         std::string known;
-        for (const auto& s : knobs) known += (known.empty() ? "" : ", ") + std::string(s.name);
+        for (const auto& s : knobs) append_item(known, s.name);
         sink_.at(key, table_id + ": unknown key \"" + std::string(key.str()) + "\" (expected one of " + known + ")");
         continue;
       }

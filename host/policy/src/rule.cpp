@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cchost/policy/rule.hpp"
+#include "text_list.hpp"
 
 namespace cchost::policy {
 
@@ -39,6 +40,8 @@ std::string Operand::display() const {
 
 namespace {
 
+using detail::append_item;
+
 std::string hex64(std::int64_t v) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
@@ -47,7 +50,7 @@ std::string hex64(std::int64_t v) {
 
 std::string list(const std::vector<Operand>& ops) {
   std::string out = "[";
-  for (std::size_t i = 0; i < ops.size(); ++i) out += (i ? ", " : "") + ops[i].display();
+  for (const Operand& op : ops) append_item(out, op.display(), "[");
   return out + "]";
 }
 

@@ -70,8 +70,8 @@ void compile_provisional(const toml::node& value, KnobContext& ctx) {
   finish(ver);
   ctx.out.push_back(std::move(ver));
   for (auto c : kTcbComponents) {
-    Rule r = make_rule(ctx, "." + std::string(c), "snp.committed_tcb." + std::string(c), Op::SameAs);
-    r.other_claim = "snp.current_tcb." + std::string(c);
+    Rule r = make_rule(ctx, std::string(".").append(c), std::string("snp.committed_tcb.").append(c), Op::SameAs);
+    r.other_claim = std::string("snp.current_tcb.").append(c);
     r.absent_ok = c == "fmc";  // FMC exists on Turin only (§4)
     finish(r);
     ctx.out.push_back(std::move(r));
