@@ -6,7 +6,8 @@
 //
 // Threading: as for Server — create/destroy on the io thread or while it is not running, run
 // the io_context on one thread; request/send may be called from any thread (posted).
-// Callbacks run on the io thread.
+// Callbacks run on the io thread. Destroying the Client drops pending requests: their
+// callbacks are not called.
 #include <chrono>
 #include <functional>
 #include <memory>
