@@ -19,9 +19,17 @@ namespace fs = std::filesystem;
 
 namespace cchost::provision {
 
+namespace {
+// ".<name>.tmp-<pid>", appended piece by piece (gcc 12 -O2 false -Wrestrict on `"." + string`).
+std::string staging_name(const fs::path& out) {
+  std::string name(".");
+  name.append(out.filename().string()).append(".tmp-").append(std::to_string(::getpid()));
+  return name;
+}
+}  // namespace
+
 StagingDir::StagingDir(const fs::path& out)
-    : out_(out),
-      tmp_(out.parent_path() / ("." + out.filename().string() + ".tmp-" + std::to_string(::getpid()))) {}
+    : out_(out), tmp_(out.parent_path() / staging_name(out)) {}
 
 StagingDir::~StagingDir() {
   if (committed_) return;
