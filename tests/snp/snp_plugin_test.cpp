@@ -1,5 +1,6 @@
 // The built snp_authorizer.so through the real C ABI (dlopen + cchost_authorizer_v1).
 #include <dlfcn.h>
+#include <unistd.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -173,6 +174,53 @@ TEST_F(SnpPlugin, GenerateWithoutADeviceIsUnavailable) {
   table_->free_buffer(token);
   table_->destroy(c.ctx);
 }
+
+#if defined(CCHOST_SNP_HAVE_BACKENDS)
+// generate() with the sim backend, then verify(): accepted only by a context that was given the
+// simulated ARK, and then marked simulated; the report carries the binding.
+TEST_F(SnpPlugin, SimEvidenceRoundTripsOnlyWithTheSimRoot) {
+  char tmpl[] = "/tmp/cchost-snp-plugin-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  const std::string gen_cfg = "backend = \"sim\"\n[sim]\nca_dir = \"" + dir +
+                              "/ca\"\ncreate_ca_if_missing = true\nproduct = \"Genoa\"\n"
+                              "debug = true\nmeasurement = \"" + std::string(96, 'a') + "\"\n";
+  auto gen = create(gen_cfg.c_str());
+  ASSERT_EQ(gen.status, CCHOST_OK) << gen.err;
+  std::uint8_t binding[64];
+  for (int i = 0; i < 64; ++i) binding[i] = static_cast<std::uint8_t>(i);
+  std::uint8_t* token = nullptr;
+  std::size_t len = 0;
+  char* err = nullptr;
+  ASSERT_EQ(table_->generate(gen.ctx, binding, &token, &len, &err), CCHOST_OK) << (err ? err : "");
+  const Bytes evidence(token, token + len);
+  table_->free_buffer(token);
+  table_->destroy(gen.ctx);
+  const std::time_t now = std::time(nullptr);
+
+  auto plain = create("");
+  ASSERT_EQ(plain.status, CCHOST_OK);
+  auto refused = verify(plain.ctx, evidence, "", now, binding);
+  EXPECT_EQ(refused.status, CCHOST_E_VERIFY_FAILED) << refused.err;
+  table_->destroy(plain.ctx);
+
+  const std::string ver_cfg = "sim_roots = [\"" + dir + "/ca/ark.pem\"]\n";
+  auto sim = create(ver_cfg.c_str());
+  ASSERT_EQ(sim.status, CCHOST_OK) << sim.err;
+  auto v = verify(sim.ctx, evidence, "", now, binding);
+  ASSERT_EQ(v.status, CCHOST_OK) << v.err;
+  auto j = nlohmann::json::parse(v.claims);
+  EXPECT_EQ(j["simulated"], true);
+  EXPECT_EQ(j["claims"]["snp.product"]["value"], "Genoa");
+  EXPECT_EQ(j["claims"]["snp.policy.debug"]["value"], true);
+  EXPECT_EQ(j["claims"]["snp.measurement"]["value"], std::string(96, 'a'));
+  binding[0] ^= 1;
+  EXPECT_EQ(verify(sim.ctx, evidence, "", now, binding).status, CCHOST_E_VERIFY_FAILED);
+  table_->destroy(sim.ctx);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+#endif
 
 }  // namespace
 }  // namespace cchost::snp

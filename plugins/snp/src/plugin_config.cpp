@@ -2,6 +2,8 @@
 // configs never ignore what they do not understand).
 #include "plugin_config.hpp"
 
+#include "backends/backend_keys.hpp"
+
 #include <set>
 #include <stdexcept>
 
@@ -21,12 +23,14 @@ SnpPluginConfig parse_plugin_config(const std::string& text) {
   } catch (const toml::parse_error& e) {
     bad(std::string("TOML does not parse: ") + std::string(e.description()));
   }
-  static const std::set<std::string> known = {"backend", "product", "sim_roots", "require_crl",
-                                              "vmpl", "sim"};
+  // The verifier's keys plus the backends' (backend_keys.hpp, owned by the backends).
+  std::set<std::string> known = {"product", "sim_roots", "require_crl"};
+  for (auto key : kBackendConfigKeys) known.emplace(key);
   for (const auto& [key, node] : cfg.table) {
     if (!known.count(std::string(key.str()))) {
-      bad("unknown key \"" + std::string(key.str()) +
-          "\" (expected backend, product, sim_roots, require_crl, vmpl, [sim])");
+      std::string expected;
+      for (const auto& k : known) expected += (expected.empty() ? "" : ", ") + k;
+      bad("unknown key \"" + std::string(key.str()) + "\" (expected one of " + expected + ")");
     }
   }
   if (auto* n = cfg.table.get("backend")) {
