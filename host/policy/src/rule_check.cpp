@@ -11,7 +11,9 @@ namespace {
 using claims::ClaimType;
 using claims::ClaimValue;
 
-constexpr std::size_t kMaxMatchInput = 4096;  // bounds std::regex's backtracking work
+// libstdc++ std::regex recurses once per input character: bound the input so a long claim
+// cannot exhaust the stack. Real claims (hex digests, names, versions) are far shorter.
+constexpr std::size_t kMaxMatchInput = 1024;
 
 enum class Cmp { Equal, NotEqual, Incomparable };
 
@@ -111,7 +113,7 @@ std::string operand_type_name(const Rule& r) {
     case Op::Min: case Op::Max: case Op::BitsSet: case Op::MaskedMin: return "int";
     case Op::VersionMin: case Op::VersionMax: case Op::VersionPartMin: return "version";
     case Op::BytewiseMin: return "hex of the same length";
-    case Op::Matches: return "string, hex or version (at most 4096 characters)";
+    case Op::Matches: return "string, hex or version (at most 1024 characters)";
     default: break;
   }
   if (r.operands.empty()) return "any";
