@@ -37,3 +37,21 @@ TEST(ClaimsFile, RejectsDuplicatesAndMismatchedKeys) {
   EXPECT_FALSE(cc::parse_claims_file_text("42"));
   EXPECT_FALSE(cc::load_claims_file("/nonexistent/claims.json"));
 }
+
+TEST(ClaimsFile, AcceptsAVerifiedVerifyReportOnly) {
+  const std::string report =
+      R"({"verified":true,"namespace":"x-snp","simulated":false,"issued_at":5,)"
+      R"("claims":{"snp.guest_svn":{"type":"int","value":3}},"decision":null,"errors":[]})";
+  auto r = cc::parse_claims_file_text(report);
+  ASSERT_TRUE(r) << r.message();
+  EXPECT_EQ(r->at("x-snp").claims.at("snp.guest_svn").integer, 3);
+  EXPECT_EQ(r->at("x-snp").issued_at, 5);
+  std::string unverified = report;
+  unverified.replace(unverified.find("true"), 4, "false");
+  auto bad = cc::parse_claims_file_text(unverified);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.message().find("not verified"), std::string::npos);
+  std::string broken = report;
+  broken.replace(broken.find("\"int\""), 5, "\"hex\"");
+  EXPECT_FALSE(cc::parse_claims_file_text(broken));
+}
