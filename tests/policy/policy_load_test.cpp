@@ -178,3 +178,24 @@ TEST(PolicyLoad, UnreadableFile) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.errors.at(0).to_string(), "/nonexistent/policy.toml:1:1: cannot open the policy file");
 }
+
+TEST(PolicyLoad, KnobVersionAndShapeErrors) {
+  const std::string head = "[policy]\nrequire = [\"x-snp\", \"x-nv-gpu\", \"x-tdx\"]\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"[gpu]\nmin_driver_version = \"550.x\"", "not a dotted numeric version"},
+      {"[gpu]\nmin_driver_version = 550", "expected a string"},
+      {"[gpu]\narch = [\"HOPPER\", 3]", "expected a string, got an integer"},
+      {"[snp]\nmin_version = \"1\"", "is not \"major.minor\""},
+      {"[snp]\nmin_build = 256", "out of range [0, 255]"},
+      {"[snp]\nmin_tcb = 5", "expected a table like"},
+      {"[snp]\nmeasurements = 5", "expected a string or an array of strings"},
+      {"[snp]\nallowed_signing_keys = [\"ask\"]", "is not one of vcek, vlek"},
+      {"[tdx]\nmin_tee_tcb_svn = \"0300\"", "expected 16 bytes"},
+      {"[tdx]\naccepted_tcb_status = [\"Revoked\"]", "is not one of UpToDate"},
+      {"[snp]\nmin_current_mit_vector = -1", "out of range"},
+  };
+  for (const auto& [body, fragment] : cases) {
+    auto errors = load_errors(head + body + "\n");
+    EXPECT_TRUE(has_error(errors, 4, fragment)) << body << "\n" << dump(errors);
+  }
+}
