@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <thread>
+
 #include "amd_roots.hpp"
 #include "cchost/crypto/hash.hpp"
 #include "cchost/crypto/x509.hpp"
@@ -212,6 +215,30 @@ TEST(SnpChain, WarmCacheSkipsTheChainAndKeepsResults) {
     ASSERT_FALSE(failure_of(r)) << describe(r);
   }
   EXPECT_EQ(verifier.chain_cache().size(), 1u);
+}
+
+// One verifier (one plugin context) serves concurrent verify() calls: the chain and folder
+// caches are shared under their mutexes, every result stays right.
+TEST(SnpChain, ConcurrentVerificationsShareTheCache) {
+  SNP_REQUIRE_VECTORS(snp);
+  const VectorCase good = load_case(snp, "tav_milan_v3");
+  const VectorCase bad = load_case(snp, "NEGATIVE_aci_other_chip");
+  SnpVerifier verifier;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        const bool use_good = (i + t) % 2 == 0;
+        const VectorCase& c = use_good ? good : bad;
+        auto r = verifier.verify(c.report, std::optional(c.collateral), at(c.at));
+        if (use_good == static_cast<bool>(failure_of(r))) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(verifier.chain_cache().size(), 2u);  // both chains are genuine and cached
 }
 
 TEST(SnpBinding, ReportDataMustMatchWhenExpected) {
