@@ -162,15 +162,53 @@ TEST_F(CliVerify, UnreadableEvidenceUnknownNamespaceBadConfigExit2) {
   EXPECT_EQ(missing.exit_code, 2);
 }
 
-TEST_F(CliVerify, PolicyIsNotAvailableYet) {
-  auto policy = box.write_file("policy.toml", as_bytes(""));
-  auto r = box.cchost(plus(base(hello_token(box, binding)),
-                           {"--no-binding", "--policy", policy.string(), "--json"}));
-  EXPECT_EQ(r.exit_code, 2);
-  json doc = json::parse(r.out);
+// --policy appraises the claims with host/policy: accept exits 0 with the decision in the
+// report; a failed rule exits 1 and is named; a broken policy file is a usage error (2).
+TEST_F(CliVerify, PolicyAcceptsAndRejectsWithTheFailedRuleNamed) {
+  auto token = hello_token(box, binding);
+  auto accepting = box.write_file("accept.toml", as_bytes(R"([policy]
+require = ["x-hello"]
+allow_simulated = true   # the hello example has no hardware root
+max_evidence_age = "1h"
+
+[[rule]]
+id = "hello-svn"
+namespace = "x-hello"
+claim = "hello.svn"
+min = 0
+)"));
+  auto ok = box.cchost(plus(base(token), {"--no-binding", "--policy", accepting.string(), "--json"}));
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  json doc = json::parse(ok.out);
+  EXPECT_EQ(doc["decision"]["accept"], true);
+
+  auto rejecting = box.write_file("reject.toml", as_bytes(R"([policy]
+require = ["x-hello"]
+allow_simulated = true
+
+[[rule]]
+id = "hello-svn-high"
+namespace = "x-hello"
+claim = "hello.svn"
+min = 1000000
+)"));
+  auto no = box.cchost(plus(base(token), {"--no-binding", "--policy", rejecting.string(), "--json"}));
+  EXPECT_EQ(no.exit_code, 1) << no.out << no.err;
+  doc = json::parse(no.out);
   EXPECT_EQ(doc["verified"], true);
-  EXPECT_TRUE(doc["decision"].is_null());
-  EXPECT_THAT(doc["errors"][0].get<std::string>(), HasSubstr("arrives with the policy engine"));
+  EXPECT_EQ(doc["decision"]["accept"], false);
+  ASSERT_EQ(doc["decision"]["failed"].size(), 1u);
+  EXPECT_EQ(doc["decision"]["failed"][0]["claim"], "hello.svn");
+
+  auto strict = box.write_file("strict.toml", as_bytes("[policy]\nrequire = [\"x-hello\"]\n"));
+  auto simulated = box.cchost(plus(base(token), {"--no-binding", "--policy", strict.string(), "--json"}));
+  EXPECT_EQ(simulated.exit_code, 1) << "simulated evidence without allow_simulated must be rejected";
+  EXPECT_THAT(simulated.out, HasSubstr("policy.allow_simulated"));
+
+  auto broken = box.write_file("broken.toml", as_bytes("[policy]\nrequire = [\"x-hello\"]\nbogus = 1\n"));
+  auto bad = box.cchost(plus(base(token), {"--no-binding", "--policy", broken.string()}));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("broken.toml:3:"));
 }
 
 TEST_F(CliVerify, NonceIdentityKeyAndNameGiveTheHostBinding) {

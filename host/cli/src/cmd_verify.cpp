@@ -117,13 +117,25 @@ class VerifyRun {
     report_.verified = true;
 
     if (o_.policy_file.empty()) return kExitOk;
-    auto decision = evaluate_policy_for_verify(o_.policy_file, o_.ns, report_.claims_document);
+    auto decision = evaluate_policy_for_verify(o_.policy_file, o_.ns, report_.claims_document,
+                                               evidence_age(*at));
     if (!decision) return fail(kExitUsage, decision.message());
     report_.decision = std::move(*decision);
     if (!report_.decision.value("accept", false)) {
       return fail(kExitRejected, "policy " + o_.policy_file + " rejected the claims");
     }
     return kExitOk;
+  }
+
+  // The evidence's age at the verification time: from its own issue time when it has one;
+  // otherwise, with --nonce, the evidence answers a challenge the caller just drew, so it is
+  // fresh (age 0); otherwise unknown (a policy with max_evidence_age then rejects).
+  std::optional<std::int64_t> evidence_age(std::int64_t at) const {
+    const auto issued = report_.claims_document.find("issued_at");
+    if (issued != report_.claims_document.end() && issued->is_number_integer())
+      return at - issued->get<std::int64_t>();
+    if (!o_.nonce_hex.empty()) return 0;
+    return std::nullopt;
   }
 
   const VerifyOptions& o_;
