@@ -104,14 +104,9 @@ Status check_rsa4096(const crypto::Certificate& cert, const char* role) {
   return {};
 }
 
-// Which anchor to verify against. Genuine: the pinned ARK of the report's product. Simulated:
-// a configured sim root, chosen only when the collateral ARK is that root (or there is no
-// collateral ARK and the genuine anchor did not verify).
-struct AnchorChoice {
-  crypto::Certificate anchor;
-  bool simulated;
-};
-
+// Anchor choice (verify_signing_chain): genuine = the pinned ARK of the report's product;
+// simulated = a configured sim root, chosen only when the collateral ARK is that root, or when
+// there is no collateral ARK and that root signed the ASK/ASVK.
 std::optional<crypto::Certificate> matching_sim_root(const std::vector<crypto::Certificate>& roots,
                                                      const Bytes& spki_sha256) {
   for (const auto& r : roots) {
