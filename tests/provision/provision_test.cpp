@@ -126,6 +126,26 @@ TEST_F(Provision, NoAuthorizerProjectKitsVerifyAndSecretsAre0600) {
   EXPECT_EQ(mode_of(dir_ / "unpacked" / "site-1" / "keys/curve.secret"), 0600u);
 }
 
+// `cchost run` verifies the kit before anything else and names the file that fails.
+TEST_F(Provision, CchostRunRefusesATamperedKitNamingTheFile) {
+  write(dir_ / "project.toml", kTwoSites);
+  ASSERT_EQ(provision(dir_ / "project.toml").exit_code, 0);
+  const fs::path kit = dir_ / "kits" / "site-1";
+  const std::string cchost = CCHOST_BINARY_DIR "/bin/cchost";
+  std::string policy = slurp(kit / "policy.toml");
+  policy += "# one more line\n";
+  write(kit / "policy.toml", policy);
+  auto run = testing::run_binary(cchost, {"run", "--kit", kit.string(), "--workspace", (dir_ / "ws").string()}, dir_);
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("policy.toml"), std::string::npos) << run.err;
+  EXPECT_FALSE(fs::exists(dir_ / "ws")) << "a refused kit must not create a workspace";
+
+  write(dir_ / "kits" / "site-2" / "extra.sh", "#!/bin/sh\n");
+  run = testing::run_binary(cchost, {"run", "--kit", (dir_ / "kits" / "site-2").string()}, dir_);
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("extra.sh"), std::string::npos) << run.err;
+}
+
 TEST_F(Provision, DemoProjectSimulated) {
   const fs::path demo = fs::path(CCHOST_SOURCE_DIR) / "examples/local-demo/project.toml";
   auto run = provision(demo, {"--state", (dir_ / "state").string()});

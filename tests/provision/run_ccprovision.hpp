@@ -28,11 +28,11 @@ inline std::string slurp(const std::filesystem::path& p) {
   return s.str();
 }
 
-inline RunResult run_ccprovision(const std::vector<std::string>& args,
-                                 const std::filesystem::path& scratch) {
-  const std::string exe = CCHOST_BINARY_DIR "/bin/ccprovision";
-  const std::string out_file = (scratch / "ccprovision.stdout").string();
-  const std::string err_file = (scratch / "ccprovision.stderr").string();
+// Runs `exe` with `args`; stdout and stderr go through files in `scratch`.
+inline RunResult run_binary(const std::string& exe, const std::vector<std::string>& args,
+                            const std::filesystem::path& scratch) {
+  const std::string out_file = (scratch / "run.stdout").string();
+  const std::string err_file = (scratch / "run.stderr").string();
   std::vector<std::string> all{exe};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -55,6 +55,10 @@ inline RunResult run_ccprovision(const std::vector<std::string>& args,
   std::filesystem::remove(out_file);
   std::filesystem::remove(err_file);
   return result;
+}
+
+inline RunResult run_ccprovision(const std::vector<std::string>& args, const std::filesystem::path& scratch) {
+  return run_binary(CCHOST_BINARY_DIR "/bin/ccprovision", args, scratch);
 }
 
 }  // namespace cchost::provision::testing
