@@ -183,7 +183,10 @@ struct SiteRuntime::Impl {
                       const bool restarted = !server_session.empty() && session != server_session;
                       server_session = session;
                       if (restarted) spdlog::info("site {}: server restarted; registering again", config.name);
-                      if (restarted || !server_knows_us) {
+                      // A site the server refused waits for register_retry (its timer is
+                      // already set): re-registering on every heartbeat would hammer the server
+                      // with evidence it has just rejected.
+                      if (restarted || (registered && !server_knows_us)) {
                         registered = false;
                         begin_registration();
                       }
