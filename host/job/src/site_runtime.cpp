@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 
 #include "cchost/attest/binding.hpp"
@@ -43,6 +44,14 @@ struct SiteRuntime::Impl {
   Status start() {
     if (auto key = z85_key_bytes(config.net.server_public_z85)) server_key = *key;
     config.net.name = config.name;
+    // peer_verify carries one frame per token of every peer (PROTOCOL.md "Job deployment",
+    // step 3): the net layer's default of 16 frames made this site drop it, silently, as soon
+    // as a job named more than 13 sites, and every such job then failed on timeouts. Allow
+    // kMaxPeerVerifyParticipants peers of up to kMaxTokensPerBundle tokens; the byte limits
+    // (max_total_bytes) still bound what one message can cost.
+    constexpr std::size_t kMaxPeerVerifyParticipants = 1024, kMaxTokensPerBundle = 4;
+    config.net.limits.max_frames =
+        std::max(config.net.limits.max_frames, 2 + kMaxPeerVerifyParticipants * kMaxTokensPerBundle);
     auto created = net::Client::create(io, config.net);
     if (!created) return created.error();
     client = std::move(*created);

@@ -11,219 +11,17 @@
 // latency (submit -> job.decided), the CPU time spent inside Attestor::appraise (all
 // participants; thread CPU time) and the whole process's CPU time over the deployment, so that
 // the protocol's overhead shows as a ratio.
-#include <sys/resource.h>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <atomic>
-#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
-#include <mutex>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
-#include "cchost/audit/audit_log.hpp"
-#include "cchost/job/identity_key.hpp"
-#include "cchost/job/server_runtime.hpp"
-#include "cchost/job/site_runtime.hpp"
-#include "cchost/net/client.hpp"
-#include "cchost/net/curve_keys.hpp"
-#include "../in_process_site.hpp"
+#include "../in_process_cluster.hpp"
 #include "../runtime_harness.hpp"
 
 namespace rt = cchost::runtime_test;
-namespace job = cchost::job;
-namespace net = cchost::net;
-namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-namespace {
-
-double process_cpu_s() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
-
-// Counts events the server publishes, and lets the main thread wait for a count.
-struct EventCounter {
-  std::mutex mu;
-  std::condition_variable cv;
-  int accepted_registrations = 0;
-  int rejected_registrations = 0;
-  std::optional<nlohmann::json> decided;
-
-  void on_event(const std::string& name, const nlohmann::json& payload) {
-    std::lock_guard<std::mutex> lock(mu);
-    if (name == "client.register.after") (payload.value("accept", false) ? accepted_registrations : rejected_registrations)++;
-    if (name == "job.decided") decided = payload;
-    cv.notify_all();
-  }
-  template <class Pred>
-  bool wait(Pred pred, std::chrono::seconds limit) {
-    std::unique_lock<std::mutex> lock(mu);
-    return cv.wait_for(lock, limit, [&] { return pred(*this); });
-  }
-};
-
-struct Participant {
-  std::string name;
-  net::CurveKeyPair keys;
-  std::unique_ptr<cchost::attest::PluginAttestor> attestor;
-  std::unique_ptr<rt::TimedAttestor> timed;
-  std::optional<job::StateStore> store;
-  std::unique_ptr<cchost::attest::NonceRegistry> nonces;
-};
-
-struct Row {
-  int n = 0;
-  double register_ms = 0, deploy_ms = 0, appraise_cpu_ms = 0, process_cpu_ms = 0;
-  std::int64_t appraisals = 0;
-  std::string outcome;
-};
-
-cchost::Result<Participant> make_participant(const rt::AuthorizerTemplate& t, const std::string& name,
-                                             const fs::path& policy, const fs::path& workspace) {
-  Participant p;
-  p.name = name;
-  p.keys = net::generate_curve_keypair();
-  auto raw = job::z85_key_bytes(p.keys.public_z85);
-  if (!raw) return raw.error();
-  auto attestor = rt::make_attestor(t, name, *raw, policy);
-  if (!attestor) return attestor.error();
-  p.attestor = std::move(*attestor);
-  p.timed = std::make_unique<rt::TimedAttestor>(*p.attestor);
-  auto store = job::StateStore::open(workspace);
-  if (!store) return store.error();
-  p.store.emplace(std::move(*store));
-  auto nonces = cchost::attest::NonceRegistry::open({});
-  if (!nonces) return nonces.error();
-  p.nonces = std::move(*nonces);
-  return p;
-}
-
-cchost::Result<Row> run_once(int n, const rt::AuthorizerTemplate& t, const fs::path& policy, const fs::path& root) {
-  Row row;
-  row.n = n;
-  const int port = rt::pick_free_port();
-  const fs::path dir = root / ("n" + std::to_string(n));
-  auto server = make_participant(t, "server", policy, dir / "server");
-  if (!server) return server.error();
-  std::vector<Participant> sites;
-  for (int i = 1; i <= n; ++i) {
-    auto s = make_participant(t, "site-" + std::to_string(i), policy, dir / ("site-" + std::to_string(i)));
-    if (!s) return s.error();
-    sites.push_back(std::move(*s));
-  }
-  const auto admin = net::generate_curve_keypair();
-  auto audit = cchost::audit::AuditLog::open(server->store->audit_log_path(), {});
-  if (!audit) return audit.error();
-  auto audit_sink = [&](const std::string& type, const nlohmann::json& fields) -> cchost::Status {
-    auto appended = (*audit)->append(type, fields);
-    if (!appended) return appended.error();
-    return {};
-  };
-
-  EventCounter events;
-  boost::asio::io_context server_io, sites_io;
-  job::ServerRuntimeConfig sc;
-  sc.net.bind_endpoint = "tcp://127.0.0.1:" + std::to_string(port);
-  sc.net.keys = server->keys;
-  for (const auto& s : sites) sc.net.allow_list[s.keys.public_z85] = net::Peer{s.name, net::Role::site};
-  sc.net.allow_list[admin.public_z85] = net::Peer{"admin", net::Role::admin};
-  sc.request_timeout = std::chrono::seconds(120);
-  sc.reattest_interval = std::chrono::milliseconds(0);
-  sc.publish = [&](const std::string& e, const nlohmann::json& p) { events.on_event(e, p); };
-  auto server_rt = job::ServerRuntime::create(server_io, std::move(sc), *server->timed, *server->store, *server->nonces,
-                                              audit_sink);
-  if (!server_rt) return server_rt.error();
-  auto server_work = boost::asio::make_work_guard(server_io);
-  std::thread server_thread([&] { server_io.run(); });
-
-  rt::TimedAttestor::appraise_cpu_ns = 0;
-  rt::TimedAttestor::appraise_calls = 0;
-  const auto register_start = Clock::now();
-  std::vector<std::unique_ptr<job::SiteRuntime>> site_rts;
-  for (auto& s : sites) {
-    job::SiteRuntimeConfig c;
-    c.name = s.name;
-    c.net.endpoint = "tcp://127.0.0.1:" + std::to_string(port);
-    c.net.server_public_z85 = server->keys.public_z85;
-    c.net.keys = s.keys;
-    c.request_timeout = std::chrono::seconds(120);
-    c.heartbeat_interval = std::chrono::seconds(2);
-    c.reattest_interval = std::chrono::milliseconds(0);
-    auto created = job::SiteRuntime::create(sites_io, std::move(c), *s.timed, *s.store, *s.nonces, {});
-    if (!created) return created.error();
-    site_rts.push_back(std::move(*created));
-  }
-  auto sites_work = boost::asio::make_work_guard(sites_io);
-  std::thread sites_thread([&] { sites_io.run(); });
-
-  auto finish = [&] {
-    sites_io.stop();
-    sites_thread.join();
-    server_io.stop();
-    server_thread.join();
-    site_rts.clear();
-    server_rt->reset();
-  };
-  if (!events.wait([&](EventCounter& e) { return e.accepted_registrations + e.rejected_registrations >= n; },
-                   std::chrono::seconds(600))) {
-    finish();
-    return cchost::make_error("registration did not finish for N=" + std::to_string(n));
-  }
-  row.register_ms = ms_since(register_start);
-
-  // The admin submits a job for every site; latency runs until the server decides.
-  boost::asio::io_context admin_io;
-  net::ClientConfig ac;
-  ac.endpoint = "tcp://127.0.0.1:" + std::to_string(port);
-  ac.server_public_z85 = server->keys.public_z85;
-  ac.keys = admin;
-  ac.name = "admin";
-  auto admin_client = net::Client::create(admin_io, ac);
-  if (!admin_client) {
-    finish();
-    return admin_client.error();
-  }
-  std::string deploy_map;
-  for (const auto& s : sites) deploy_map += (deploy_map.empty() ? "\"" : ", \"") + s.name + "\"";
-  const std::string spec = "id = \"bench-job\"\ndeploy_map = [" + deploy_map + "]\nmin_sites = " + std::to_string(n) +
-                           "\nretries = 0\n";
-  auto submit = net::make_message("submit", "admin", {{"spec_toml", spec}});
-  submit.blobs.push_back(cchost::Bytes(4096, 0x5a));
-  const auto appraise_before = rt::TimedAttestor::appraise_cpu_ns.load();
-  const auto calls_before = rt::TimedAttestor::appraise_calls.load();
-  const double cpu_before = process_cpu_s();
-  const auto deploy_start = Clock::now();
-  std::optional<cchost::Result<net::Message>> submitted;
-  (*admin_client)->request(std::move(submit), std::chrono::seconds(60), [&](cchost::Result<net::Message> r) {
-    submitted.emplace(std::move(r));
-    admin_io.stop();
-  });
-  admin_io.run();
-  const bool decided = events.wait([](EventCounter& e) { return e.decided.has_value(); }, std::chrono::seconds(600));
-  row.deploy_ms = ms_since(deploy_start);
-  row.process_cpu_ms = (process_cpu_s() - cpu_before) * 1000.0;
-  row.appraise_cpu_ms = static_cast<double>(rt::TimedAttestor::appraise_cpu_ns.load() - appraise_before) / 1e6;
-  row.appraisals = rt::TimedAttestor::appraise_calls.load() - calls_before;
-  admin_client->reset();
-  finish();
-  if (!submitted || !*submitted || (*submitted)->type != "submitted")
-    return cchost::make_error("submit failed for N=" + std::to_string(n));
-  if (!decided) return cchost::make_error("no decision for N=" + std::to_string(n));
-  row.outcome = events.decided->value("state", "?") + " to " +
-                std::to_string(events.decided->value("sites", nlohmann::json::array()).size());
-  if (events.rejected_registrations) row.outcome += " (" + std::to_string(events.rejected_registrations) + " rejected)";
-  return row;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
@@ -258,7 +56,7 @@ int main(int argc, char** argv) {
   std::printf("%5s %14s %14s %12s %16s %16s %10s  %s\n", "N", "register(ms)", "deploy(ms)", "appraisals",
               "verify CPU(ms)", "process CPU(ms)", "verify %", "outcome");
   for (int n : sizes) {
-    auto row = run_once(n, *t, k->policy_path, h.dir() / "bench");
+    auto row = rt::run_in_process_deployment(n, *t, k->policy_path, h.dir() / "bench");
     if (!row) {
       std::cerr << "bench_runtime: " << row.message() << "\n";
       return 1;
@@ -266,7 +64,7 @@ int main(int argc, char** argv) {
     std::printf("%5d %14.1f %14.1f %12lld %16.1f %16.1f %9.1f%%  %s\n", row->n, row->register_ms, row->deploy_ms,
                 static_cast<long long>(row->appraisals), row->appraise_cpu_ms, row->process_cpu_ms,
                 row->process_cpu_ms > 0 ? 100.0 * row->appraise_cpu_ms / row->process_cpu_ms : 0.0,
-                row->outcome.c_str());
+                (row->state + " to " + std::to_string(row->deployed_sites)).c_str());
     std::fflush(stdout);
   }
   return 0;
