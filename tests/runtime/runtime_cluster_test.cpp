@@ -65,12 +65,31 @@ TEST(RuntimeCluster, HappyPathSurvivesServerRestartAndRefusesUnknownKeys) {
   ASSERT_NO_FATAL_FAILURE(expect_payload_everywhere(h, "job-1", kSites, payload1));
   expect_audit_chain_verifies(h);
 
-  // 6. Server restart: SIGTERM ends it cleanly; the restarted server reloads its state, the
-  // sites notice the new session on their heartbeat and register again by themselves.
-  const std::int64_t before_restart = unix_now();
+  // 6. Server restart: SIGTERM ends it cleanly; the restarted server reloads its state.
+  // While the sites are frozen, a job finds them registered (recovered) but not reconnected:
+  // they are excluded at once with that reason, not after a challenge timeout.
   EXPECT_EQ(h.stop("server"), 0) << h.read_log("server");
+  for (const auto& s : kSites) h.signal(s, SIGSTOP);
+  const std::size_t log_before_restart = h.read_log("server").size();
   ASSERT_TRUE(h.start("server"));
-  ASSERT_TRUE(h.wait_registered(kSites, before_restart)) << "sites did not re-register: " << h.last_status().dump(2);
+  ASSERT_TRUE(h.wait_for_log("server", "listening on", log_before_restart)) << h.read_log("server");
+  submitted = h.submit("job-r", kSites, 1, "while the sites are frozen");
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
+  auto job_r = h.wait_decided("job-r");
+  for (const auto& s : kSites) h.signal(s, SIGCONT);
+  ASSERT_TRUE(job_r) << h.last_status().dump(2);
+  EXPECT_EQ(job_r->value("state", ""), "failed") << job_r->dump(2);
+  EXPECT_EQ(job_r->value("reason", "").rfind("min_sites not met: 0", 0), 0u) << job_r->dump(2);
+  for (const auto& s : kSites) {
+    EXPECT_EQ((*job_r)["excluded"][s].value("stage", ""), "registration") << job_r->dump(2);
+    EXPECT_EQ((*job_r)["excluded"][s].value("reason", ""), "not reconnected since the server started") << job_r->dump(2);
+  }
+  // Thawed, the sites notice the new session on their heartbeat and register again by
+  // themselves (the restarted server's log says so: its status alone still shows the
+  // registrations it recovered from the workspace).
+  for (const auto& s : kSites)
+    ASSERT_TRUE(h.wait_for_log("server", "server: registered " + s, log_before_restart)) << h.read_log("server");
+  ASSERT_TRUE(h.wait_registered(kSites)) << h.last_status().dump(2);
   const auto* job1_after = find_job(h.last_status(), "job-1");
   ASSERT_NE(job1_after, nullptr) << "job-1 lost across the restart: " << h.last_status().dump(2);
   EXPECT_EQ(job1_after->value("state", ""), "deployed");

@@ -307,6 +307,17 @@ bool RuntimeHarness::wait_registered(const std::vector<std::string>& sites, std:
 
 std::string RuntimeHarness::read_log(const std::string& name) const { return read_text(log_path(name)); }
 
+bool RuntimeHarness::wait_for_log(const std::string& name, const std::string& needle, std::size_t from,
+                                  std::chrono::seconds deadline) const {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    const std::string log = read_log(name);
+    if (log.size() > from && log.find(needle, from) != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 std::string RuntimeHarness::log_tails(std::size_t bytes_each) const {
   std::string out;
   std::error_code ec;

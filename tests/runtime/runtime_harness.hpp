@@ -98,6 +98,9 @@ class RuntimeHarness {
   // The last lines of every log (for failure messages).
   std::string log_tails(std::size_t bytes_each = 3000) const;
   std::string read_log(const std::string& name) const;
+  // Polls `name`'s log until the text after byte `from` contains `needle`.
+  bool wait_for_log(const std::string& name, const std::string& needle, std::size_t from = 0,
+                    std::chrono::seconds deadline = std::chrono::seconds(60)) const;
 
  private:
   fs::path dir_;

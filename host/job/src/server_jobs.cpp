@@ -99,6 +99,10 @@ void ServerRuntime::Impl::collect_evidence(const std::shared_ptr<JobRun>& job) {
     auto it = sites.find(site);
     if (it == sites.end() || !it->second.registered)
       job->excluded[site] = {"registration", "not registered", {}};
+    else if (!it->second.connected_this_session)
+      // Registered before a restart but silent since: this process has no route to it yet, so a
+      // challenge would be dropped and the job would wait request_timeout for nothing.
+      job->excluded[site] = {"registration", "not reconnected since the server started", {}};
     else if (it->second.quarantined)
       job->excluded[site] = {"quarantine", "quarantined: " + it->second.quarantine_reason, it->second.last_failed};
     else

@@ -46,7 +46,7 @@ struct SiteRuntime::Impl {
     config.net.name = config.name;
     // peer_verify carries one frame per token of every peer (PROTOCOL.md "Job deployment",
     // step 3): the net layer's default of 16 frames made this site drop it, silently, as soon
-    // as a job named more than 13 sites, and every such job then failed on timeouts. Allow
+    // as a job named more than 14 sites, and every such job then failed on timeouts. Allow
     // kMaxPeerVerifyParticipants peers of up to kMaxTokensPerBundle tokens; the byte limits
     // (max_total_bytes) still bound what one message can cost.
     constexpr std::size_t kMaxPeerVerifyParticipants = 1024, kMaxTokensPerBundle = 4;
