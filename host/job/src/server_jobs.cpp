@@ -3,6 +3,8 @@
 // policy, trust resolution (decline | mutual), scheduling, retries, payload delivery.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/random.hpp"
 #include "cchost/job/scheduler.hpp"
@@ -228,7 +230,8 @@ void ServerRuntime::Impl::decide(const std::shared_ptr<JobRun>& job) {
       std::vector<std::string> failed;
       for (const auto& m : result.members)
         if (!trusts(m, site))
-          for (auto& f : vote_failed(job->votes[m], site)) failed.push_back(f);
+          for (auto& f : vote_failed(job->votes[m], site))
+            if (std::find(failed.begin(), failed.end(), f) == failed.end()) failed.push_back(f);  // once each
       job->excluded[site] = {"peer-trust", why, failed};
       job->dropped_mutual.push_back(site);
     }
@@ -240,7 +243,8 @@ void ServerRuntime::Impl::decide(const std::shared_ptr<JobRun>& job) {
       for (const auto& peer : voters) {
         if (peer == site || vote_accepts(job->votes[site], peer)) continue;
         declined += (declined.empty() ? "" : ", ") + peer;
-        for (auto& f : vote_failed(job->votes[site], peer)) failed.push_back(f);
+        for (auto& f : vote_failed(job->votes[site], peer))
+          if (std::find(failed.begin(), failed.end(), f) == failed.end()) failed.push_back(f);  // once each
       }
       if (declined.empty())
         trusted.push_back(site);
