@@ -124,3 +124,28 @@ TEST(PluginLoader, LibraryLivesAsLongAsTheAuthorizer) {
 
 }  // namespace
 }  // namespace cchost::plugin
+
+namespace cchost::plugin {
+namespace {
+
+// A plugin that is never unloaded (as C++ plugins with STB_GNU_UNIQUE symbols are) keeps the
+// name "/proc/self/fd/N" it was loaded under. A later plugin opened on the same descriptor
+// number must still load as itself, not be handed the old plugin's handle by name.
+TEST(PluginLoaderNames, NeverUnloadedPluginDoesNotShadowTheNextFile) {
+  using test::fixture;
+  PluginLoader loader;
+  {
+    auto first = loader.load(fixture("fixture_good"), "");
+    ASSERT_TRUE(first) << first.message();
+    // Pin the loaded copy (found by inode) as NODELETE, like a C++ plugin would be.
+    void* pin = ::dlopen(fixture("fixture_good").c_str(), RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+    ASSERT_NE(pin, nullptr);
+    ::dlclose(pin);
+  }
+  auto next = loader.inspect(fixture("fixture_dup_a"));
+  ASSERT_TRUE(next) << next.message();
+  EXPECT_EQ(next->ns, "x-fixture-dup");
+}
+
+}  // namespace
+}  // namespace cchost::plugin

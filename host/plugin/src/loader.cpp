@@ -30,6 +30,7 @@ Result<std::shared_ptr<const LoadedModule>> PluginLoader::open(const fs::path& s
     return make_error("plugin " + file + ": SHA-256 mismatch: pinned " + *expected + ", file has " +
                       checked->sha256_hex());
   }
+  if (auto st = checked->make_proc_path_unique(); !st) return make_error("plugin " + file + ": " + st.message());
   auto module = std::make_shared<LoadedModule>();
   boost::dll::fs::error_code ec;
   ::dlerror();  // clear, so that the message below is this load's

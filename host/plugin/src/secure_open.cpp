@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <array>
+#include <mutex>
+#include <set>
 #include <cerrno>
 #include <cstring>
 #include <sstream>
@@ -87,6 +89,25 @@ CheckedFile::CheckedFile(CheckedFile&& other) noexcept
 }
 
 std::string CheckedFile::proc_path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+// glibc's dlopen() first matches a request against already-loaded objects by NAME, and only
+// then by device and inode. C++ plugins are often never unloaded (STB_GNU_UNIQUE symbols make
+// them NODELETE), so "/proc/self/fd/5" of a plugin inspected and closed earlier would still
+// name that old plugin, and dlopen would hand back its handle for a different file. Each load
+// therefore gets a descriptor number no earlier load in this process has used.
+Status CheckedFile::make_proc_path_unique() {
+  static std::mutex mutex;
+  static std::set<int> used;
+  std::lock_guard lock(mutex);
+  while (used.count(fd_)) {
+    const int moved = ::fcntl(fd_, F_DUPFD_CLOEXEC, *used.rbegin() + 1);
+    if (moved < 0) return make_error(std::string("cannot renumber plugin descriptor: ") + std::strerror(errno));
+    ::close(fd_);
+    fd_ = moved;
+  }
+  used.insert(fd_);
+  return {};
+}
 
 Result<CheckedFile> open_checked(const fs::path& file, const fs::path& trusted_root) {
   // O_NOFOLLOW: a symbolic link could be re-pointed after every check we make.

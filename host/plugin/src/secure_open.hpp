@@ -21,6 +21,9 @@ class CheckedFile {
   // "/proc/self/fd/N": dlopen()ing this loads the very inode we hashed, so a rename of another
   // file over the path between the hash and the load (TOCTOU) changes nothing.
   std::string proc_path() const;
+  // Renumbers the descriptor so that proc_path() is a name no earlier dlopen in this process
+  // used (see secure_open.cpp for why). Call once, right before loading.
+  Status make_proc_path_unique();
   const std::string& sha256_hex() const { return sha256_hex_; }
   void set_sha256_hex(std::string hex) { sha256_hex_ = std::move(hex); }
 
