@@ -19,6 +19,16 @@ for t in $targets; do
   corpus=build/fuzz/corpus/$t
   mkdir -p "$corpus"
   seeds=tests/fuzz-seeds/$t
+  # Genuine evidence makes the best seeds; it is read from $CCHOST_VECTORS, never committed.
+  if [ -d "$CCHOST_VECTORS" ]; then
+    case $t in
+      fuzz_snp_*) for f in "$CCHOST_VECTORS"/snp/cases/*/report.bin; do
+                    [ -f "$f" ] && cp -n "$f" "$corpus/seed-$(basename "$(dirname "$f")").bin"; done ;;
+      fuzz_crypto_jws) for f in "$CCHOST_VECTORS"/azure/maa/*.jwt "$CCHOST_VECTORS"/azure/maa/*/*.jwt; do
+                    [ -f "$f" ] && cp -n "$f" "$corpus/seed-$(basename "$f")"; done ;;
+      fuzz_policy_load) for f in policies/*.toml; do cp -n "$f" "$corpus/seed-$(basename "$f")"; done ;;
+    esac
+  fi
   echo "fuzz: $t for ${seconds}s"
   if ! build/fuzz/fuzz/$t -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=0 "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) >"build/fuzz/$t.log" 2>&1; then
