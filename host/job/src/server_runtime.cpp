@@ -214,7 +214,10 @@ net::Message ServerRuntime::Impl::handle_register_evidence(const net::Delivery& 
     spdlog::info("server: registered {}", site);
   else
     spdlog::warn("server: rejected registration of {}: {}", site, failed_json(appraisal.failed_rules).dump());
-  return reply_to("register.result", {{"accepted", appraisal.accept}, {"failed", failed_json(appraisal.failed_rules)}});
+  // The session tells the site which server process it registered with, so that its next
+  // heartbeat reveals a restart even if none was answered before the restart.
+  return reply_to("register.result",
+                  {{"accepted", appraisal.accept}, {"failed", failed_json(appraisal.failed_rules)}, {"session", session}});
 }
 
 net::Message ServerRuntime::Impl::handle_register_abort(const net::Delivery& d) {

@@ -164,6 +164,10 @@ struct SiteRuntime::Impl {
       registered = result->body.value("accepted", false);
       note("registration.result", {{"accepted", registered}, {"failed", result->body.value("failed", nlohmann::json::array())}});
       if (registered) {
+        // Without this, a server restarted before it answered any heartbeat looked like the
+        // same process (session unknown, registry recovered "registered"), and the site never
+        // registered again with it.
+        server_session = result->body.value("session", server_session);
         spdlog::info("site {}: registered with {}", config.name, config.server_name);
       } else {
         spdlog::warn("site {}: the server rejected this site: {}", config.name, result->body.value("failed", nlohmann::json::array()).dump());
