@@ -231,7 +231,12 @@ net::Message ServerRuntime::Impl::handle_register_abort(const net::Delivery& d) 
 
 net::Message ServerRuntime::Impl::handle_heartbeat(const net::Delivery& d) {
   const auto& rec = sites[d.peer.name];
-  return reply_to("heartbeat.ack", {{"session", session}, {"registered", rec.registered}, {"quarantined", rec.quarantined}});
+  nlohmann::json body = {{"session", session}, {"registered", rec.registered}, {"quarantined", rec.quarantined}};
+  // The shutdown push may have been lost (the site was unreachable when it was quarantined):
+  // every heartbeat of a quarantined site repeats it while the policy says "shutdown".
+  if (rec.quarantined && attestor.failure_policy().on_failure == "shutdown")
+    body["shutdown"] = rec.quarantine_reason;
+  return reply_to("heartbeat.ack", std::move(body));
 }
 
 // A site re-verifying the server on its own interval.

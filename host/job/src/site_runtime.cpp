@@ -191,6 +191,12 @@ struct SiteRuntime::Impl {
     client->request(net::make_message("heartbeat", config.name), config.heartbeat_interval * 2,
                     [this](Result<net::Message> reply) {
                       if (!reply || reply->type != "heartbeat.ack") return;
+                      if (auto why = reply->body.find("shutdown"); why != reply->body.end() && why->is_string()) {
+                        note("shutdown", {{"reason", why->get<std::string>()}});
+                        spdlog::warn("site {}: shutting down at the server's request: {}", config.name, why->get<std::string>());
+                        stop(why->get<std::string>());
+                        return;
+                      }
                       const std::string session = reply->body.value("session", std::string());
                       const bool server_knows_us = reply->body.value("registered", false);
                       const bool restarted = !server_session.empty() && session != server_session;
