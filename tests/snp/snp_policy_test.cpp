@@ -1,0 +1,101 @@
+// Simulated SNP evidence end to end through the real parts: the plugin (real loader, sim
+// backend) generates, verifies and extracts claims; the policy engine appraises them.
+//  - Every shipped policy rejects simulated evidence (allow_simulated is never true there).
+//  - A policy that opts in accepts a compliant simulated report, and rejects one with the
+//    DEBUG policy bit set, naming snp.policy.debug.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+
+#include "cchost/claims/namespace_claims.hpp"
+#include "cchost/plugin/loader.hpp"
+#include "cchost/policy/decision.hpp"
+#include "cchost/policy/loader.hpp"
+
+namespace cchost::snp {
+namespace {
+namespace fs = std::filesystem;
+
+class SnpPolicy : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("cchost-snp-policy-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  // Sim evidence with the given [sim] debug bit, verified by a context that trusts the sim root.
+  claims::NamespaceClaims simulated_claims(bool debug) {
+    plugin::PluginLoader loader;
+    const fs::path so = fs::path(CCHOST_PLUGIN_DIR) / "snp_authorizer.so";
+    const std::string gen_cfg = "backend = \"sim\"\n[sim]\nca_dir = \"" + (dir_ / "ca").string() +
+                                "\"\ncreate_ca_if_missing = true\nproduct = \"Milan\"\ndebug = " +
+                                (debug ? "true" : "false") + "\n";
+    auto generator = loader.load(so, gen_cfg);
+    EXPECT_TRUE(generator) << generator.message();
+    std::array<std::uint8_t, 64> binding{};
+    binding[0] = 7;
+    auto token = (*generator)->generate(binding);
+    EXPECT_TRUE(token) << token.message();
+    generator->reset();
+    auto verifier = loader.load(so, "sim_roots = [\"" + (dir_ / "ca" / "ark.pem").string() + "\"]\n");
+    EXPECT_TRUE(verifier) << verifier.message();
+    auto json = (*verifier)->verify(*token, binding, "", std::time(nullptr));
+    EXPECT_TRUE(json) << json.message();
+    auto parsed = claims::parse_claims_json(*json);
+    EXPECT_TRUE(parsed) << parsed.message();
+    EXPECT_TRUE(parsed->simulated);
+    return *parsed;
+  }
+
+  static policy::Decision appraise(const policy::Policy& p, const claims::NamespaceClaims& c) {
+    policy::PeerContext peer;
+    peer.name = "site-1";
+    peer.role = "site";
+    peer.evidence_age_seconds = 0;
+    return policy::evaluate(p, {{c.ns, c}}, peer);
+  }
+
+  static bool names(const policy::Decision& d, const std::string& what) {
+    for (const auto& f : d.failed)
+      if (f.rule == what || f.claim == what) return true;
+    return false;
+  }
+
+  static inline fs::path dir_;
+};
+
+TEST_F(SnpPolicy, EveryShippedPolicyRejectsSimulatedEvidence) {
+  const auto claims = simulated_claims(false);
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(CCHOST_SOURCE_DIR) / "policies")) {
+    if (entry.path().extension() != ".toml") continue;
+    auto load = policy::load_policy_file(entry.path().string());
+    ASSERT_TRUE(load.ok()) << entry.path();
+    const auto decision = appraise(*load.policy, claims);
+    EXPECT_FALSE(decision.accept) << entry.path();
+    EXPECT_TRUE(names(decision, "policy.allow_simulated")) << entry.path();
+    ++checked;
+  }
+  EXPECT_GE(checked, 5);
+}
+
+TEST_F(SnpPolicy, OptInPolicyAcceptsCompliantAndRejectsDebugNamingTheClaim) {
+  auto load = policy::load_policy_text(
+      "[policy]\nrequire = [\"x-snp\"]\nallow_simulated = true\n\n[snp]\ndebug = false\n", "opt-in.toml");
+  ASSERT_TRUE(load.ok()) << (load.errors.empty() ? "" : load.errors[0].to_string());
+  const auto compliant = appraise(*load.policy, simulated_claims(false));
+  EXPECT_TRUE(compliant.accept) << (compliant.failed.empty() ? "" : compliant.failed[0].why);
+  const auto debug = appraise(*load.policy, simulated_claims(true));
+  EXPECT_FALSE(debug.accept);
+  ASSERT_EQ(debug.failed.size(), 1u);
+  EXPECT_EQ(debug.failed[0].claim, "snp.policy.debug");
+}
+
+}  // namespace
+}  // namespace cchost::snp
