@@ -101,3 +101,45 @@ TEST(AttestNonce, TornLastLineIsTolerated) {
   ASSERT_TRUE(reg);
   EXPECT_TRUE((*reg)->consume(pending, "site-1"));
 }
+
+// Issue 9, defect 7: one peer drawing nonce after nonce (a register flood) evicts only its
+// own; another peer's outstanding challenge survives, under the per-peer quota and when the
+// whole registry is full.
+TEST(AttestNonce, AFloodingPeerEvictsOnlyItsOwnNonces) {
+  FakeClock clock;
+  auto reg = NonceRegistry::open(
+      {.capacity = 64, .validity_seconds = 600, .file = {}, .clock = clock.fn(), .per_peer_capacity = 16});
+  ASSERT_TRUE(reg);
+  auto victim = (*reg)->issue("site-2");
+  ASSERT_TRUE(victim);
+  auto first_flood = (*reg)->issue("site-3");
+  for (int i = 0; i < 500; ++i) ASSERT_TRUE((*reg)->issue("site-3"));
+  EXPECT_EQ((*reg)->held_by("site-3"), 16u);
+  EXPECT_FALSE((*reg)->consume(*first_flood, "site-3"));  // its own oldest went first
+  EXPECT_TRUE((*reg)->consume(*victim, "site-2")) << "the flood evicted another peer's nonce";
+}
+
+TEST(AttestNonce, AFullRegistryEvictsFromTheHeaviestPeer) {
+  FakeClock clock;
+  auto reg = NonceRegistry::open(
+      {.capacity = 8, .validity_seconds = 600, .file = {}, .clock = clock.fn(), .per_peer_capacity = 8});
+  ASSERT_TRUE(reg);
+  auto a = (*reg)->issue("site-a");
+  auto b = (*reg)->issue("site-b");
+  for (int i = 0; i < 40; ++i) ASSERT_TRUE((*reg)->issue("site-c"));
+  EXPECT_LE((*reg)->outstanding(), 8u);
+  EXPECT_TRUE((*reg)->consume(*a, "site-a"));
+  EXPECT_TRUE((*reg)->consume(*b, "site-b"));
+}
+
+TEST(AttestNonce, IssuedAtIsTheRelyingPartysOwnTime) {
+  FakeClock clock;
+  auto reg = NonceRegistry::open({.capacity = 16, .validity_seconds = 60, .file = {}, .clock = clock.fn()});
+  ASSERT_TRUE(reg);
+  auto nonce = (*reg)->issue("p");
+  const auto issued = clock.t;
+  clock.t += 10;
+  ASSERT_TRUE((*reg)->consume(*nonce, "p"));
+  EXPECT_EQ((*reg)->issued_at(*nonce), issued);  // still known once used
+  EXPECT_FALSE((*reg)->issued_at(cchost::Bytes(32, 7)));
+}

@@ -141,7 +141,8 @@ TEST(RuntimeCluster, KilledSiteIsExcludedAfterTimeoutAndMinSitesDecides) {
 
   // 5. site-3 dies as the job starts: frozen before the submit (so it cannot answer the
   // challenge however fast it is), then SIGKILLed. The server still counts it registered,
-  // challenges it, waits request_timeout (3 s) and excludes it; min_sites 2 lets the job go on.
+  // asks it for its contribution to the job nonce (PROTOCOL.md v2), waits request_timeout (3 s)
+  // and excludes it; min_sites 2 lets the job go on.
   h.signal("site-3", SIGSTOP);
   auto submitted = h.submit("job-k", kSites, 2, "survivors only");
   h.signal("site-3", SIGKILL);
@@ -151,7 +152,7 @@ TEST(RuntimeCluster, KilledSiteIsExcludedAfterTimeoutAndMinSitesDecides) {
   EXPECT_EQ(job->value("state", ""), "deployed") << job->dump(2);
   EXPECT_EQ(strings((*job)["sites"]), (std::vector<std::string>{"site-1", "site-2"})) << job->dump(2);
   ASSERT_TRUE((*job)["excluded"].contains("site-3")) << job->dump(2);
-  EXPECT_EQ((*job)["excluded"]["site-3"].value("stage", ""), "attestation") << job->dump(2);
+  EXPECT_EQ((*job)["excluded"]["site-3"].value("stage", ""), "contribution") << job->dump(2);
   EXPECT_NE((*job)["excluded"]["site-3"].value("reason", "").find("no reply from site-3"), std::string::npos) << job->dump(2);
   ASSERT_NO_FATAL_FAILURE(expect_payload_everywhere(h, "job-k", {"site-1", "site-2"}, "survivors only"));
   EXPECT_FALSE(fs::exists(h.workspace("site-3") / "jobs" / "job-k" / "payload"));

@@ -283,7 +283,8 @@ std::optional<nlohmann::json> RuntimeHarness::wait_decided(const std::string& id
   wait_for(
       [&](const nlohmann::json& report) {
         const auto* j = find_job(report, id);
-        if (!j || j->value("state", "") == "verifying") return false;
+        const std::string state = j ? j->value("state", "") : "";
+        if (state != "deployed" && state != "failed") return false;  // verifying or delivering
         job = *j;
         return true;
       },

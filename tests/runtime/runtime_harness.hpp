@@ -88,7 +88,7 @@ class RuntimeHarness {
   // Writes job.toml (+ payload) and submits it without waiting; returns the admin's result.
   CommandResult submit(const std::string& id, const std::vector<std::string>& deploy_map, int min_sites,
                        const std::string& payload, int retries = 0);
-  // Waits until the job is decided (not "verifying"); returns its JSON record.
+  // Waits until the job is in a terminal state (deployed or failed); returns its JSON record.
   std::optional<nlohmann::json> wait_decided(const std::string& id, std::chrono::seconds deadline = std::chrono::seconds(60));
 
   // Every participant registered (and, with `attested_since`, re-attested at or after it).

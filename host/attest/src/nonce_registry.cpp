@@ -25,6 +25,7 @@ NonceRegistry::NonceRegistry(Options options) : options_(std::move(options)) {
 Result<std::unique_ptr<NonceRegistry>> NonceRegistry::open(Options options) {
   if (options.capacity == 0) return make_error("nonce registry: capacity must be > 0");
   if (options.validity_seconds <= 0) return make_error("nonce registry: validity must be > 0");
+  if (options.per_peer_capacity == 0) return make_error("nonce registry: per-peer capacity must be > 0");
   std::unique_ptr<NonceRegistry> registry(new NonceRegistry(std::move(options)));
   if (auto st = registry->load(); !st) return st.error();
   return registry;
@@ -55,13 +56,15 @@ Status NonceRegistry::load() {
         // then is no longer outstanding either (it is simply unknown).
         continue;
       }
-      if (kind == 'I') {
-        if (!entries_.count(hex)) order_.push_back(hex);
-        entries_[hex] = Entry{peer, expires, false};
-      } else {
-        if (!entries_.count(hex)) order_.push_back(hex);
-        entries_[hex] = Entry{peer, expires, true};
+      auto it = entries_.find(hex);
+      if (it == entries_.end()) {
+        order_.push_back(hex);
+        per_peer_[peer] += 1;
+      } else if (it->second.peer != peer) {
+        continue;  // a "U" naming another peer than its "I": not ours to trust
       }
+      entries_[hex] = Entry{peer, expires, kind == 'U', expires - options_.validity_seconds};
+      if (per_peer_[peer] > options_.per_peer_capacity) evict_oldest_of(peer);
     }
   }
   evict_expired(now());
@@ -99,13 +102,19 @@ Status NonceRegistry::append_event(char kind, const std::string& hex, const Entr
   return {};
 }
 
+void NonceRegistry::forget(std::map<std::string, Entry>::iterator it) {
+  auto count = per_peer_.find(it->second.peer);
+  if (count != per_peer_.end() && --count->second == 0) per_peer_.erase(count);
+  entries_.erase(it);
+}
+
 void NonceRegistry::evict_expired(std::int64_t t) {
   std::deque<std::string> kept;
   for (const auto& hex : order_) {
     auto it = entries_.find(hex);
     if (it == entries_.end()) continue;
     if (it->second.expires_at <= t) {
-      entries_.erase(it);
+      forget(it);
     } else {
       kept.push_back(hex);
     }
@@ -113,10 +122,25 @@ void NonceRegistry::evict_expired(std::int64_t t) {
   order_.swap(kept);
 }
 
+bool NonceRegistry::evict_oldest_of(const std::string& peer) {
+  for (const auto& hex : order_) {
+    auto it = entries_.find(hex);
+    if (it != entries_.end() && it->second.peer == peer) {
+      forget(it);  // its hex stays in order_ until the next evict_expired pass skips it
+      return true;
+    }
+  }
+  return false;
+}
+
+// Full: the peer holding the most entries gives up its oldest. A peer within its fair share
+// keeps its challenges however hard another floods (ties: the first such peer by name).
 void NonceRegistry::evict_to_capacity() {
-  while (entries_.size() > options_.capacity && !order_.empty()) {
-    entries_.erase(order_.front());
-    order_.pop_front();
+  while (entries_.size() > options_.capacity && !per_peer_.empty()) {
+    auto heaviest = per_peer_.begin();
+    for (auto it = per_peer_.begin(); it != per_peer_.end(); ++it)
+      if (it->second > heaviest->second) heaviest = it;
+    if (!evict_oldest_of(std::string(heaviest->first))) break;  // counts out of step: never spin
   }
 }
 
@@ -128,10 +152,11 @@ Result<Bytes> NonceRegistry::issue(const std::string& peer) {
   std::lock_guard lock(mu_);
   const auto t = now();
   evict_expired(t);
-  Entry e{peer, t + options_.validity_seconds, false};
+  Entry e{peer, t + options_.validity_seconds, false, t};
   if (auto st = append_event('I', hex, e); !st) return st.error();
   entries_[hex] = e;
   order_.push_back(hex);
+  if (++per_peer_[peer] > options_.per_peer_capacity) evict_oldest_of(peer);
   evict_to_capacity();
   return nonce;
 }
@@ -156,6 +181,20 @@ Status NonceRegistry::consume(ByteView nonce, const std::string& peer) {
   if (auto st = append_event('U', hex, used); !st) return st;
   e.used = true;
   return {};
+}
+
+std::optional<std::int64_t> NonceRegistry::issued_at(ByteView nonce) const {
+  if (nonce.size() != kNonceSize) return std::nullopt;
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(crypto::hex_encode(nonce));
+  if (it == entries_.end()) return std::nullopt;
+  return it->second.issued_at;
+}
+
+std::size_t NonceRegistry::held_by(const std::string& peer) const {
+  std::lock_guard lock(mu_);
+  auto it = per_peer_.find(peer);
+  return it == per_peer_.end() ? 0 : it->second;
 }
 
 std::size_t NonceRegistry::outstanding() const {

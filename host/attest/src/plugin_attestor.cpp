@@ -82,6 +82,11 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
   const std::int64_t t = now();
   if (bundle.issued_at > t + config_.max_clock_skew_seconds)
     b.fail("bundle.issued_at", "the bundle claims to be issued in the future");
+  // Evidence cannot predate the challenge it answers: a bundle saying so is lying about its
+  // time (issued_at = 1 used to pass as fresh).
+  if (request.challenged_at && bundle.issued_at < *request.challenged_at - config_.max_clock_skew_seconds)
+    b.fail("bundle.issued_at", "the bundle claims to be issued at " + std::to_string(bundle.issued_at) +
+                                   ", before the challenge it answers (" + std::to_string(*request.challenged_at) + ")");
   if (!b.out.failed_rules.empty()) return b.finish();
 
   const Binding binding = compute_binding(bundle.nonce, bundle.identity_key, bundle.name);
@@ -114,7 +119,8 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
   policy::PeerContext peer;
   peer.name = bundle.name;
   peer.role = request.peer_role;
-  peer.evidence_age_seconds = t - bundle.issued_at;
+  // Age from our own challenge time, never the prover's word.
+  if (request.challenged_at) peer.evidence_age_seconds = std::max<std::int64_t>(0, t - *request.challenged_at);
   const auto decision = policy::evaluate(*config_.policy, claims_by_ns, peer);
   for (const auto& f : decision.failed) {
     // Peers and operators see what failed in the evidence's own terms: the claim a rule read

@@ -53,8 +53,13 @@ void print_job(const nlohmann::json& job) {
   if (!job.value("reason", std::string()).empty()) std::cout << " (" << job.value("reason", "") << ")";
   std::cout << ", attempts " << job.value("attempts", 0) << "\n";
   std::cout << "  " << std::left << std::setw(14) << "site" << std::setw(10) << "decision" << "why\n";
-  for (const auto& s : job.value("sites", nlohmann::json::array()))
-    std::cout << "  " << std::setw(14) << s.get<std::string>() << std::setw(10) << "deployed" << "\n";
+  // While delivering, a site is "pending" until it acknowledges the payload by its SHA-256.
+  const nlohmann::json delivery = job.value("delivery", nlohmann::json::object());
+  for (const auto& s : job.value("sites", nlohmann::json::array())) {
+    const auto d = delivery.find(s.get<std::string>());
+    const std::string state = d != delivery.end() && d->is_object() ? d->value("state", "deployed") : "deployed";
+    std::cout << "  " << std::setw(14) << s.get<std::string>() << std::setw(10) << state << "\n";
+  }
   const nlohmann::json excluded = job.value("excluded", nlohmann::json::object());
   for (const auto& [site, e] : excluded.items()) {
     std::string why = e.value("stage", "") + ": " + e.value("reason", "");
@@ -154,7 +159,8 @@ int run_submit(const AdminOptions& o) {
                                 std::chrono::seconds(o.timeout_seconds));
     if (status && status->type == "status.report") {
       for (const auto& j : status->body.value("jobs", nlohmann::json::array())) {
-        if (j.value("state", "") == "verifying") continue;
+        const std::string state = j.value("state", "");
+        if (state != "deployed" && state != "failed") continue;  // verifying or delivering: not decided yet
         if (o.json)
           std::cout << j.dump(2) << "\n";
         else

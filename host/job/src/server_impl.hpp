@@ -1,18 +1,24 @@
 #pragma once
 // Internal state of ServerRuntime, shared by its files: server_runtime.cpp (wiring,
-// registration, status), server_jobs.cpp (deployment), server_reattest.cpp (re-attestation).
+// registration, status), server_jobs.cpp (a job attempt: contributions, attestation, votes,
+// trust), server_job_phase.cpp (phase deadlines and guarded replies), server_delivery.cpp
+// (payload delivery acknowledged by SHA-256), server_reattest.cpp (re-attestation).
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "cchost/job/identity_key.hpp"
+#include "cchost/job/job_nonce.hpp"
 #include "cchost/job/job_spec.hpp"
 #include "cchost/job/server_runtime.hpp"
 #include "cchost/net/reply_cache.hpp"
+#include "job_messages.hpp"
 
 namespace cchost::job {
 
@@ -33,22 +39,49 @@ struct Exclusion {
   std::vector<std::string> failed;    // rule ids, when a policy decided
 };
 
+// Where one site's copy of the payload stands. Only an ack naming the payload's SHA-256 makes
+// it "deployed" (issue 9, defect 4: a dropped deploy used to show "deployed" forever).
+struct SiteDelivery {
+  std::string state = "pending";      // pending | deployed | failed
+  std::string reason;                 // why not (yet) deployed: the last try's outcome
+  int tries = 0;
+};
+
+// One phase of a job attempt: who has yet to answer, and a deadline after which they are
+// excluded and the attempt goes on. `seq` changes with every phase, so a reply that arrives
+// after its phase ended (late, or from an earlier attempt) is recognised and dropped.
+struct JobPhase {
+  std::string name;                   // contribution | attestation | peer-vote | delivery
+  std::uint64_t seq = 0;
+  std::set<std::string> awaiting;
+  std::unique_ptr<boost::asio::steady_timer> deadline;
+  std::function<void()> next;
+};
+
 struct JobRun {
   JobSpec spec;
-  std::string state = "verifying";    // verifying | deployed | failed
+  std::string state = "verifying";    // verifying | delivering | deployed | failed (the last two are terminal)
   int attempts = 0;
   std::string reason;
   std::int64_t submitted_at = 0;
   std::int64_t decided_at = 0;
-  std::vector<std::string> sites;     // final set
+  std::string payload_sha256;         // hex; what every site must acknowledge
+  std::vector<std::string> sites;     // final set (after delivery: the sites that acknowledged)
   std::map<std::string, Exclusion> excluded;
+  std::map<std::string, SiteDelivery> delivery;
   std::vector<std::string> dropped_mutual;  // dropped by the mutual-trust computation
   // Per-attempt scratch:
+  Contributions contributions;        // the server's and every answering site's
+  Bytes nonce;                        // compute_job_nonce(id, contributions)
+  std::int64_t challenged_at = 0;     // when the server drew its contribution: evidence age starts here
   std::map<std::string, attest::EvidenceBundle> verified;
-  std::map<std::string, nlohmann::json> votes;  // site -> {peer: {accept, failed}}
-  std::size_t outstanding = 0;
+  std::map<std::string, std::map<std::string, PeerVote>> votes;  // voter -> peer -> vote
+  JobPhase phase;
   std::unique_ptr<boost::asio::steady_timer> retry_timer;
+  std::map<std::string, std::unique_ptr<boost::asio::steady_timer>> delivery_retry;
 
+  bool terminal() const { return state == "deployed" || state == "failed"; }
+  void cancel_timers();
   nlohmann::json to_json() const;
   static Result<std::shared_ptr<JobRun>> from_json(const nlohmann::json& j);
 };
@@ -94,7 +127,9 @@ struct ServerRuntime::Impl {
   net::Message error_reply(const std::string& reason);
   void push_request(const std::string& site, net::Message message, std::function<void(Result<net::Message>)> done);
   Result<attest::EvidenceBundle> bundle_from(const net::Message& m, const char* field);
-  Appraisal appraise_site(const attest::EvidenceBundle& bundle, const std::string& site);
+  // challenged_at: when we challenged (default: the issue time of the bundle's nonce, from the registry).
+  Appraisal appraise_site(const attest::EvidenceBundle& bundle, const std::string& site,
+                          std::optional<std::int64_t> challenged_at = std::nullopt);
   Status record(const std::string& type, const nlohmann::json& fields);  // durable, checked
   void audit_note(const std::string& type, const nlohmann::json& fields) { (void)record(type, fields); }
   void publish(const std::string& event, const nlohmann::json& payload);
@@ -105,12 +140,33 @@ struct ServerRuntime::Impl {
   // server_jobs.cpp
   net::Message handle_submit(const net::Delivery& d);
   void start_attempt(const std::shared_ptr<JobRun>& job);
-  void collect_evidence(const std::shared_ptr<JobRun>& job);
+  void contribution_phase(const std::shared_ptr<JobRun>& job, const std::vector<std::string>& candidates);
+  void attestation_phase(const std::shared_ptr<JobRun>& job);
   void peer_phase(const std::shared_ptr<JobRun>& job);
   void decide(const std::shared_ptr<JobRun>& job);
   void attempt_failed(const std::shared_ptr<JobRun>& job, const std::string& reason);
-  void deploy(const std::shared_ptr<JobRun>& job);
   void save_job(const JobRun& job);
+  void resume_job(const std::shared_ptr<JobRun>& job);  // after a restart
+
+  // server_job_phase.cpp
+  void begin_phase(const std::shared_ptr<JobRun>& job, const std::string& name, const std::vector<std::string>& sites,
+                   std::chrono::milliseconds deadline, std::function<void()> next);
+  // Sends `message` to `site` within the current phase; `on_reply` validates and records the
+  // answer. No reply, an error reply, a reply `on_reply` refuses or a handler that throws
+  // excludes the site (stage = the phase) with the reason; every outcome settles the site.
+  void ask_in_phase(const std::shared_ptr<JobRun>& job, const std::string& site, net::Message message,
+                    std::function<Status(const net::Message&)> on_reply);
+  void settle(const std::shared_ptr<JobRun>& job, std::uint64_t seq, const std::string& site);
+  // Runs one step of a job; an exception ends the job "failed" with the reason, never stuck.
+  void guarded(const std::shared_ptr<JobRun>& job, const char* step, const std::function<void()>& fn);
+  void conclude(const std::shared_ptr<JobRun>& job, const std::string& state, const std::string& reason);
+
+  // server_delivery.cpp
+  void deliver(const std::shared_ptr<JobRun>& job);
+  void send_deploy(const std::shared_ptr<JobRun>& job, std::uint64_t seq, const std::string& site);
+  void delivery_try_failed(const std::shared_ptr<JobRun>& job, std::uint64_t seq, const std::string& site,
+                           const std::string& reason);
+  void finish_delivery(const std::shared_ptr<JobRun>& job);
 
   // server_reattest.cpp
   void schedule_reattest();

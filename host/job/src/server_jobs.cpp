@@ -1,11 +1,14 @@
-// Job deployment on the server (PROTOCOL.md "Job deployment"): fresh evidence from every
-// site, appraisal with the server's policy, peer verification by every site with its own
-// policy, trust resolution (decline | mutual), scheduling, retries, payload delivery.
+// Job deployment on the server (PROTOCOL.md "Job deployment", v2): contributions to the job
+// nonce from every relying party, fresh evidence from every site bound to it, appraisal with
+// the server's policy, peer verification by every site with its own policy, trust resolution
+// (decline | mutual), scheduling and retries. Delivery is server_delivery.cpp; deadlines and
+// guarded replies are server_job_phase.cpp.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 #include "cchost/crypto/encoding.hpp"
+#include "cchost/crypto/hash.hpp"
 #include "cchost/crypto/random.hpp"
 #include "cchost/job/scheduler.hpp"
 #include "cchost/job/trust_set.hpp"
@@ -19,6 +22,8 @@ namespace cchost::job {
 nlohmann::json JobRun::to_json() const {
   nlohmann::json excl = nlohmann::json::object();
   for (const auto& [site, e] : excluded) excl[site] = {{"stage", e.stage}, {"reason", e.reason}, {"failed", e.failed}};
+  nlohmann::json deliveries = nlohmann::json::object();
+  for (const auto& [site, d] : delivery) deliveries[site] = {{"state", d.state}, {"reason", d.reason}, {"tries", d.tries}};
   return {{"id", spec.id},
           {"spec", {{"deploy_map", spec.deploy_map}, {"min_sites", spec.min_sites}, {"retries", spec.retries},
                     {"resources", spec.resources}}},
@@ -27,7 +32,9 @@ nlohmann::json JobRun::to_json() const {
           {"reason", reason},
           {"submitted_at", submitted_at},
           {"decided_at", decided_at},
+          {"payload_sha256", payload_sha256},
           {"sites", sites},
+          {"delivery", deliveries},
           {"excluded", excl}};
 }
 
@@ -46,11 +53,15 @@ Result<std::shared_ptr<JobRun>> JobRun::from_json(const nlohmann::json& j) {
     job->reason = j.value("reason", std::string());
     job->submitted_at = j.value("submitted_at", std::int64_t{0});
     job->decided_at = j.value("decided_at", std::int64_t{0});
+    job->payload_sha256 = j.value("payload_sha256", std::string());
     job->sites = j.value("sites", std::vector<std::string>{});
     const nlohmann::json excluded = j.value("excluded", nlohmann::json::object());
     for (const auto& [site, e] : excluded.items())
       job->excluded[site] = {e.value("stage", std::string()), e.value("reason", std::string()),
                              e.value("failed", std::vector<std::string>{})};
+    const nlohmann::json deliveries = j.value("delivery", nlohmann::json::object());
+    for (const auto& [site, d] : deliveries.items())
+      job->delivery[site] = {d.value("state", std::string("pending")), d.value("reason", std::string()), d.value("tries", 0)};
     return job;
   } catch (const nlohmann::json::exception& e) {
     return make_error(std::string("job record: ") + e.what());
@@ -72,14 +83,15 @@ net::Message ServerRuntime::Impl::handle_submit(const net::Delivery& d) {
   job->submitted_at = now();
   const Bytes payload = d.message.blobs.empty() ? Bytes{} : d.message.blobs[0];
   if (auto st = store.store_payload(job->spec.id, payload); !st) return error_reply("cannot store payload");
+  job->payload_sha256 = crypto::hex_encode(crypto::sha256(payload));
   if (auto st = record("job.submitted", {{"job", job->spec.id}, {"by", d.peer.name}, {"spec", job->to_json()["spec"]},
-                                         {"payload_sha256_size", payload.size()}});
+                                         {"payload_sha256", job->payload_sha256}, {"payload_bytes", payload.size()}});
       !st)
     return error_reply("server cannot record the job");
   jobs[job->spec.id] = job;
   save_job(*job);
   publish("job.submitted", {{"job", job->spec.id}, {"by", d.peer.name}});
-  boost::asio::post(io, [this, job] { start_attempt(job); });
+  boost::asio::post(io, [this, job] { guarded(job, "start", [&] { start_attempt(job); }); });
   return reply_to("submitted", {{"job_id", job->spec.id}});
 }
 
@@ -88,14 +100,11 @@ void ServerRuntime::Impl::start_attempt(const std::shared_ptr<JobRun>& job) {
   job->excluded.clear();
   job->verified.clear();
   job->votes.clear();
+  job->contributions.clear();
+  job->nonce.clear();
   job->dropped_mutual.clear();
   job->state = "verifying";
   spdlog::info("server: job {} attempt {}", job->spec.id, job->attempts);
-  collect_evidence(job);
-}
-
-// Phase 1: a fresh bundle from every eligible site, bound to a nonce drawn for it now.
-void ServerRuntime::Impl::collect_evidence(const std::shared_ptr<JobRun>& job) {
   std::vector<std::string> candidates;
   for (const auto& site : job->spec.deploy_map) {
     auto it = sites.find(site);
@@ -110,107 +119,142 @@ void ServerRuntime::Impl::collect_evidence(const std::shared_ptr<JobRun>& job) {
     else
       candidates.push_back(site);
   }
-  if (candidates.empty()) {
-    peer_phase(job);
+  contribution_phase(job, candidates);
+}
+
+// Phase 1 (PROTOCOL.md v2, "Job freshness"): every candidate contributes 32 random bytes; so
+// does the server. The job nonce commits to all of them, so each relying party can check for
+// itself that evidence bound to it is fresh.
+void ServerRuntime::Impl::contribution_phase(const std::shared_ptr<JobRun>& job, const std::vector<std::string>& candidates) {
+  job->contributions[config.name] = crypto::random_bytes(kContributionSize);
+  job->challenged_at = now();
+  begin_phase(job, "contribution", candidates, config.request_timeout, [this, job] { attestation_phase(job); });
+  for (const auto& site : candidates) {
+    ask_in_phase(job, site, net::make_message("contribute", config.name, {{"job_id", job->spec.id}}),
+                 [job, site](const net::Message& reply) -> Status {
+                   auto c = parse_contribution(reply);
+                   if (!c) return make_error("malformed contribution: " + c.message());
+                   if (c->job_id != job->spec.id) return make_error("contribution for another job '" + c->job_id + "'");
+                   job->contributions[site] = std::move(c->contribution);
+                   return {};
+                 });
+  }
+}
+
+// Phase 2: fresh evidence from every contributor, bound to the job nonce, appraised with the
+// server's policy. Only that exact nonce answers this challenge.
+void ServerRuntime::Impl::attestation_phase(const std::shared_ptr<JobRun>& job) {
+  std::vector<std::string> contributors;
+  for (const auto& [name, unused] : job->contributions)
+    if (name != config.name) contributors.push_back(name);
+  auto nonce = compute_job_nonce(job->spec.id, job->contributions);
+  if (!nonce) {
+    attempt_failed(job, nonce.message());
     return;
   }
-  job->outstanding = candidates.size();
-  for (const auto& site : candidates) {
-    auto nonce = nonces.issue(site);
-    if (!nonce) {
-      job->excluded[site] = {"attestation", nonce.message(), {}};
-      if (--job->outstanding == 0) peer_phase(job);
-      continue;
-    }
+  job->nonce = *nonce;
+  begin_phase(job, "attestation", contributors, config.request_timeout, [this, job] { peer_phase(job); });
+  const auto contributions = contributions_json(job->contributions);
+  for (const auto& site : contributors) {
     auto msg = net::make_message("challenge", config.name,
-                                 {{"purpose", "job"}, {"job_id", job->spec.id}, {"nonce", crypto::hex_encode(*nonce)}});
-    push_request(site, std::move(msg), [this, job, site](Result<net::Message> reply) {
-      Appraisal appraisal;
-      if (!reply) {
-        job->excluded[site] = {"attestation", reply.message(), {}};
-      } else if (auto bundle = bundle_from(*reply, "bundle"); !bundle) {
-        job->excluded[site] = {"attestation", "bad bundle: " + bundle.message(), {}};
-      } else if (auto st = nonces.consume(bundle->nonce, site); !st) {
-        job->excluded[site] = {"attestation", st.message(), {"binding.nonce"}};
-      } else {
-        appraisal = appraise_site(*bundle, site);
-        publish("job.deploy.verify", {{"job", job->spec.id}, {"site", site}, {"accept", appraisal.accept}});
-        audit_note("job.verify", {{"job", job->spec.id}, {"site", site}, {"accept", appraisal.accept},
-                              {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}});
-        auto& rec = sites[site];
-        rec.last_attested_at = now();
-        rec.last_accept = appraisal.accept;
-        rec.last_failed = appraisal.failed_rules;
-        if (appraisal.accept)
-          job->verified[site] = std::move(*bundle);
-        else
-          job->excluded[site] = {"attestation", "rejected by the server's policy", appraisal.failed_rules};
+                                 {{"purpose", "job"},
+                                  {"job_id", job->spec.id},
+                                  {"nonce", crypto::hex_encode(job->nonce)},
+                                  {"contributions", contributions}});
+    ask_in_phase(job, site, std::move(msg), [this, job, site](const net::Message& reply) -> Status {
+      auto evidence = parse_evidence(reply);
+      if (!evidence) return make_error("bad bundle: " + evidence.message());
+      auto& bundle = evidence->bundle;
+      if (bundle.nonce != job->nonce) {
+        // Another nonce of this site (a registration's, an earlier job's) does not answer this
+        // challenge, however valid it is otherwise.
+        job->excluded[site] = {"attestation", "the bundle answers another challenge, not this job's nonce",
+                               {"binding.nonce"}};
+        return {};
       }
-      if (--job->outstanding == 0) peer_phase(job);
+      Appraisal appraisal = appraise_site(bundle, site, job->challenged_at);
+      publish("job.deploy.verify", {{"job", job->spec.id}, {"site", site}, {"accept", appraisal.accept}});
+      audit_note("job.verify", {{"job", job->spec.id}, {"site", site}, {"accept", appraisal.accept},
+                                {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}});
+      auto& rec = sites[site];
+      rec.last_attested_at = now();
+      rec.last_accept = appraisal.accept;
+      rec.last_failed = appraisal.failed_rules;
+      if (appraisal.accept)
+        job->verified[site] = std::move(bundle);
+      else
+        job->excluded[site] = {"attestation", "rejected by the server's policy", appraisal.failed_rules};
+      return {};
     });
   }
 }
 
-// Phase 2: every verified site appraises every other verified site and the server.
+// Phase 3: every verified site appraises every other verified site and the server, against
+// the job nonce it recomputes from the contributions itself.
 void ServerRuntime::Impl::peer_phase(const std::shared_ptr<JobRun>& job) {
   if (static_cast<std::int64_t>(job->verified.size()) < job->spec.min_sites) {
     attempt_failed(job, "min_sites not met: " + std::to_string(job->verified.size()) +
                             " site(s) passed attestation, job needs " + std::to_string(job->spec.min_sites));
     return;
   }
-  auto own = attestor.produce(crypto::random_bytes(attest::kNonceSize));
+  auto own = attestor.produce(job->nonce);
   if (!own) {
     attempt_failed(job, "server cannot produce evidence: " + own.message());
     return;
   }
-  job->outstanding = job->verified.size();
-  for (const auto& [site, unused] : job->verified) {
+  std::vector<std::string> voters;
+  for (const auto& [site, unused] : job->verified) voters.push_back(site);
+  begin_phase(job, "peer-vote", voters, config.request_timeout, [this, job] { decide(job); });
+  const auto contributions = contributions_json(job->contributions);
+  for (const auto& voter : voters) {
     nlohmann::json headers = nlohmann::json::array();
     std::vector<Bytes> blobs;
+    std::set<std::string> asked;  // whom this voter may vote on
     auto add = [&](const attest::EvidenceBundle& b) {
       headers.push_back(attest::bundle_header(b));
       for (auto& blob : attest::bundle_blobs(b)) blobs.push_back(std::move(blob));
+      asked.insert(b.name);
     };
     add(*own);
     for (const auto& [peer, bundle] : job->verified)
-      if (peer != site) add(bundle);
-    auto msg = net::make_message("peer_verify", config.name, {{"job_id", job->spec.id}, {"bundles", headers}});
+      if (peer != voter) add(bundle);
+    auto msg = net::make_message("peer_verify", config.name,
+                                 {{"job_id", job->spec.id}, {"contributions", contributions}, {"bundles", headers}});
     msg.blobs = std::move(blobs);
-    const std::string voter = site;
-    push_request(voter, std::move(msg), [this, job, voter](Result<net::Message> reply) {
-      if (!reply) {
-        job->excluded[voter] = {"peer-vote", reply.message(), {}};
-      } else if (reply->type != "vote" || !reply->body.contains("votes") || !reply->body["votes"].is_object()) {
-        job->excluded[voter] = {"peer-vote", "malformed vote", {}};
-      } else {
-        job->votes[voter] = reply->body["votes"];
-        publish("job.deploy.peer_verify", {{"job", job->spec.id}, {"site", voter}, {"votes", reply->body["votes"]}});
-        audit_note("job.vote", {{"job", job->spec.id}, {"site", voter}, {"votes", reply->body["votes"]}});
-      }
-      if (--job->outstanding == 0) decide(job);
+    ask_in_phase(job, voter, std::move(msg), [this, job, voter, asked](const net::Message& reply) -> Status {
+      auto vote = parse_vote(reply);
+      if (!vote) return make_error("malformed vote: " + vote.message());
+      if (vote->job_id != job->spec.id) return make_error("malformed vote: a vote for another job '" + vote->job_id + "'");
+      for (const auto& [peer, unused] : vote->votes)
+        if (!asked.count(peer)) return make_error("malformed vote: it names '" + peer + "', which it was not asked about");
+      nlohmann::json record_votes = nlohmann::json::object();
+      for (const auto& [peer, v] : vote->votes) record_votes[peer] = {{"accept", v.accept}, {"failed", v.failed}};
+      job->votes[voter] = std::move(vote->votes);
+      publish("job.deploy.peer_verify", {{"job", job->spec.id}, {"site", voter}, {"votes", record_votes}});
+      audit_note("job.vote", {{"job", job->spec.id}, {"site", voter}, {"votes", record_votes}});
+      return {};
     });
   }
 }
 
 namespace {
 
-bool vote_accepts(const nlohmann::json& votes, const std::string& peer) {
+using VotesOf = std::map<std::string, PeerVote>;
+
+bool vote_accepts(const VotesOf& votes, const std::string& peer) {
   auto it = votes.find(peer);
-  return it != votes.end() && it->is_object() && it->value("accept", false);
+  return it != votes.end() && it->second.accept;
 }
 
-std::vector<std::string> vote_failed(const nlohmann::json& votes, const std::string& peer) {
-  std::vector<std::string> out;
+std::vector<std::string> vote_failed(const VotesOf& votes, const std::string& peer) {
   auto it = votes.find(peer);
-  if (it == votes.end() || !it->is_object()) return {"vote.missing"};
-  for (const auto& f : it->value("failed", nlohmann::json::array()))
-    if (f.is_string()) out.push_back(f.get<std::string>());
-  return out;
+  if (it == votes.end()) return {"vote.missing"};
+  return it->second.failed;
 }
 
 }  // namespace
 
-// Phase 3: resolve trust, then resources and min_sites.
+// Phase 4: resolve trust, then resources and min_sites; then deliver.
 void ServerRuntime::Impl::decide(const std::shared_ptr<JobRun>& job) {
   std::vector<std::string> voters;
   for (const auto& [site, votes] : job->votes) {
@@ -261,7 +305,7 @@ void ServerRuntime::Impl::decide(const std::shared_ptr<JobRun>& job) {
     return;
   }
   job->sites = outcome.sites;
-  deploy(job);
+  deliver(job);
 }
 
 void ServerRuntime::Impl::attempt_failed(const std::shared_ptr<JobRun>& job, const std::string& reason) {
@@ -273,51 +317,30 @@ void ServerRuntime::Impl::attempt_failed(const std::shared_ptr<JobRun>& job, con
     job->retry_timer = std::make_unique<boost::asio::steady_timer>(io);
     job->retry_timer->expires_after(std::chrono::milliseconds(retry_backoff_ms(job->attempts)));
     job->retry_timer->async_wait([this, job](const boost::system::error_code& ec) {
-      if (!ec) start_attempt(job);
+      if (!ec) guarded(job, "retry", [&] { start_attempt(job); });
     });
     return;
   }
-  job->state = "failed";
-  job->reason = reason;
-  job->sites.clear();
-  job->decided_at = now();
-  audit_note("job.decided", job->to_json());
-  save_job(*job);
-  publish("job.decided", job->to_json());
+  conclude(job, "failed", reason);
 }
 
-// Phase 4: the decision is durable first, then the payload goes to the final set.
-void ServerRuntime::Impl::deploy(const std::shared_ptr<JobRun>& job) {
-  auto payload = read_file_limited(store.payload_path(job->spec.id), 64u << 20);
-  if (!payload) {
-    attempt_failed(job, "payload unavailable: " + payload.message());
-    return;
-  }
-  job->state = "deployed";
-  job->reason.clear();
-  job->decided_at = now();
-  if (auto st = record("job.decided", job->to_json()); !st) {
-    job->state = "failed";
-    job->reason = "cannot record the decision";
-    save_job(*job);
-    return;
-  }
-  save_job(*job);
-  publish("job.decided", job->to_json());
-  spdlog::info("server: job {} deployed to {} site(s)", job->spec.id, job->sites.size());
-  for (const auto& site : job->sites) {
-    auto msg = net::make_message("deploy", config.name, {{"job_id", job->spec.id}});
-    msg.blobs.push_back(*payload);
-    push_request(site, std::move(msg), [this, job, site](Result<net::Message> reply) {
-      if (!reply || reply->type != "ack") {
-        spdlog::error("server: job {}: {} did not store the payload: {}", job->spec.id, site,
-                      reply ? reply->type : reply.message());
-        audit_note("job.deploy_failed", {{"job", job->spec.id}, {"site", site}});
-        return;
-      }
-      audit_note("job.deployed", {{"job", job->spec.id}, {"site", site}});
+// After a restart: an attempt that was verifying starts again; a delivery that was not
+// acknowledged everywhere is resumed (never shown as deployed on the old say-so). Both wait
+// for the sites to reconnect and re-register (their heartbeats tell them the server restarted).
+void ServerRuntime::Impl::resume_job(const std::shared_ptr<JobRun>& job) {
+  if (job->terminal()) return;
+  job->retry_timer = std::make_unique<boost::asio::steady_timer>(io);
+  job->retry_timer->expires_after(std::chrono::seconds(3));
+  job->retry_timer->async_wait([this, job](const boost::system::error_code& ec) {
+    if (ec) return;
+    guarded(job, "resume", [&] {
+      if (job->state == "delivering")
+        deliver(job);
+      else
+        start_attempt(job);
     });
-  }
+  });
+  spdlog::info("server: resuming job {} ({}) after restart", job->spec.id, job->state);
 }
 
 }  // namespace cchost::job

@@ -31,21 +31,28 @@ void ServerRuntime::Impl::reattest_all() {
     auto nonce = nonces.issue(site);
     if (!nonce) continue;
     auto msg = net::make_message("challenge", config.name, {{"purpose", "reattest"}, {"nonce", crypto::hex_encode(*nonce)}});
-    push_request(site, std::move(msg), [this, site](Result<net::Message> reply) {
+    push_request(site, std::move(msg), [this, site, issued = *nonce](Result<net::Message> reply) {
       if (!reply) {
         quarantine(site, "no answer to re-attestation: " + reply.message(), {});
         return;
       }
-      auto bundle = bundle_from(*reply, "bundle");
-      if (!bundle) {
-        quarantine(site, "bad re-attestation bundle: " + bundle.message(), {});
+      auto evidence = parse_evidence(*reply);
+      if (!evidence) {
+        quarantine(site, "bad re-attestation bundle: " + evidence.message(), {});
         return;
       }
-      if (auto st = nonces.consume(bundle->nonce, site); !st) {
+      const auto& bundle = evidence->bundle;
+      // Only this challenge's nonce answers it: another outstanding nonce of the same site
+      // (a half-finished registration's) is not fresh for this challenge.
+      if (bundle.nonce != issued) {
+        quarantine(site, "the re-attestation bundle answers another challenge", {"binding.nonce"});
+        return;
+      }
+      if (auto st = nonces.consume(bundle.nonce, site); !st) {
         quarantine(site, st.message(), {"binding.nonce"});
         return;
       }
-      auto appraisal = appraise_site(*bundle, site);
+      auto appraisal = appraise_site(bundle, site);
       auto& rec = sites[site];
       rec.last_attested_at = now();
       rec.last_accept = appraisal.accept;

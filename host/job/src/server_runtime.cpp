@@ -23,6 +23,7 @@ ServerRuntime::~ServerRuntime() {
   if (!impl_) return;
   impl_->reattest_timer.cancel();
   for (auto& [id, p] : impl_->pending) p.timer->cancel();
+  for (auto& [id, job] : impl_->jobs) job->cancel_timers();
 }
 
 const std::string& ServerRuntime::endpoint() const { return impl_->server->endpoint(); }
@@ -128,10 +129,12 @@ Result<attest::EvidenceBundle> ServerRuntime::Impl::bundle_from(const net::Messa
   return attest::bundle_from_wire(*it, m.blobs);
 }
 
-Appraisal ServerRuntime::Impl::appraise_site(const attest::EvidenceBundle& bundle, const std::string& site) {
+Appraisal ServerRuntime::Impl::appraise_site(const attest::EvidenceBundle& bundle, const std::string& site,
+                                             std::optional<std::int64_t> challenged_at) {
   AppraisalRequest req;
   req.bundle = &bundle;
-  req.expected_nonce = bundle.nonce;
+  req.expected_nonce = bundle.nonce;  // callers have checked it is the challenge's nonce
+  req.challenged_at = challenged_at ? challenged_at : nonces.issued_at(bundle.nonce);
   req.expected_name = site;
   req.peer_role = "site";
   if (auto key = key_by_name.find(site); key != key_by_name.end()) {
@@ -333,17 +336,7 @@ void ServerRuntime::Impl::load_state() {
       continue;
     }
     jobs[(*job)->spec.id] = *job;
-    if ((*job)->state == "verifying") {
-      // Interrupted mid-deployment: start the attempt again once sites have had time to
-      // reconnect and re-register (their heartbeats tell them the server restarted).
-      auto run = *job;
-      run->retry_timer = std::make_unique<boost::asio::steady_timer>(io);
-      run->retry_timer->expires_after(std::chrono::seconds(3));
-      run->retry_timer->async_wait([this, run](const boost::system::error_code& ec) {
-        if (!ec) start_attempt(run);
-      });
-      spdlog::info("server: resuming job {} after restart", run->spec.id);
-    }
+    resume_job(*job);
   }
 }
 

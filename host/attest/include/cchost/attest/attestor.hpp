@@ -30,6 +30,11 @@ struct AppraisalRequest {
   std::string expected_name;
   std::optional<Bytes> expected_identity_key;  // raw 32-byte CURVE key, when the kit knows it
   std::string peer_role;                        // "server" | "site"
+  // When the relying party issued the challenge this bundle answers (seconds since the epoch).
+  // Evidence age is measured from it: the prover's issued_at is signed by nothing, so trusting
+  // it let a peer call any evidence fresh (issue 9, defect 6). Unset: the age is unknown, which
+  // fails a policy that sets max_evidence_age.
+  std::optional<std::int64_t> challenged_at;
 };
 
 struct FailurePolicy {

@@ -1,0 +1,245 @@
+// Freshness is the relying party's (issue 9, defect 6), seen from a site: the test plays the
+// server (a real CURVE ROUTER with the server kit's keys and allow-list) against site-1 as a
+// real `cchost run` process. The site contributes to the job nonce, refuses to sign a nonce
+// that does not commit to its contribution, and declines any peer_verify bundle, the server's
+// included, that is not bound to the nonce it recomputes itself (stale or relayed evidence);
+// a malformed push is answered with an error naming the field.
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "cchost/attest/binding.hpp"
+#include "cchost/attest/bundle.hpp"
+#include "cchost/crypto/encoding.hpp"
+#include "cchost/crypto/hash.hpp"
+#include "cchost/crypto/random.hpp"
+#include "cchost/job/identity_key.hpp"
+#include "cchost/job/job_nonce.hpp"
+#include "cchost/kit/kit.hpp"
+#include "cchost/net/server.hpp"
+#include "in_process_site.hpp"
+#include "runtime_harness.hpp"
+
+namespace cchost::attack_test {
+namespace {
+
+using runtime_test::RuntimeHarness;
+
+// The server end, played by the test: pushes a message and waits for the reply to it.
+class FakeServer {
+ public:
+  ~FakeServer() {
+    if (work_) work_.reset();
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+  }
+
+  Status start(const kit::Kit& k, int port) {
+    net::ServerConfig config;
+    config.bind_endpoint = "tcp://127.0.0.1:" + std::to_string(port);
+    config.keys = {k.curve_public, k.curve_secret.reveal()};
+    config.name = k.participant.name;
+    config.limits.max_frames = 4096;
+    for (const auto& [name, peer] : k.participants)
+      config.allow_list[peer.public_key] = net::Peer{name, peer.role == kit::Role::Admin ? net::Role::admin : net::Role::site};
+    auto created = net::Server::create(io_, config);
+    if (!created) return created.error();
+    server_ = std::move(*created);
+    server_->on_message([this](const net::Delivery& d) {
+      std::lock_guard lock(mu_);
+      if (d.message.corr.empty())
+        heard_from_.insert(d.peer.name);  // register, heartbeat...: the route is known now
+      else
+        replies_[d.message.corr] = d.message;
+      cv_.notify_all();
+    });
+    work_.emplace(boost::asio::make_work_guard(io_));
+    thread_ = std::thread([this] { io_.run(); });
+    return {};
+  }
+
+  bool wait_heard_from(const std::string& site, std::chrono::seconds limit) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, limit, [&] { return heard_from_.count(site) > 0; });
+  }
+
+  std::optional<net::Message> push(const std::string& site, net::Message m,
+                                   std::chrono::seconds limit = std::chrono::seconds(20)) {
+    const std::string id = m.id;
+    server_->push(site, std::move(m));
+    std::unique_lock lock(mu_);
+    if (!cv_.wait_for(lock, limit, [&] { return replies_.count(id) > 0; })) return std::nullopt;
+    return replies_[id];
+  }
+
+ private:
+  boost::asio::io_context io_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::unique_ptr<net::Server> server_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<std::string> heard_from_;
+  std::map<std::string, net::Message> replies_;
+};
+
+struct SiteUnderTest {
+  RuntimeHarness h{"sitefresh"};
+  FakeServer server;
+  std::unique_ptr<attest::PluginAttestor> server_attestor;
+
+  void start() {
+    runtime_test::ProjectSpec spec;
+    spec.server_policy = runtime_test::lenient_policy();
+    spec.sites = {{"site-1", runtime_test::lenient_policy(), false}};
+    auto provisioned = h.provision(spec);
+    ASSERT_EQ(provisioned.exit_code, 0) << provisioned.output;
+    auto k = kit::load_kit(h.kit("server"));
+    ASSERT_TRUE(k) << k.message();
+    auto t = runtime_test::make_authorizer_template(*k);
+    ASSERT_TRUE(t) << t.message();
+    auto key = job::z85_key_bytes(k->curve_public);
+    ASSERT_TRUE(key);
+    auto attestor = runtime_test::make_attestor(*t, "server", *key, k->policy_path);
+    ASSERT_TRUE(attestor) << attestor.message();
+    server_attestor = std::move(*attestor);
+    auto st = server.start(*k, h.port());
+    ASSERT_TRUE(st) << st.message();
+    ASSERT_TRUE(h.start("site-1"));
+    ASSERT_TRUE(server.wait_heard_from("site-1", std::chrono::seconds(60))) << h.read_log("site-1");
+  }
+
+  // Round 1: site-1's contribution to `job`.
+  Bytes contribution(const std::string& job) {
+    auto reply = server.push("site-1", net::make_message("contribute", "server", {{"job_id", job}}));
+    EXPECT_TRUE(reply) << h.read_log("site-1");
+    if (!reply) return {};
+    EXPECT_EQ(reply->type, "contribution") << reply->body.dump();
+    auto c = crypto::hex_decode(reply->body.value("contribution", std::string()));
+    EXPECT_TRUE(c && c->size() == job::kContributionSize) << reply->body.dump();
+    return c ? *c : Bytes{};
+  }
+
+  std::optional<net::Message> peer_verify(const std::string& job, const job::Contributions& contributions,
+                                          const attest::EvidenceBundle& bundle) {
+    nlohmann::json cj = nlohmann::json::object();
+    for (const auto& [name, c] : contributions) cj[name] = crypto::hex_encode(c);
+    auto m = net::make_message("peer_verify", "server",
+                               {{"job_id", job}, {"contributions", cj}, {"bundles", {attest::bundle_header(bundle)}}});
+    m.blobs = attest::bundle_blobs(bundle);
+    return server.push("site-1", std::move(m));
+  }
+};
+
+nlohmann::json vote_on(const std::optional<net::Message>& reply, const std::string& peer) {
+  if (!reply || reply->type != "vote") return nlohmann::json();
+  return reply->body["votes"].value(peer, nlohmann::json());
+}
+
+TEST(AttackSiteFreshness, PeerEvidenceMustBeBoundToTheNonceTheSiteRecomputes) {
+  SiteUnderTest s;
+  ASSERT_NO_FATAL_FAILURE(s.start());
+
+  // Control: the server's bundle bound to the job nonce committing to site-1's contribution.
+  job::Contributions contributions = {{"server", crypto::random_bytes(32)}, {"site-1", s.contribution("job-a")}};
+  auto nonce = job::compute_job_nonce("job-a", contributions);
+  ASSERT_TRUE(nonce);
+  auto fresh = s.server_attestor->produce(*nonce);
+  ASSERT_TRUE(fresh);
+  auto reply = s.peer_verify("job-a", contributions, *fresh);
+  ASSERT_TRUE(reply) << s.h.read_log("site-1");
+  EXPECT_EQ(vote_on(reply, "server").value("accept", false), true) << reply->body.dump();
+
+  // Stale or relayed: a genuine bundle bound to another nonce (e.g. an earlier job's, or one
+  // the server drew itself). v1 sites took the nonce from the bundle and accepted it.
+  contributions = {{"server", crypto::random_bytes(32)}, {"site-1", s.contribution("job-b")}};
+  auto stale = s.server_attestor->produce(crypto::random_bytes(32));
+  ASSERT_TRUE(stale);
+  reply = s.peer_verify("job-b", contributions, *stale);
+  ASSERT_TRUE(reply) << s.h.read_log("site-1");
+  ASSERT_EQ(reply->type, "vote") << reply->body.dump();
+  EXPECT_EQ(vote_on(reply, "server").value("accept", true), false) << "stale evidence accepted: " << reply->body.dump();
+  EXPECT_NE(vote_on(reply, "server").dump().find("binding.nonce"), std::string::npos) << reply->body.dump();
+
+  // The bundle relayed from job-a (fresh then) into job-b is declined the same way.
+  reply = s.peer_verify("job-b", contributions, *fresh);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(vote_on(reply, "server").value("accept", true), false) << "relayed evidence accepted: " << reply->body.dump();
+
+  // Contributions without site-1's own: no freshness for it, so it does not vote at all.
+  job::Contributions forged = {{"server", crypto::random_bytes(32)}, {"site-1", crypto::random_bytes(32)}};
+  auto forged_nonce = job::compute_job_nonce("job-b", forged);
+  auto forged_bundle = s.server_attestor->produce(*forged_nonce);
+  reply = s.peer_verify("job-b", forged, *forged_bundle);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->type, "error") << reply->body.dump();
+  EXPECT_NE(reply->body.value("reason", "").find("do not hold this site's own"), std::string::npos) << reply->body.dump();
+}
+
+TEST(AttackSiteFreshness, SiteSignsOnlyAJobNonceCommittingToItsContribution) {
+  SiteUnderTest s;
+  ASSERT_NO_FATAL_FAILURE(s.start());
+  job::Contributions contributions = {{"server", crypto::random_bytes(32)}, {"site-1", s.contribution("job-c")}};
+  nlohmann::json cj = {{"server", crypto::hex_encode(contributions["server"])},
+                       {"site-1", crypto::hex_encode(contributions["site-1"])}};
+  // A nonce of the server's choosing is refused...
+  auto reply = s.server.push("site-1", net::make_message("challenge", "server",
+                                                          {{"purpose", "job"},
+                                                           {"job_id", "job-c"},
+                                                           {"nonce", crypto::hex_encode(crypto::random_bytes(32))},
+                                                           {"contributions", cj}}));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->type, "error") << reply->body.dump();
+  // ...the job nonce is signed.
+  auto nonce = job::compute_job_nonce("job-c", contributions);
+  reply = s.server.push("site-1", net::make_message("challenge", "server",
+                                                     {{"purpose", "job"},
+                                                      {"job_id", "job-c"},
+                                                      {"nonce", crypto::hex_encode(*nonce)},
+                                                      {"contributions", cj}}));
+  ASSERT_TRUE(reply);
+  ASSERT_EQ(reply->type, "evidence") << reply->body.dump();
+  EXPECT_EQ(reply->body["bundle"].value("nonce", ""), crypto::hex_encode(*nonce));
+}
+
+TEST(AttackSiteFreshness, MalformedPushesAreRefusedNamingTheField) {
+  SiteUnderTest s;
+  ASSERT_NO_FATAL_FAILURE(s.start());
+  struct Case {
+    const char* type;
+    nlohmann::json body;
+    std::vector<Bytes> blobs;
+    const char* reason;
+  };
+  const Bytes payload = {1, 2, 3};
+  const std::vector<Case> cases = {
+      {"contribute", {{"job_id", 5}}, {}, "contribute.job_id must be a string"},
+      {"contribute", {{"job_id", "../x"}}, {}, "contribute.job_id is not a valid job id"},
+      {"challenge", {{"purpose", "job"}, {"job_id", "j"}, {"nonce", "00"}}, {}, "challenge.nonce must be 32 bytes of hex"},
+      {"challenge", {{"purpose", "other"}, {"nonce", std::string(64, '0')}}, {}, "challenge.purpose must be"},
+      {"peer_verify", {{"job_id", "j"}, {"contributions", {{"site-1", std::string(64, '0')}}}, {"bundles", "x"}}, {},
+       "peer_verify.bundles must be an array"},
+      {"deploy", {{"job_id", "j"}}, {payload}, "deploy.payload_sha256 is missing"},
+      {"deploy", {{"job_id", "j"}, {"payload_sha256", std::string(64, 'b')}}, {payload}, "payload sha256 mismatch"},
+      {"shutdown", {{"reason", 7}}, {}, "shutdown.reason must be a string"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.type) + " " + c.body.dump());
+    auto m = net::make_message(c.type, "server", c.body);
+    m.blobs = c.blobs;
+    auto reply = s.server.push("site-1", std::move(m));
+    ASSERT_TRUE(reply) << s.h.read_log("site-1");
+    EXPECT_EQ(reply->type, "error") << reply->body.dump();
+    EXPECT_NE(reply->body.value("reason", "").find(c.reason), std::string::npos) << reply->body.dump();
+  }
+  EXPECT_FALSE(std::filesystem::exists(s.h.workspace("site-1") / "jobs" / "j" / "payload"))
+      << "a payload with the wrong digest was stored";
+  EXPECT_TRUE(s.h.running("site-1")) << "a malformed shutdown stopped the site";
+}
+
+}  // namespace
+}  // namespace cchost::attack_test

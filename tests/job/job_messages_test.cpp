@@ -1,0 +1,64 @@
+// The job messages' schemas (host/job/src/job_messages.hpp) and the job nonce: what a
+// handler can meet is typed and checked, and every refusal names the field.
+#include <gtest/gtest.h>
+
+#include "cchost/crypto/random.hpp"
+#include "cchost/job/job_nonce.hpp"
+#include "job_messages.hpp"
+
+namespace cchost::job {
+namespace {
+
+net::Message msg(const std::string& type, nlohmann::json body) { return net::make_message(type, "site-1", std::move(body)); }
+
+TEST(JobMessages, VoteSchemaNamesTheField) {
+  auto ok = parse_vote(msg("vote", {{"job_id", "j"}, {"votes", {{"server", {{"accept", true}, {"failed", {"x"}}}}}}}));
+  ASSERT_TRUE(ok) << ok.message();
+  EXPECT_TRUE(ok->votes.at("server").accept);
+  EXPECT_EQ(ok->votes.at("server").failed, std::vector<std::string>{"x"});
+  const std::vector<std::pair<nlohmann::json, std::string>> bad = {
+      {{{"job_id", "j"}, {"votes", {{"server", {{"accept", "yes"}, {"failed", nlohmann::json::array()}}}}}},
+       "vote.votes.server.accept must be a boolean, got string"},
+      {{{"job_id", "j"}, {"votes", {{"server", {{"accept", true}}}}}}, "vote.votes.server.failed is missing"},
+      {{{"job_id", "j"}, {"votes", {{"server", {{"accept", true}, {"failed", nlohmann::json::array()}, {"x", 1}}}}}},
+       "vote.votes.server.x is not a field of this message"},
+      {{{"votes", nlohmann::json::object()}}, "vote.job_id is missing"},
+      {{{"job_id", "j"}, {"votes", 3}}, "vote.votes must be an object, got number"},
+  };
+  for (const auto& [body, why] : bad) {
+    auto r = parse_vote(msg("vote", body));
+    ASSERT_FALSE(r) << body.dump();
+    EXPECT_EQ(r.message(), why) << body.dump();
+  }
+  auto wrong_type = parse_vote(msg("ack", {}));
+  ASSERT_FALSE(wrong_type);
+  EXPECT_EQ(wrong_type.message(), "expected a 'vote' message, got 'ack'");
+}
+
+TEST(JobMessages, AckNeedsTheDigest) {
+  auto r = parse_deploy_ack(msg("ack", {{"job_id", "j"}, {"stored", "jobs/j/payload"}}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.message(), "ack.payload_sha256 is missing");
+  r = parse_deploy_ack(msg("ack", {{"job_id", "j"}, {"stored", "s"}, {"payload_sha256", std::string(64, 'A')}}));
+  ASSERT_TRUE(r) << r.message();
+  EXPECT_EQ(r->payload_sha256, std::string(64, 'a'));  // normalised to lowercase
+}
+
+TEST(JobNonce, CommitsToJobAndEveryContribution) {
+  Contributions c = {{"server", crypto::random_bytes(32)}, {"site-1", crypto::random_bytes(32)}};
+  auto n = compute_job_nonce("job", c);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->size(), 32u);
+  EXPECT_EQ(*compute_job_nonce("job", c), *n);  // deterministic
+  EXPECT_NE(*compute_job_nonce("job2", c), *n);
+  auto changed = c;
+  changed["site-1"][0] ^= 1;
+  EXPECT_NE(*compute_job_nonce("job", changed), *n);
+  auto renamed = Contributions{{"server", c["server"]}, {"site-2", c["site-1"]}};
+  EXPECT_NE(*compute_job_nonce("job", renamed), *n);
+  EXPECT_FALSE(compute_job_nonce("job", {{"server", Bytes(31)}}));
+  EXPECT_FALSE(compute_job_nonce("job", {}));
+}
+
+}  // namespace
+}  // namespace cchost::job
