@@ -18,6 +18,14 @@
 #include "server_impl.hpp"
 
 namespace cchost::job {
+namespace {
+
+// A phase waits a little longer than one request: each request's own timeout then names the
+// site that did not answer ("no reply from site-3 to contribute ..."); the phase deadline is
+// the backstop that holds even when no request callback ever runs.
+constexpr std::chrono::milliseconds kPhaseGrace{1000};
+
+}  // namespace
 
 nlohmann::json JobRun::to_json() const {
   nlohmann::json excl = nlohmann::json::object();
@@ -128,7 +136,7 @@ void ServerRuntime::Impl::start_attempt(const std::shared_ptr<JobRun>& job) {
 void ServerRuntime::Impl::contribution_phase(const std::shared_ptr<JobRun>& job, const std::vector<std::string>& candidates) {
   job->contributions[config.name] = crypto::random_bytes(kContributionSize);
   job->challenged_at = now();
-  begin_phase(job, "contribution", candidates, config.request_timeout, [this, job] { attestation_phase(job); });
+  begin_phase(job, "contribution", candidates, config.request_timeout + kPhaseGrace, [this, job] { attestation_phase(job); });
   for (const auto& site : candidates) {
     ask_in_phase(job, site, net::make_message("contribute", config.name, {{"job_id", job->spec.id}}),
                  [job, site](const net::Message& reply) -> Status {
@@ -153,7 +161,7 @@ void ServerRuntime::Impl::attestation_phase(const std::shared_ptr<JobRun>& job) 
     return;
   }
   job->nonce = *nonce;
-  begin_phase(job, "attestation", contributors, config.request_timeout, [this, job] { peer_phase(job); });
+  begin_phase(job, "attestation", contributors, config.request_timeout + kPhaseGrace, [this, job] { peer_phase(job); });
   const auto contributions = contributions_json(job->contributions);
   for (const auto& site : contributors) {
     auto msg = net::make_message("challenge", config.name,
@@ -204,7 +212,7 @@ void ServerRuntime::Impl::peer_phase(const std::shared_ptr<JobRun>& job) {
   }
   std::vector<std::string> voters;
   for (const auto& [site, unused] : job->verified) voters.push_back(site);
-  begin_phase(job, "peer-vote", voters, config.request_timeout, [this, job] { decide(job); });
+  begin_phase(job, "peer-vote", voters, config.request_timeout + kPhaseGrace, [this, job] { decide(job); });
   const auto contributions = contributions_json(job->contributions);
   for (const auto& voter : voters) {
     nlohmann::json headers = nlohmann::json::array();
