@@ -400,6 +400,16 @@ def prepare_kill_server_early(dep):
     return dep.wait_registered(SITES, 60)
 
 
+def prepare_kill_site_early(dep):
+    for who in ["server"] + SITES:
+        dep.start(who)
+    # site-3's first register is on its way or being appraised.
+    dep.wait_audit("server", "registration", 1, 20)
+    dep.kill9("site-3")
+    dep.start("site-3")
+    return dep.wait_registered(SITES, 60)
+
+
 def prepare_lossy(dep):
     why = dep.net.netem(["loss", "10%", "delay", "20ms", "5ms"])
     if why:
@@ -415,6 +425,7 @@ SCENARIOS = [
     ("baseline", prepare_default, sc_baseline),
     ("link cut mid-registration (site-3), restored", prepare_cut_site3, lambda d: sc_after_prepare(d, "reg-cut")),
     ("kill -9 server mid-registration, restart", prepare_kill_server_early, lambda d: sc_after_prepare(d, "srv-reg")),
+    ("kill -9 site-3 mid-registration, restart", prepare_kill_site_early, lambda d: sc_after_prepare(d, "site-reg")),
     ("link cut mid-job (site-3)", prepare_default, sc_link_cut_mid_job),
     ("kill -9 site-2 mid-vote, restart", prepare_default, sc_kill_site_mid_vote),
     ("kill -9 site-1 mid-delivery, restart", prepare_default, sc_kill_site_mid_delivery),
