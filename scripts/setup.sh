@@ -14,6 +14,7 @@ PACKAGES=(
   nlohmann-json3-dev
   libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  python3 iproute2   # tests/faults: the harness, and network namespaces + veth pairs
 )
 
 missing=()
