@@ -369,5 +369,63 @@ TEST_F(NetTransport, ServerPushReachesTheClientsHandler) {
   EXPECT_EQ(pushed->body.at("nonce"), "00ff");
 }
 
+TEST_F(NetTransport, PushToADisconnectedClientReportsHostUnreachable) {
+  start_server();
+  auto push_outcome = [&](const std::string& peer) {
+    auto promise = std::make_shared<std::promise<Status>>();
+    auto future = promise->get_future();
+    server_->push(peer, make_message("challenge", ""), [promise](Status st) { promise->set_value(std::move(st)); });
+    auto st = testing::wait(future);
+    EXPECT_TRUE(st.has_value()) << "hang guard: push outcome never reported";
+    return st.value_or(Status(make_error("hang")));
+  };
+  // Never connected: said at once.
+  auto never = push_outcome("site-b");
+  ASSERT_FALSE(never);
+  EXPECT_EQ(never.message(), "no connection seen from it yet");
+  // Connected, then gone: the ROUTER (ZMQ_ROUTER_MANDATORY) refuses the route.
+  auto& client = make_client(site_a_, "site-a");
+  ASSERT_TRUE(request(client, make_message("register", ""), 5s));
+  EXPECT_TRUE(push_outcome("site-a"));
+  loop_.on_io([&] {
+    clients_.clear();  // closes the connection (linger 0)
+    return 0;
+  });
+  Status gone;
+  for (int i = 0; i < 100 && gone; ++i) {  // the server notices the close within moments
+    std::this_thread::sleep_for(50ms);
+    gone = push_outcome("site-a");
+  }
+  ASSERT_FALSE(gone) << "the push to a closed connection was reported as sent";
+  EXPECT_EQ(gone.message(), "Host unreachable");
+}
+
+TEST_F(NetTransport, ConnectDeadlineFailsPendingRequestsAsUnreachable) {
+  // Nothing listens on this port (a server bound it, then went away).
+  start_server();
+  const std::string dead = endpoint_;
+  loop_.on_io([&] {
+    server_.reset();
+    return 0;
+  });
+  auto* client = loop_.on_io([&] {
+    ClientConfig config;
+    config.endpoint = dead;
+    config.server_public_z85 = server_keys_.public_z85;
+    config.keys = site_a_;
+    config.name = "site-a";
+    config.connect_timeout = 300ms;
+    auto c = Client::create(loop_.io, config);
+    EXPECT_TRUE(c) << c.message();
+    clients_.push_back(std::move(*c));
+    return clients_.back().get();
+  });
+  // A request timeout far beyond the hang guard: only the connect deadline can answer in time.
+  auto r = request(*client, make_message("status", ""), 600s);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.message().find("unreachable: no connection within 0.3s"), std::string::npos) << r.message();
+  EXPECT_FALSE(loop_.on_io([&] { return client->connected(); }));
+}
+
 }  // namespace
 }  // namespace cchost::net

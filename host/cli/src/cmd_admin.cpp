@@ -1,5 +1,8 @@
 // `cchost admin --kit ADMIN_KIT submit JOB.toml [--wait S] [--json]` and
 // `cchost admin --kit ADMIN_KIT status [--job ID] [--json]`.
+// Exit codes: 0 ok; 1 the job failed; 2 usage error or a request the server refused;
+// 3 the server is unreachable (no CURVE handshake within --connect-timeout, or it refused
+// ours) or did not answer within --timeout.
 #include <algorithm>
 #include <fstream>
 #include <iomanip>
@@ -15,6 +18,9 @@
 namespace cchost::cli {
 namespace {
 
+// Not a usage error: scripts retry this one later (documented in README.md and --help).
+constexpr int kExitUnreachable = 3;
+
 struct AdminOptions {
   std::string kit_dir;
   std::string root_fingerprint;
@@ -22,6 +28,7 @@ struct AdminOptions {
   std::string job_id;
   int wait_seconds = 0;
   int timeout_seconds = 30;
+  int connect_timeout_seconds = 5;
   bool json = false;
   bool summary = false;
 };
@@ -52,6 +59,8 @@ void print_job(const nlohmann::json& job) {
   std::cout << "job " << job.value("id", "?") << ": " << job.value("state", "?");
   if (!job.value("reason", std::string()).empty()) std::cout << " (" << job.value("reason", "") << ")";
   std::cout << ", attempts " << job.value("attempts", 0) << "\n";
+  if (const std::string how = job.value("trust_set", std::string()); !how.empty())
+    std::cout << "  trust set: " << how << "\n";
   std::cout << "  " << std::left << std::setw(14) << "site" << std::setw(10) << "decision" << "why\n";
   // While delivering, a site is "pending" until it acknowledges the payload by its SHA-256.
   const nlohmann::json delivery = job.value("delivery", nlohmann::json::object());
@@ -90,24 +99,47 @@ std::string job_summary(const nlohmann::json& job) {
   return line;
 }
 
+// "3s ago" by the server's clock (the report's `now`); "never" when the site has sent nothing
+// to this server process.
+std::string seen_ago(std::int64_t now, std::int64_t seen) {
+  if (seen <= 0) return "never";
+  const std::int64_t d = std::max<std::int64_t>(0, now - seen);
+  if (d < 120) return std::to_string(d) + "s ago";
+  if (d < 2 * 3600) return std::to_string(d / 60) + "m ago";
+  if (d < 2 * 86400) return std::to_string(d / 3600) + "h ago";
+  return std::to_string(d / 86400) + "d ago";
+}
+
 void print_status(const nlohmann::json& report) {
   std::cout << "server " << report.value("server", "?") << "\n";
+  const std::int64_t now = report.value("now", std::int64_t{0});
   std::cout << "  " << std::left << std::setw(14) << "participant" << std::setw(12) << "registered" << std::setw(13)
-            << "quarantined" << "last attestation\n";
+            << "quarantined" << std::setw(12) << "last seen" << "last attestation\n";
   for (const auto& p : report.value("participants", nlohmann::json::array())) {
     std::string last = p.value("last_accept", false) ? "accepted" : "rejected";
     const auto failed = p.value("last_failed", nlohmann::json::array());
     if (!failed.empty()) last += " [" + join(failed) + "]";
     if (p.value("quarantined", false)) last += " — " + p.value("quarantine_reason", "");
     std::cout << "  " << std::setw(14) << p.value("name", "?") << std::setw(12) << (p.value("registered", false) ? "yes" : "no")
-              << std::setw(13) << (p.value("quarantined", false) ? "yes" : "no") << last << "\n";
+              << std::setw(13) << (p.value("quarantined", false) ? "yes" : "no") << std::setw(12)
+              << seen_ago(now, p.value("last_seen", std::int64_t{0})) << last << "\n";
   }
   for (const auto& j : report.value("jobs", nlohmann::json::array())) print_job(j);
 }
 
-int fail(const std::string& message) {
+int fail(const std::string& message, int code = kExitUsage) {
   std::cerr << "cchost admin: " << message << "\n";
-  return kExitUsage;
+  return code;
+}
+
+AdminTimeouts timeouts_of(const AdminOptions& o) {
+  return {std::chrono::seconds(o.timeout_seconds), std::chrono::seconds(o.connect_timeout_seconds)};
+}
+
+// A transport failure (unreachable, or no answer in time) is exit 3; anything else is 2.
+int request_failed(const std::string& message, bool unreachable) {
+  const bool no_answer = message.rfind("timeout after", 0) == 0;
+  return fail(message, unreachable || no_answer ? kExitUnreachable : kExitUsage);
 }
 
 int run_status(const AdminOptions& o) {
@@ -115,8 +147,9 @@ int run_status(const AdminOptions& o) {
   if (!k) return fail(k.message());
   nlohmann::json body = nlohmann::json::object();
   if (!o.job_id.empty()) body["job_id"] = o.job_id;
-  auto reply = admin_request(*k, net::make_message("status", k->participant.name, body), std::chrono::seconds(o.timeout_seconds));
-  if (!reply) return fail(reply.message());
+  bool unreachable = false;
+  auto reply = admin_request(*k, net::make_message("status", k->participant.name, body), timeouts_of(o), &unreachable);
+  if (!reply) return request_failed(reply.message(), unreachable);
   if (reply->type != "status.report") return fail("server answered " + reply->type + ": " + reply->body.dump());
   if (o.summary) {
     for (const auto& j : reply->body.value("jobs", nlohmann::json::array())) std::cout << job_summary(j) << "\n";
@@ -142,8 +175,9 @@ int run_submit(const AdminOptions& o) {
     if (!payload) return fail(payload.message());
     msg.blobs.push_back(std::move(*payload));
   }
-  auto reply = admin_request(*k, std::move(msg), std::chrono::seconds(o.timeout_seconds));
-  if (!reply) return fail(reply.message());
+  bool unreachable = false;
+  auto reply = admin_request(*k, std::move(msg), timeouts_of(o), &unreachable);
+  if (!reply) return request_failed(reply.message(), unreachable);
   if (reply->type != "submitted") return fail("server refused the job: " + reply->body.value("reason", reply->body.dump()));
   if (o.wait_seconds <= 0) {
     if (o.json)
@@ -156,7 +190,7 @@ int run_submit(const AdminOptions& o) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.wait_seconds);
   while (std::chrono::steady_clock::now() < deadline) {
     auto status = admin_request(*k, net::make_message("status", k->participant.name, {{"job_id", spec->id}}),
-                                std::chrono::seconds(o.timeout_seconds));
+                                timeouts_of(o));
     if (status && status->type == "status.report") {
       for (const auto& j : status->body.value("jobs", nlohmann::json::array())) {
         const std::string state = j.value("state", "");
@@ -179,6 +213,12 @@ const CommandRegistration registration{"6-admin", [](CLI::App& app, auto& set_ex
   cmd->add_option("--kit", o->kit_dir, "the admin's startup kit folder")->required();
   cmd->add_option("--root-fingerprint", o->root_fingerprint, "expected SHA-256 (hex) of the project root key");
   cmd->add_option("--timeout", o->timeout_seconds, "seconds to wait for each reply")->check(CLI::Range(1, 3600));
+  cmd->add_option("--connect-timeout", o->connect_timeout_seconds,
+                  "seconds to wait for the connection before reporting the server unreachable (default 5)")
+      ->check(CLI::Range(1, 3600));
+  cmd->footer("Exit status: 0 ok; 1 the job failed; 2 usage error or a request the server refused;\n"
+              "3 server unreachable (no connection within --connect-timeout, handshake refused) or no reply "
+              "within --timeout.");
   cmd->require_subcommand(1);
   auto* submit = cmd->add_subcommand("submit", "submit JOB.toml (id, deploy_map, min_sites, retries, resources, payload)");
   submit->add_option("job", o->job_file, "the job file")->required();

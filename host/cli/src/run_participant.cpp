@@ -128,6 +128,8 @@ int run_participant(const RunOptions& options) {
     config.request_timeout = timeout;
     config.reattest_interval = reattest;
     config.publish = publish;
+    // The trust-set search is CPU-bound: the bus's verification pool runs it, not the io thread.
+    config.run_off_io = [&bus](std::function<void()> work) { (void)bus.run_verification(std::move(work)); };
     auto created = job::ServerRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);
     if (!created) return boot_failure("server: " + created.message());
     server = std::move(*created);

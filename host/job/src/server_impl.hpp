@@ -4,6 +4,7 @@
 // trust), server_job_phase.cpp (phase deadlines and guarded replies), server_delivery.cpp
 // (payload delivery acknowledged by SHA-256), server_reattest.cpp (re-attestation).
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <map>
 #include <memory>
@@ -17,7 +18,10 @@
 #include "cchost/job/job_nonce.hpp"
 #include "cchost/job/job_spec.hpp"
 #include "cchost/job/server_runtime.hpp"
+#include "cchost/job/trust_set.hpp"
+#include "cchost/net/flood_control.hpp"
 #include "cchost/net/reply_cache.hpp"
+#include "cchost/net/throttled_reporter.hpp"
 #include "job_messages.hpp"
 
 namespace cchost::job {
@@ -31,6 +35,7 @@ struct SiteRecord {
   std::vector<std::string> last_failed;
   std::map<std::string, std::int64_t> resources;
   bool connected_this_session = false;  // has talked to this server process (route known)
+  std::int64_t last_seen = 0;            // unix time of its latest message to this process; 0: none
 };
 
 struct Exclusion {
@@ -70,6 +75,7 @@ struct JobRun {
   std::map<std::string, Exclusion> excluded;
   std::map<std::string, SiteDelivery> delivery;
   std::vector<std::string> dropped_mutual;  // dropped by the mutual-trust computation
+  std::string trust_set;              // how the mutual-trust set was found: "exact" | "greedy (why)"
   // Per-attempt scratch:
   Contributions contributions;        // the server's and every answering site's
   Bytes nonce;                        // compute_job_nonce(id, contributions)
@@ -113,6 +119,16 @@ struct ServerRuntime::Impl {
   boost::asio::steady_timer reattest_timer;
   std::mt19937_64 rng;
   net::ReplyCache reply_cache{4096};
+  // CPU-bound work off the io thread (the trust-set search) when config.run_off_io is unset.
+  std::unique_ptr<boost::asio::thread_pool> workers;
+  // Results posted back from workers check this first: the runtime may be gone by then.
+  std::shared_ptr<char> alive = std::make_shared<char>();
+  // server_floods.cpp: per peer and request type; a burst of 5, then one per 10 s.
+  net::RateLimiter request_limiter{{.burst = 5, .per_second = 0.1}};
+  net::ThrottledReporter refusal_audit{io, {.burst = 3, .interval = std::chrono::seconds(60)},
+                                       [this](const net::Throttle::Summary& s) { audit_refusal_summary(s); }};
+  net::ThrottledReporter rejection_audit{io, {.burst = 1, .interval = std::chrono::minutes(10)},
+                                         [this](const net::Throttle::Summary& s) { audit_rejection_summary(s); }};
 
   // server_runtime.cpp
   Status start();
@@ -144,6 +160,9 @@ struct ServerRuntime::Impl {
   void attestation_phase(const std::shared_ptr<JobRun>& job);
   void peer_phase(const std::shared_ptr<JobRun>& job);
   void decide(const std::shared_ptr<JobRun>& job);
+  void resolve_mutual_trust(const std::shared_ptr<JobRun>& job, std::vector<std::string> voters);
+  void apply_mutual_trust(const std::shared_ptr<JobRun>& job, const TrustSetResult& result);
+  void schedule_and_deploy(const std::shared_ptr<JobRun>& job, const std::vector<std::string>& trusted);
   void attempt_failed(const std::shared_ptr<JobRun>& job, const std::string& reason);
   void save_job(const JobRun& job);
   void resume_job(const std::shared_ptr<JobRun>& job);  // after a restart
@@ -167,6 +186,14 @@ struct ServerRuntime::Impl {
   void delivery_try_failed(const std::shared_ptr<JobRun>& job, std::uint64_t seq, const std::string& site,
                            const std::string& reason);
   void finish_delivery(const std::shared_ptr<JobRun>& job);
+
+  // server_floods.cpp
+  std::optional<std::string> rate_limited(const net::Delivery& d);  // the refusal reason, if any
+  // `log` false: the caller (host/net) has logged it already, rate-limited.
+  void note_refusal(const std::string& peer, const std::string& kind, const std::string& detail, bool log = true);
+  bool record_rejection_now(const std::string& site, const nlohmann::json& failed);
+  void audit_refusal_summary(const net::Throttle::Summary& s);
+  void audit_rejection_summary(const net::Throttle::Summary& s);
 
   // server_reattest.cpp
   void schedule_reattest();

@@ -13,6 +13,7 @@
 #include "cchost/job/scheduler.hpp"
 #include "cchost/job/trust_set.hpp"
 #include <boost/asio/post.hpp>
+#include <set>
 
 #include "cchost/attest/binding.hpp"
 #include "server_impl.hpp"
@@ -43,7 +44,8 @@ nlohmann::json JobRun::to_json() const {
           {"payload_sha256", payload_sha256},
           {"sites", sites},
           {"delivery", deliveries},
-          {"excluded", excl}};
+          {"excluded", excl},
+          {"trust_set", trust_set}};
 }
 
 Result<std::shared_ptr<JobRun>> JobRun::from_json(const nlohmann::json& j) {
@@ -63,6 +65,7 @@ Result<std::shared_ptr<JobRun>> JobRun::from_json(const nlohmann::json& j) {
     job->decided_at = j.value("decided_at", std::int64_t{0});
     job->payload_sha256 = j.value("payload_sha256", std::string());
     job->sites = j.value("sites", std::vector<std::string>{});
+    job->trust_set = j.value("trust_set", std::string());
     const nlohmann::json excluded = j.value("excluded", nlohmann::json::object());
     for (const auto& [site, e] : excluded.items())
       job->excluded[site] = {e.value("stage", std::string()), e.value("reason", std::string()),
@@ -111,6 +114,7 @@ void ServerRuntime::Impl::start_attempt(const std::shared_ptr<JobRun>& job) {
   job->contributions.clear();
   job->nonce.clear();
   job->dropped_mutual.clear();
+  job->trust_set.clear();
   job->state = "verifying";
   spdlog::info("server: job {} attempt {}", job->spec.id, job->attempts);
   std::vector<std::string> candidates;
@@ -272,38 +276,78 @@ void ServerRuntime::Impl::decide(const std::shared_ptr<JobRun>& job) {
     }
     voters.push_back(site);
   }
-  std::vector<std::string> trusted;
   if (attestor.failure_policy().peer_trust == "mutual") {
-    auto trusts = [&](const std::string& a, const std::string& b) { return vote_accepts(job->votes[a], b); };
-    auto result = largest_mutual_trust_set(voters, trusts);
-    trusted = result.members;
-    for (const auto& [site, why] : result.dropped) {
-      // Name the rules that made the members distrust the dropped site.
-      std::vector<std::string> failed;
-      for (const auto& m : result.members)
-        if (!trusts(m, site))
-          for (auto& f : vote_failed(job->votes[m], site))
-            if (std::find(failed.begin(), failed.end(), f) == failed.end()) failed.push_back(f);  // once each
-      job->excluded[site] = {"peer-trust", why, failed};
-      job->dropped_mutual.push_back(site);
-    }
-  } else {
-    // NVFlare semantics: a site that distrusts anyone declines the job and is excluded.
-    for (const auto& site : voters) {
-      std::string declined;
-      std::vector<std::string> failed;
-      for (const auto& peer : voters) {
-        if (peer == site || vote_accepts(job->votes[site], peer)) continue;
-        declined += (declined.empty() ? "" : ", ") + peer;
-        for (auto& f : vote_failed(job->votes[site], peer))
-          if (std::find(failed.begin(), failed.end(), f) == failed.end()) failed.push_back(f);  // once each
-      }
-      if (declined.empty())
-        trusted.push_back(site);
-      else
-        job->excluded[site] = {"peer-vote", "declines " + declined, failed};
-    }
+    resolve_mutual_trust(job, std::move(voters));
+    return;
   }
+  std::vector<std::string> trusted;
+  // NVFlare semantics: a site that distrusts anyone declines the job and is excluded.
+  for (const auto& site : voters) {
+    std::string declined;
+    std::vector<std::string> failed;
+    for (const auto& peer : voters) {
+      if (peer == site || vote_accepts(job->votes[site], peer)) continue;
+      declined += (declined.empty() ? "" : ", ") + peer;
+      for (auto& f : vote_failed(job->votes[site], peer))
+        if (std::find(failed.begin(), failed.end(), f) == failed.end()) failed.push_back(f);  // once each
+    }
+    if (declined.empty())
+      trusted.push_back(site);
+    else
+      job->excluded[site] = {"peer-vote", "declines " + declined, failed};
+  }
+  schedule_and_deploy(job, trusted);
+}
+
+// The largest mutually trusting set is a maximum-clique search: bounded (TrustSetLimits), and
+// run on a worker so that a hostile vote pattern cannot stall heartbeats, status and every
+// other job on the io thread. The worker sees only a copy of the votes; the result comes back
+// to the io thread, where it is dropped if the attempt it was computed for is over.
+void ServerRuntime::Impl::resolve_mutual_trust(const std::shared_ptr<JobRun>& job, std::vector<std::string> voters) {
+  std::map<std::string, std::set<std::string>> accepts;  // voter -> peers it accepts
+  for (const auto& a : voters)
+    for (const auto& b : voters)
+      if (a != b && vote_accepts(job->votes[a], b)) accepts[a].insert(b);
+  const int attempt = job->attempts;
+  auto work = [this, job, attempt, voters = std::move(voters), accepts = std::move(accepts),
+               limits = config.trust_set_limits, alive = std::weak_ptr<char>(alive)]() mutable {
+    auto trusts = [&accepts](const std::string& a, const std::string& b) {
+      auto it = accepts.find(a);
+      return it != accepts.end() && it->second.count(b) != 0;
+    };
+    auto result = std::make_shared<TrustSetResult>(largest_mutual_trust_set(voters, trusts, limits));
+    boost::asio::post(io, [this, job, attempt, result, alive] {
+      if (alive.expired() || job->attempts != attempt || job->state != "verifying") return;
+      guarded(job, "trust-set", [&] { apply_mutual_trust(job, *result); });
+    });
+  };
+  if (config.run_off_io) {
+    config.run_off_io(std::move(work));
+    return;
+  }
+  if (!workers) workers = std::make_unique<boost::asio::thread_pool>(1);
+  boost::asio::post(*workers, std::move(work));
+}
+
+void ServerRuntime::Impl::apply_mutual_trust(const std::shared_ptr<JobRun>& job, const TrustSetResult& result) {
+  auto trusts = [&](const std::string& a, const std::string& b) { return vote_accepts(job->votes[a], b); };
+  job->trust_set = result.method;
+  if (!result.exact)
+    spdlog::warn("server: job {}: trust set {}", job->spec.id, result.method);
+  for (const auto& [site, why] : result.dropped) {
+    // Name the rules that made the members distrust the dropped site.
+    std::vector<std::string> failed;
+    for (const auto& m : result.members)
+      if (!trusts(m, site))
+        for (auto& f : vote_failed(job->votes[m], site))
+          if (std::find(failed.begin(), failed.end(), f) == failed.end()) failed.push_back(f);  // once each
+    job->excluded[site] = {"peer-trust", why, failed};
+    job->dropped_mutual.push_back(site);
+  }
+  schedule_and_deploy(job, result.members);
+}
+
+void ServerRuntime::Impl::schedule_and_deploy(const std::shared_ptr<JobRun>& job, const std::vector<std::string>& trusted) {
   std::map<std::string, std::map<std::string, std::int64_t>> available;
   for (const auto& site : trusted) available[site] = sites[site].resources;
   auto outcome = schedule(job->spec, trusted, available);

@@ -44,6 +44,9 @@ Status ServerRuntime::Impl::start() {
   session = crypto::hex_encode(crypto::random_bytes(8));
   for (const auto& [key, peer] : config.net.allow_list) key_by_name[peer.name] = key;
   config.net.name = config.name;
+  config.net.on_refusal = [this](const net::Peer& peer, const std::string& kind, const std::string& detail) {
+    note_refusal(peer.name, kind, detail, /*log=*/false);
+  };
   auto created = net::Server::create(io, config.net);
   if (!created) return created.error();
   server = std::move(*created);
@@ -76,6 +79,7 @@ net::Message ServerRuntime::Impl::error_reply(const std::string& reason) {
 
 void ServerRuntime::Impl::on_message(const net::Delivery& d) {
   const auto& type = d.message.type;
+  if (d.peer.role == net::Role::site) sites[d.peer.name].last_seen = now();  // for `admin status`
   // A reply to something we pushed (evidence, vote, ack) carries its id in corr.
   if (!d.message.corr.empty()) {
     auto it = pending.find(d.message.corr);
@@ -101,12 +105,16 @@ void ServerRuntime::Impl::on_message(const net::Delivery& d) {
   const bool is_site = d.peer.role == net::Role::site;
   const bool is_admin = d.peer.role == net::Role::admin;
   if ((site_types.count(type) && !is_site) || (admin_types.count(type) && !is_admin)) {
-    spdlog::warn("server: refused {} from {} (role {})", type, d.peer.name, net::role_name(d.peer.role));
-    server->reply(d, error_reply("message type '" + type + "' is not allowed for role " +
-                                 std::string(net::role_name(d.peer.role))));
+    const std::string why = "message type '" + type + "' is not allowed for role " + std::string(net::role_name(d.peer.role));
+    note_refusal(d.peer.name, "wrong-role", why);  // logged and audited, rate-limited
+    server->reply(d, error_reply(why));
     return;
   }
   if (is_site) sites[d.peer.name].connected_this_session = true;
+  if (auto limited = rate_limited(d)) {
+    server->reply(d, error_reply(*limited));
+    return;
+  }
   std::function<net::Message()> handler;
   if (type == "register") handler = [&] { return handle_register(d); };
   else if (type == "register.evidence") handler = [&] { return handle_register_evidence(d); };
@@ -196,6 +204,9 @@ net::Message ServerRuntime::Impl::handle_register_evidence(const net::Delivery& 
   rec.last_attested_at = now();
   rec.last_accept = appraisal.accept;
   rec.last_failed = appraisal.failed_rules;
+  // A rejected re-registration unregisters: status must not keep showing "registered yes"
+  // for a site whose latest evidence failed.
+  if (!appraisal.accept) rec.registered = false;
   if (appraisal.accept) {
     rec.registered = true;
     rec.quarantined = false;
@@ -206,11 +217,15 @@ net::Message ServerRuntime::Impl::handle_register_evidence(const net::Delivery& 
         if (v.is_number_integer()) rec.resources[k] = v.get<std::int64_t>();
     }
   }
-  // The decision is durable before the site hears it.
-  if (auto st = record("registration", {{"site", site}, {"accept", appraisal.accept},
-                                        {"failed", failed_json(appraisal.failed_rules)}, {"detail", appraisal.detail}});
-      !st)
-    return error_reply("server cannot record the decision");
+  // The decision is durable before the site hears it. A rejection repeating the previous one
+  // for the same rules is counted instead (server_floods.cpp): one `registration.repeated`
+  // entry per site and ten minutes, so a site retrying forever cannot fill the log.
+  if (appraisal.accept || record_rejection_now(site, failed_json(appraisal.failed_rules))) {
+    if (auto st = record("registration", {{"site", site}, {"accept", appraisal.accept},
+                                          {"failed", failed_json(appraisal.failed_rules)}, {"detail", appraisal.detail}});
+        !st)
+      return error_reply("server cannot record the decision");
+  }
   save_registry();
   publish("client.register.after", {{"site", site}, {"accept", appraisal.accept}, {"failed", failed_json(appraisal.failed_rules)}});
   if (appraisal.accept)
@@ -263,6 +278,7 @@ net::Message ServerRuntime::Impl::handle_status(const net::Delivery& d) {
                             {"last_attested_at", rec.last_attested_at},
                             {"last_accept", rec.last_accept},
                             {"last_failed", failed_json(rec.last_failed)},
+                            {"last_seen", rec.last_seen},
                             {"resources", rec.resources}});
   }
   nlohmann::json job_list = nlohmann::json::array();
@@ -270,8 +286,9 @@ net::Message ServerRuntime::Impl::handle_status(const net::Delivery& d) {
   for (const auto& [id, job] : jobs)
     if (only.empty() || only == id) job_list.push_back(job->to_json());
   if (!only.empty() && job_list.empty()) return error_reply("no job '" + only + "'");
-  return reply_to("status.report", {{"server", config.name}, {"session", session}, {"participants", participants},
-                                    {"jobs", job_list}});
+  // `now` lets the admin say "last seen 3s ago" by the server's clock, not its own.
+  return reply_to("status.report", {{"server", config.name}, {"session", session}, {"now", now()},
+                                    {"participants", participants}, {"jobs", job_list}});
 }
 
 void ServerRuntime::Impl::push_request(const std::string& site, net::Message message,
@@ -291,7 +308,18 @@ void ServerRuntime::Impl::push_request(const std::string& site, net::Message mes
     w.done(make_error("no reply from " + site + " to " + type + " within " + std::to_string(secs).substr(0, 4) + "s"));
   });
   pending.emplace(id, std::move(waiter));
-  server->push(site, std::move(message));
+  // A push that cannot leave (the site disconnected: "Host unreachable") fails now, with that
+  // reason, instead of after request_timeout as "no reply".
+  const std::string type = message.type;
+  server->push(site, std::move(message), [this, id, site, type](Status sent) {
+    if (sent) return;
+    auto it = pending.find(id);
+    if (it == pending.end()) return;
+    auto w = std::move(it->second);
+    pending.erase(it);
+    w.timer->cancel();
+    w.done(make_error("cannot send " + type + " to " + site + ": " + sent.message()));
+  });
 }
 
 void ServerRuntime::Impl::save_registry() {

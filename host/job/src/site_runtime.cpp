@@ -33,9 +33,15 @@ struct SiteRuntime::Impl {
   boost::asio::steady_timer heartbeat_timer, reattest_timer, register_timer;
   bool registered = false;
   bool registering = false;
+  std::chrono::milliseconds register_backoff{0};  // the next retry's wait; 0: register_retry
+  bool retry_on_contact = false;
   bool stopped = false;
   std::string server_session;
   std::optional<Bytes> server_key;
+
+  static bool is_timeout(const Result<net::Message>& r) {
+    return !r && r.message().rfind("timeout after", 0) == 0;  // net::Client's wording
+  }
 
   void note(const std::string& type, const nlohmann::json& fields) {
     if (!audit) return;
@@ -87,9 +93,18 @@ struct SiteRuntime::Impl {
     return attestor.appraise(req);
   }
 
-  void retry_registration_later() {
+  // Back off exponentially (register_retry, doubling, at most register_retry_max): a site the
+  // server keeps rejecting, or an unreachable server, is not hammered every few seconds
+  // forever. A successful registration resets it.
+  // `unanswered`: the attempt failed for want of an answer (not a refusal), so the next
+  // heartbeat the server answers starts the next attempt at once instead of the back-off.
+  void retry_registration_later(bool unanswered = false) {
     registering = false;
-    register_timer.expires_after(config.register_retry);
+    retry_on_contact = unanswered;
+    const auto wait = register_backoff.count() > 0 ? register_backoff : config.register_retry;
+    register_backoff = std::min(wait * 2, std::max(config.register_retry, config.register_retry_max));
+    spdlog::info("site {}: registering again in {} ms", config.name, wait.count());
+    register_timer.expires_after(wait);
     register_timer.async_wait([this](const boost::system::error_code& ec) {
       if (!ec && !registered) begin_registration();
     });
@@ -115,7 +130,7 @@ struct SiteRuntime::Impl {
   void on_challenge(const Bytes& client_nonce, Result<net::Message> reply) {
     if (!reply || reply->type != "register.challenge") {
       spdlog::warn("site {}: registration: {}", config.name, reply ? "unexpected " + reply->type : reply.message());
-      retry_registration_later();
+      retry_registration_later(is_timeout(reply));
       return;
     }
     auto header = reply->body.find("server_bundle");
@@ -163,7 +178,7 @@ struct SiteRuntime::Impl {
       registering = false;
       if (!result || result->type != "register.result") {
         spdlog::warn("site {}: registration: {}", config.name, result ? "unexpected " + result->type : result.message());
-        retry_registration_later();
+        retry_registration_later(is_timeout(result));
         return;
       }
       registered = result->body.value("accepted", false);
@@ -173,6 +188,7 @@ struct SiteRuntime::Impl {
         // same process (session unknown, registry recovered "registered"), and the site never
         // registered again with it.
         server_session = result->body.value("session", server_session);
+        register_backoff = std::chrono::milliseconds(0);
         spdlog::info("site {}: registered with {}", config.name, config.server_name);
       } else {
         spdlog::warn("site {}: the server rejected this site: {}", config.name, result->body.value("failed", nlohmann::json::array()).dump());
@@ -212,6 +228,11 @@ struct SiteRuntime::Impl {
                       // with evidence it has just rejected.
                       if (restarted || (registered && !server_knows_us)) {
                         registered = false;
+                        begin_registration();
+                      } else if (!registered && !registering && retry_on_contact) {
+                        // The last attempt went unanswered, and the server answers again.
+                        retry_on_contact = false;
+                        register_timer.cancel();
                         begin_registration();
                       }
                     });

@@ -48,7 +48,8 @@ Status check_outgoing(const std::vector<Bytes>& frames, const Limits& limits) {
 
 struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   Impl(boost::asio::io_context& io_context, ClientConfig cfg)
-      : io(io_context), config(std::move(cfg)), reconnect_timer(io_context), refused_backoff(config.reconnect_interval) {}
+      : io(io_context), config(std::move(cfg)), reconnect_timer(io_context), connect_timer(io_context),
+        refused_backoff(config.reconnect_interval) {}
   ~Impl() {
     reactor.reset();
     handshakes.reset();
@@ -64,8 +65,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   std::unique_ptr<detail::HandshakeMonitor> handshakes;
   std::unique_ptr<detail::SocketReactor> reactor;  // last: destroyed before the socket
   boost::asio::steady_timer reconnect_timer;
+  boost::asio::steady_timer connect_timer;
   std::chrono::milliseconds refused_backoff;
   bool reconnect_scheduled = false;
+  bool handshake_succeeded = false;
+  bool handshake_refused = false;
 
   Status open();
   void transmit(const std::string& id, const std::vector<Bytes>& frames);
@@ -75,6 +79,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void on_readable();
   void on_handshake_refused();
   void reconnect();
+  void on_connect_timeout();
 };
 
 Status Client::Impl::open() {
@@ -92,20 +97,45 @@ Status Client::Impl::open() {
     dealer.set(zmq::sockopt::reconnect_ivl_max, static_cast<int>(config.reconnect_interval_max.count()));
     handshakes = std::make_unique<detail::HandshakeMonitor>(
         io, context, dealer, [this] { on_handshake_refused(); },
-        [this] { refused_backoff = config.reconnect_interval; });
+        [this] {
+          refused_backoff = config.reconnect_interval;
+          handshake_succeeded = true;
+        });
     dealer.connect(config.endpoint);
     reactor = std::make_unique<detail::SocketReactor>(io, dealer, [this] { on_readable(); });
   } catch (const zmq::error_t& e) {
     return make_error("client '" + config.name + "': cannot connect to " + config.endpoint + ": " + e.what());
   }
   reactor->start();
+  if (config.connect_timeout.count() > 0) {
+    connect_timer.expires_after(config.connect_timeout);
+    connect_timer.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (auto self = weak.lock()) self->on_connect_timeout();
+    });
+  }
   return {};
+}
+
+// No handshake yet: nothing listens there, the network drops us, or the server refuses our
+// key. Whatever is pending cannot be answered; say so now rather than at each request timeout.
+void Client::Impl::on_connect_timeout() {
+  if (handshake_succeeded) return;
+  const std::string why =
+      "server " + config.endpoint + " unreachable: " +
+      (handshake_refused ? "it refused our CURVE handshake (key fp=" + key_fingerprint(config.keys.public_z85) +
+                               " not allowed, or another server key)"
+                         : "no connection within " + seconds_text(config.connect_timeout));
+  auto failed = std::move(pending);
+  pending.clear();
+  for (auto& [id, p] : failed) p.callback(make_error(why));
 }
 
 // libzmq does not reconnect after a refused handshake (see handshake_monitor.hpp): reconnect
 // ourselves, backing off from reconnect_interval to reconnect_interval_max. Messages queued on
 // the refused connection are gone; requests with retries resend them.
 void Client::Impl::on_handshake_refused() {
+  handshake_refused = true;
   if (reconnect_scheduled) return;
   reconnect_scheduled = true;
   spdlog::warn("net: client '{}': server {} refused our handshake (key fp={} not allowed?); retrying in {} ms",
@@ -271,5 +301,6 @@ void Client::send(Message message) {
 
 void Client::on_push(PushHandler handler) { impl_->push_handler = std::move(handler); }
 const std::string& Client::name() const { return impl_->config.name; }
+bool Client::connected() const { return impl_->handshake_succeeded; }
 
 }  // namespace cchost::net

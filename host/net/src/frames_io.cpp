@@ -1,5 +1,7 @@
 #include "frames_io.hpp"
 
+#include <cerrno>
+
 namespace cchost::net::detail {
 
 bool receive_parts(zmq::socket_t& socket, std::size_t keep_max, ReceivedParts& out) {
@@ -39,7 +41,9 @@ bool send_parts(zmq::socket_t& socket, const std::string* route, const std::vect
     }
     return true;
   } catch (const zmq::error_t& e) {
-    why = e.what();  // EHOSTUNREACH with ROUTER_MANDATORY: that peer is gone
+    // EHOSTUNREACH with ROUTER_MANDATORY: that peer is gone. Named the same on every libc
+    // (strerror says "No route to host" on glibc), so callers and tests can rely on it.
+    why = e.num() == EHOSTUNREACH ? std::string("Host unreachable") : std::string(e.what());
     return false;
   }
 }

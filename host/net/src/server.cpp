@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <zmq.hpp>
 
+#include "cchost/net/throttled_reporter.hpp"
 #include "frames_io.hpp"
 #include "socket_reactor.hpp"
 #include "zap_handler.hpp"
@@ -15,7 +16,11 @@ namespace cchost::net {
 
 struct Server::Impl {
   Impl(boost::asio::io_context& io_context, ServerConfig cfg)
-      : io(io_context), config(std::move(cfg)), allow_list(config.allow_list) {}
+      : io(io_context), config(std::move(cfg)), allow_list(config.allow_list),
+        drop_log(io_context, {.burst = 3, .interval = std::chrono::seconds(10)}, [](const Throttle::Summary& s) {
+          spdlog::warn("net: server: {} more message(s) like this in the last {} ({}; latest: {})", s.suppressed,
+                       interval_text(s.interval), s.key, s.last_detail);
+        }) {}
 
   boost::asio::io_context& io;
   ServerConfig config;
@@ -23,6 +28,9 @@ struct Server::Impl {
   std::map<std::string, std::string> routes;  // peer name -> routing id of its latest message
   Handler handler;
   std::string endpoint;
+  // Every drop and error reply is one log line per message otherwise: a peer sending 100k
+  // malformed messages would write 100k lines. Keyed by kind and peer.
+  ThrottledReporter drop_log;
 
   std::atomic<std::uint64_t> delivered{0}, error_replies{0}, dropped_sender{0}, dropped_unknown{0},
       zap_allowed{0}, zap_denied{0};
@@ -35,9 +43,20 @@ struct Server::Impl {
 
   Status open();
   void on_router_readable();
-  void send(const std::string& route, Message message);
-  void send_error(const std::string& route, const std::string& corr, const std::string& reason);
+  Status send(const std::string& route, Message message);
+  void send_error(const std::string& route, const std::string& corr, const std::string& reason,
+                  const std::string& peer_name);
+  void refused(const Peer& peer, const std::string& kind, const std::string& detail);
 };
+
+void Server::Impl::refused(const Peer& peer, const std::string& kind, const std::string& detail) {
+  if (!config.on_refusal) return;
+  try {
+    config.on_refusal(peer, kind, detail);
+  } catch (const std::exception& e) {
+    spdlog::error("net: server: refusal handler threw: {}", e.what());
+  }
+}
 
 Status Server::Impl::open() {
   try {
@@ -66,21 +85,24 @@ Status Server::Impl::open() {
   return {};
 }
 
-void Server::Impl::send(const std::string& route, Message message) {
+Status Server::Impl::send(const std::string& route, Message message) {
   if (message.id.empty()) message.id = new_message_id();
   message.sender = config.name;
   message.version = kProtocolVersion;
   std::string why;
-  if (!detail::send_parts(router, &route, encode(message), why)) {
-    spdlog::warn("net: server: {} id={} not sent: {}", message.type, message.id, why);
-  }
+  const bool sent = detail::send_parts(router, &route, encode(message), why);
+  if (!sent) spdlog::warn("net: server: {} id={} not sent: {}", message.type, message.id, why);
   router_reactor->kick();  // a send can swallow the edge that announced inbound data
+  if (!sent) return make_error(why);
+  return {};
 }
 
-void Server::Impl::send_error(const std::string& route, const std::string& corr, const std::string& reason) {
+void Server::Impl::send_error(const std::string& route, const std::string& corr, const std::string& reason,
+                              const std::string& peer_name) {
   ++error_replies;
-  spdlog::warn("net: server: refusing message: {}", reason);
-  send(route, make_error_reply(config.name, corr, reason));
+  if (drop_log.report("malformed from '" + peer_name + "'", reason))
+    spdlog::warn("net: server: refusing message from '{}': {}", peer_name, reason);
+  (void)send(route, make_error_reply(config.name, corr, reason));
 }
 
 void Server::Impl::on_router_readable() {
@@ -97,8 +119,9 @@ void Server::Impl::on_router_readable() {
   const auto peer_it = allow_list.find(key);
   if (peer_it == allow_list.end() || peer_it->second.name != bound_name) {
     ++dropped_unknown;
-    spdlog::warn("net: server: dropped message from key fp={} ('{}'): key no longer allowed",
-                 key_fingerprint(key), bound_name);
+    const std::string detail = "key fp=" + key_fingerprint(key) + " ('" + bound_name + "') no longer allowed";
+    if (drop_log.report("revoked key '" + bound_name + "'", detail))
+      spdlog::warn("net: server: dropped message: {}", detail);
     return;
   }
   const Peer peer = peer_it->second;
@@ -111,19 +134,22 @@ void Server::Impl::on_router_readable() {
   const auto header = decode_header(views[0], config.limits);  // refuses oversize before parsing
   if (header && header->sender != peer.name) {
     ++dropped_sender;
-    spdlog::warn("net: server: dropped {} id={}: claims sender '{}' but key fp={} is bound to '{}'",
-                 header->type, header->id, header->sender, key_fingerprint(key), peer.name);
+    const std::string detail = header->type + " id=" + header->id + " claims sender '" + header->sender +
+                               "' but key fp=" + key_fingerprint(key) + " is bound to '" + peer.name + "'";
+    if (drop_log.report("spoofed sender from '" + peer.name + "'", detail))
+      spdlog::warn("net: server: dropped {}", detail);
+    refused(peer, "spoofed-sender", detail);
     return;
   }
   const std::string corr = header ? header->id : std::string();
   if (payload_count > config.limits.max_frames) {
     send_error(route, corr, "too many frames: got " + std::to_string(payload_count) + ", limit " +
-                                std::to_string(config.limits.max_frames));
+                                std::to_string(config.limits.max_frames), peer.name);
     return;
   }
   auto message = decode(std::span<const ByteView>(views), config.limits);
   if (!message) {
-    send_error(route, corr, message.message());
+    send_error(route, corr, message.message(), peer.name);
     return;
   }
   ++delivered;
@@ -136,7 +162,7 @@ void Server::Impl::on_router_readable() {
   } catch (const std::exception& e) {
     // A bug in one handler must not take the host down with every other peer's session.
     spdlog::error("net: server: handler for {} id={} from '{}' threw: {}", type, id, peer.name, e.what());
-    send(route, make_error_reply(config.name, id, "internal error handling " + type));
+    (void)send(route, make_error_reply(config.name, id, "internal error handling " + type));
   }
 }
 
@@ -161,20 +187,24 @@ void Server::on_message(Handler handler) { impl_->handler = std::move(handler); 
 void Server::reply(const Delivery& to, Message reply) {
   reply.corr = to.message.id;
   boost::asio::post(impl_->io, [weak = std::weak_ptr<Impl>(impl_), route = to.route, reply = std::move(reply)]() mutable {
-    if (auto impl = weak.lock()) impl->send(route, std::move(reply));
+    if (auto impl = weak.lock()) (void)impl->send(route, std::move(reply));
   });
 }
 
-void Server::push(const std::string& peer_name, Message message) {
-  boost::asio::post(impl_->io, [weak = std::weak_ptr<Impl>(impl_), peer_name, message = std::move(message)]() mutable {
+void Server::push(const std::string& peer_name, Message message, std::function<void(Status)> sent) {
+  boost::asio::post(impl_->io, [weak = std::weak_ptr<Impl>(impl_), peer_name, message = std::move(message),
+                                sent = std::move(sent)]() mutable {
     auto impl = weak.lock();
     if (!impl) return;
     const auto it = impl->routes.find(peer_name);
+    Status outcome;
     if (it == impl->routes.end()) {
       spdlog::warn("net: server: cannot push {} to '{}': no connection seen from it yet", message.type, peer_name);
-      return;
+      outcome = make_error("no connection seen from it yet");
+    } else {
+      outcome = impl->send(it->second, std::move(message));
     }
-    impl->send(it->second, std::move(message));
+    if (sent) sent(std::move(outcome));
   });
 }
 

@@ -56,7 +56,17 @@ ZapDecision decide_zap(const std::vector<std::string>& request, const AllowList&
 
 ZapHandler::ZapHandler(boost::asio::io_context& io, zmq::context_t& context, const AllowList& allow_list,
                        std::atomic<std::uint64_t>& allowed, std::atomic<std::uint64_t>& denied)
-    : socket_(context, zmq::socket_type::rep), allow_list_(allow_list), allowed_(allowed), denied_(denied) {
+    : socket_(context, zmq::socket_type::rep), allow_list_(allow_list), allowed_(allowed), denied_(denied),
+      denied_log_(io, {.burst = 3, .interval = std::chrono::seconds(10)},
+                  [](const Throttle::Summary& s) {
+                    spdlog::warn("net: zap: denied {} more handshake(s) in the last {} (latest: {})", s.suppressed,
+                                 interval_text(s.interval), s.last_detail);
+                  }),
+      admitted_log_(io, {.burst = 10, .interval = std::chrono::seconds(10)},
+                    [](const Throttle::Summary& s) {
+                      spdlog::info("net: zap: admitted {} more handshake(s) in the last {} (latest: {})", s.suppressed,
+                                   interval_text(s.interval), s.last_detail);
+                    }) {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.bind(kZapEndpoint);
   reactor_ = std::make_unique<SocketReactor>(io, socket_, [this] { on_readable(); });
@@ -70,10 +80,10 @@ void ZapHandler::on_readable() {
   const ZapDecision d = decide_zap(request, allow_list_);
   if (d.allowed) {
     ++allowed_;
-    spdlog::info("net: zap: {}", d.log_line);
+    if (admitted_log_.report("admitted", d.log_line)) spdlog::info("net: zap: {}", d.log_line);
   } else {
     ++denied_;
-    spdlog::warn("net: zap: denied: {}", d.log_line);
+    if (denied_log_.report("denied", d.log_line)) spdlog::warn("net: zap: denied: {}", d.log_line);
   }
   std::vector<Bytes> frames;
   for (const auto& f : d.reply) frames.emplace_back(f.begin(), f.end());

@@ -13,6 +13,7 @@
 #include <zmq.hpp>
 
 #include "cchost/net/peer.hpp"
+#include "cchost/net/throttled_reporter.hpp"
 #include "socket_reactor.hpp"
 
 namespace cchost::net::detail {
@@ -43,6 +44,9 @@ class ZapHandler {
   const AllowList& allow_list_;
   std::atomic<std::uint64_t>& allowed_;
   std::atomic<std::uint64_t>& denied_;
+  // Anyone can knock: a few lines per interval in full, then one line with the count.
+  ThrottledReporter denied_log_;
+  ThrottledReporter admitted_log_;
   std::unique_ptr<SocketReactor> reactor_;  // declared last: destroyed before the socket
 };
 

@@ -4,7 +4,9 @@
 // decision appended to the audit log before it is sent, and state kept in the workspace so a
 // restarted server loses nothing.
 //
-// Threading: everything runs on the io_context's single thread (the net layer's rule).
+// Threading: everything runs on the io_context's single thread (the net layer's rule), except
+// CPU-bound work that could stall it (the trust-set search), which runs on `run_off_io` or a
+// worker thread of the runtime's own and posts its result back.
 #include <chrono>
 #include <map>
 #include <memory>
@@ -15,6 +17,7 @@
 #include "cchost/attest/nonce_registry.hpp"
 #include "cchost/job/attestor.hpp"
 #include "cchost/job/state_store.hpp"
+#include "cchost/job/trust_set.hpp"
 #include "cchost/net/server.hpp"
 
 namespace cchost::job {
@@ -25,6 +28,9 @@ struct ServerRuntimeConfig {
   std::chrono::milliseconds request_timeout{30000};      // for challenges, votes, deploy acks
   std::chrono::milliseconds reattest_interval{600000};   // ±20% jitter; 0 disables
   std::function<void(const std::string& event, const nlohmann::json& payload)> publish;  // bus
+  TrustSetLimits trust_set_limits;                       // bound on the peer_trust = "mutual" search
+  // Runs work off the io thread (e.g. the bus's verification pool); unset: a worker of our own.
+  std::function<void(std::function<void()> work)> run_off_io;
 };
 
 class ServerRuntime {

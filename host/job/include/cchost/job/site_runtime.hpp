@@ -26,7 +26,8 @@ struct SiteRuntimeConfig {
   std::chrono::milliseconds request_timeout{30000};
   std::chrono::milliseconds heartbeat_interval{2000};
   std::chrono::milliseconds reattest_interval{600000};   // re-verify the server; 0 disables
-  std::chrono::milliseconds register_retry{3000};
+  std::chrono::milliseconds register_retry{3000};        // first retry; doubles after each failure
+  std::chrono::milliseconds register_retry_max{300000};  // up to this
   std::function<void(const std::string& event, const nlohmann::json& payload)> publish;
   std::function<void(const std::string& reason)> on_shutdown;  // the policy said "shutdown"
 };

@@ -32,6 +32,10 @@ struct ClientConfig {
   std::chrono::milliseconds heartbeat_ttl{10000};
   std::chrono::milliseconds reconnect_interval{100};
   std::chrono::milliseconds reconnect_interval_max{5000};
+  // When > 0: if no CURVE handshake has succeeded this long after create(), every pending
+  // request fails at once with "server ... unreachable: ..." (and connected() stays false), so
+  // a one-shot caller such as `cchost admin` need not wait out its whole request timeout.
+  std::chrono::milliseconds connect_timeout{0};
 };
 
 class Client {
@@ -59,6 +63,10 @@ class Client {
   void on_push(PushHandler handler);
 
   const std::string& name() const;
+
+  // Has a CURVE handshake with the server ever succeeded? Read on the io thread, or after it
+  // stopped running.
+  bool connected() const;
 
   struct Impl;
 

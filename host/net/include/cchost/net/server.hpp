@@ -32,6 +32,10 @@ struct ServerConfig {
   std::chrono::milliseconds heartbeat_interval{1000};
   std::chrono::milliseconds heartbeat_timeout{5000};
   std::chrono::milliseconds heartbeat_ttl{10000};
+  // Called on the io thread for every message dropped because it matters who sent it: kind
+  // "spoofed-sender" (a header naming someone other than the peer bound to the key).
+  // The runtime audits these (rate-limited); the log here is rate-limited per peer and kind.
+  std::function<void(const Peer& peer, const std::string& kind, const std::string& detail)> on_refusal;
 };
 
 // A message that passed limits, decoding and sender binding, with the verified peer so the
@@ -70,8 +74,11 @@ class Server {
   // Answer `to`: sets corr = to.message.id, sender = server name, a fresh id if empty.
   void reply(const Delivery& to, Message reply);
   // Unsolicited message to a peer, over the connection it last used. Logged and dropped when
-  // that peer has not sent anything yet or is gone.
-  void push(const std::string& peer_name, Message message);
+  // that peer has not sent anything yet or is gone. `sent`, when given, is called on the io
+  // thread with the outcome, so a caller waiting for an answer can fail at once with the
+  // reason ("no connection seen from it yet", "Host unreachable" once it disconnected: the
+  // ROUTER is ZMQ_ROUTER_MANDATORY) instead of waiting for a reply that cannot come.
+  void push(const std::string& peer_name, Message message, std::function<void(Status)> sent = {});
 
   // Runtime allow-list changes (added sites, revoked keys). Affects new handshakes and, for
   // revocations, every later message on an existing connection.

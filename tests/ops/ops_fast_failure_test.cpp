@@ -1,0 +1,145 @@
+// Issue 9, defect 8: fast, honest failure. Real `cchost run` server and sites, real `cchost
+// admin`, on free loopback ports (tests/runtime/runtime_harness.*).
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <thread>
+
+#include "cchost/attest/bundle.hpp"
+#include "cchost/crypto/encoding.hpp"
+#include "cchost/crypto/random.hpp"
+#include "cchost/job/identity_key.hpp"
+#include "cchost/kit/kit.hpp"
+#include "in_process_site.hpp"
+#include "ops_support.hpp"
+#include "runtime_harness.hpp"
+
+namespace cchost::runtime_test {
+namespace {
+
+using ops_test::KitClient;
+
+ProjectSpec two_sites(const std::string& request_timeout) {
+  ProjectSpec spec;
+  spec.server_policy = lenient_policy();
+  spec.sites = {{"site-1", lenient_policy(), false}, {"site-2", lenient_policy(), false}};
+  spec.request_timeout = request_timeout;
+  return spec;
+}
+
+TEST(OpsFastFailure, ChallengeToADisconnectedSiteFailsAtOnceWithTheReason) {
+  RuntimeHarness h("ops-unreachable");
+  // A long request timeout: waiting it out would take far longer than the decision may.
+  auto p = h.provision(two_sites("120s"));
+  ASSERT_EQ(p.exit_code, 0) << p.output;
+  ASSERT_TRUE(h.start("server"));
+  ASSERT_TRUE(h.start("site-1"));
+  ASSERT_TRUE(h.start("site-2"));
+  ASSERT_TRUE(h.wait_registered({"site-1", "site-2"})) << h.log_tails();
+  h.signal("site-2", SIGKILL);  // the kernel closes its connection; the server's route to it is dead
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_EQ(h.submit("j1", {"site-1", "site-2"}, 1, "payload").exit_code, 0);
+  // Hang guard well under request_timeout (120 s): before the fix this waited all of it.
+  auto job = h.wait_decided("j1", std::chrono::seconds(60));
+  ASSERT_TRUE(job) << h.log_tails();
+  EXPECT_EQ(job->value("state", ""), "deployed") << job->dump(2);
+  const auto& why = (*job)["excluded"]["site-2"];
+  // The first push of a job attempt is the contribution round (PROTOCOL.md v2).
+  EXPECT_EQ(why.value("stage", ""), "contribution") << job->dump(2);
+  const std::string reason = why.value("reason", "");
+  EXPECT_NE(reason.find("cannot send contribute to site-2"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("unreachable"), std::string::npos) << reason;  // ZeroMQ's "Host unreachable"
+  EXPECT_EQ(reason.find("no reply"), std::string::npos) << reason;
+}
+
+TEST(OpsFastFailure, RejectedReRegistrationIsNotShownAsRegistered) {
+  RuntimeHarness h("ops-rereg");
+  auto p = h.provision(two_sites("5s"));
+  ASSERT_EQ(p.exit_code, 0) << p.output;
+  ASSERT_TRUE(h.start("server"));
+  ASSERT_TRUE(h.start("site-1"));
+  ASSERT_TRUE(h.wait_registered({"site-1"})) << h.log_tails();
+  h.stop("site-1");  // else its next heartbeat would register it again at once
+
+  // Re-register with site-1's own keys and real evidence, bound to a nonce the server never
+  // issued: the server must reject it, and then not call site-1 registered.
+  auto k = kit::load_kit(h.kit("site-1"));
+  ASSERT_TRUE(k) << k.message();
+  auto t = make_authorizer_template(*k);
+  ASSERT_TRUE(t) << t.message();
+  auto raw = job::z85_key_bytes(k->curve_public);
+  ASSERT_TRUE(raw);
+  auto attestor = make_attestor(*t, "site-1", *raw, k->policy_path);
+  ASSERT_TRUE(attestor) << attestor.message();
+  auto client = KitClient::open(h.kit("site-1"));
+  ASSERT_TRUE(client) << client.message();
+  auto challenge = (*client)->request(
+      net::make_message("register", "site-1", {{"client_nonce", crypto::hex_encode(crypto::random_bytes(32))}}),
+      std::chrono::seconds(10));
+  ASSERT_TRUE(challenge) << challenge.message();
+  ASSERT_EQ(challenge->type, "register.challenge");
+  auto bundle = (*attestor)->produce(crypto::random_bytes(32));
+  ASSERT_TRUE(bundle) << bundle.message();
+  auto evidence = net::make_message("register.evidence", "site-1", {{"bundle", attest::bundle_header(*bundle)}});
+  evidence.blobs = attest::bundle_blobs(*bundle);
+  auto result = (*client)->request(std::move(evidence), std::chrono::seconds(10));
+  ASSERT_TRUE(result) << result.message();
+  ASSERT_EQ(result->type, "register.result");
+  EXPECT_FALSE(result->body.value("accepted", true));
+
+  auto report = h.status();
+  ASSERT_TRUE(report);
+  const auto* site = find_participant(*report, "site-1");
+  ASSERT_NE(site, nullptr);
+  EXPECT_FALSE(site->value("registered", true)) << site->dump();
+  EXPECT_FALSE(site->value("last_accept", true));
+  auto text = h.cchost({"admin", "--kit", h.kit("admin").string(), "status"});
+  EXPECT_EQ(text.exit_code, 0) << text.output;
+  const auto row = text.output.find("site-1");
+  ASSERT_NE(row, std::string::npos) << text.output;
+  EXPECT_EQ(text.output.substr(row, text.output.find('\n', row) - row).find(" yes "), std::string::npos) << text.output;
+}
+
+TEST(OpsFastFailure, AdminStatusSaysWhenEachSiteWasLastHeardFrom) {
+  RuntimeHarness h("ops-lastseen");
+  auto p = h.provision(two_sites("5s"));
+  ASSERT_EQ(p.exit_code, 0) << p.output;
+  ASSERT_TRUE(h.start("server"));
+  ASSERT_TRUE(h.start("site-1"));
+  ASSERT_TRUE(h.wait_registered({"site-1"})) << h.log_tails();
+  auto report = h.status();
+  ASSERT_TRUE(report);
+  const auto* site = find_participant(*report, "site-1");
+  ASSERT_NE(site, nullptr);
+  ASSERT_TRUE(site->contains("last_seen")) << site->dump();
+  const auto seen = site->value("last_seen", std::int64_t{0});
+  const auto now = report->value("now", std::int64_t{0});
+  EXPECT_GT(seen, 0);
+  EXPECT_LE(seen, now);
+  EXPECT_GE(seen, now - 30);  // heartbeats every 500 ms: generous
+  auto text = h.cchost({"admin", "--kit", h.kit("admin").string(), "status"});
+  EXPECT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("last seen"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("s ago"), std::string::npos) << text.output;
+}
+
+TEST(OpsFastFailure, UnreachableServerHasItsOwnExitCode) {
+  RuntimeHarness h("ops-noserver");
+  auto p = h.provision(two_sites("5s"));
+  ASSERT_EQ(p.exit_code, 0) << p.output;
+  // No server is started. --timeout 120: the connect deadline (5 s by default) must tell first;
+  // the harness kills it (exit -1) after 60 s.
+  auto r = h.cchost({"admin", "--kit", h.kit("admin").string(), "--timeout", "120", "status"}, std::chrono::seconds(60));
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("unreachable"), std::string::npos) << r.output;
+  auto submit = h.cchost({"admin", "--kit", h.kit("admin").string(), "--connect-timeout", "1", "status", "--json"},
+                         std::chrono::seconds(60));
+  EXPECT_EQ(submit.exit_code, 3) << submit.output;
+  // A usage error is still 2.
+  EXPECT_EQ(h.cchost({"admin", "--kit", h.kit("admin").string(), "--no-such-option", "status"}).exit_code, 2);
+  auto help = h.cchost({"admin", "--help"});
+  EXPECT_NE(help.output.find("3 server unreachable"), std::string::npos) << help.output;
+}
+
+}  // namespace
+}  // namespace cchost::runtime_test
