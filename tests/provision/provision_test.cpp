@@ -43,17 +43,17 @@ name = "small"
 name = "server"
 host = "127.0.0.1"
 port = 17600
-policy = { policy = { require = [] } }
+policy = { policy = { require = [], accept_unattested = true } }
 
 [[site]]
 name = "site-1"
 org = "org-a"
-policy = { policy = { require = [] } }
+policy = { policy = { require = [], accept_unattested = true } }
 
 [[site]]
 name = "site-2"
 org = "org-b"
-policy = { policy = { require = [] } }
+policy = { policy = { require = [], accept_unattested = true } }
 
 [admin]
 name = "admin"
@@ -63,7 +63,7 @@ const char* kThirdSite = R"(
 [[site]]
 name = "site-3"
 org = "org-c"
-policy = { policy = { require = [] } }
+policy = { policy = { require = [], accept_unattested = true } }
 )";
 
 class Provision : public ::testing::Test {
@@ -278,9 +278,9 @@ TEST_F(Provision, InvalidValuesExit2NamingTheLine) {
       {"port = 17600", "port = 70000", ":7:"},
       {"name = \"site-2\"", "name = \"site-1\"", "used twice"},
       {"name = \"site-1\"", "name = \"../site\"", ":11:"},
-      {"policy = { policy = { require = [] } }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
-       "policy = { policy = { require = [] } }",
-       "policy = { policy = { require = [] } }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
+      {"policy = { policy = { require = [], accept_unattested = true } }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
+       "policy = { policy = { require = [], accept_unattested = true } }",
+       "policy = { policy = { require = [], accept_unattested = true } }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
        "policy = \"missing-policy.toml\"",
        ":13: policy file"},
   };
@@ -298,9 +298,9 @@ TEST_F(Provision, InvalidValuesExit2NamingTheLine) {
 }
 
 TEST_F(Provision, InvalidPolicyExits2WithItsFileLine) {
-  write(dir_ / "policies" / "bad.toml", "[policy]\nrequire = []\n\n[snp]\ndebugg = false\n");
+  write(dir_ / "policies" / "bad.toml", "[policy]\nrequire = [\"x-snp\"]\n\n[snp]\ndebugg = false\n");
   std::string text = kTwoSites;
-  const std::string inline_policy = "policy = { policy = { require = [] } }";
+  const std::string inline_policy = "policy = { policy = { require = [], accept_unattested = true } }";
   text.replace(text.find(inline_policy), inline_policy.size(), "policy = \"policies/bad.toml\"");
   write(dir_ / "project.toml", text);
   auto run = provision(dir_ / "project.toml");
@@ -316,7 +316,7 @@ TEST_F(Provision, InvalidPolicyExits2WithItsFileLine) {
 
 TEST_F(Provision, MissingPluginExits2NamingTheAuthorizer) {
   std::string text = kTwoSites;
-  text += "\n[[site]]\nname = \"site-9\"\norg = \"o\"\npolicy = { policy = { require = [] } }\n"
+  text += "\n[[site]]\nname = \"site-9\"\norg = \"o\"\npolicy = { policy = { require = [], accept_unattested = true } }\n"
           "[[site.authorizer]]\nnamespace = \"x-snp\"\nplugin = \"absent.so\"\nbackend = \"sim\"\n";
   write(dir_ / "project.toml", text);
   auto run = provision(dir_ / "project.toml");
