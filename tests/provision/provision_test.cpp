@@ -113,6 +113,18 @@ TEST_F(Provision, NoAuthorizerProjectKitsVerifyAndSecretsAre0600) {
     EXPECT_EQ(kit->root_fingerprint, fingerprint);
   }
   EXPECT_NE(run.out.find(fingerprint), std::string::npos);
+  // The pin lives next to the kits, in none of them (issue 9, defect 3).
+  EXPECT_EQ(slurp(dir_ / "kits" / "root.fingerprint"), fingerprint + "\n");
+  EXPECT_FALSE(fs::exists(dir_ / "kits" / "site-1" / "root.fingerprint"));
+  // Servers and sites sign their audit heads with a key of their own (defect 5); admins keep no log.
+  for (const char* name : {"server", "site-1", "site-2"}) {
+    EXPECT_EQ(mode_of(dir_ / "kits" / name / "keys/audit.key"), 0600u) << name;
+    EXPECT_TRUE(fs::is_regular_file(dir_ / "kits" / name / "keys/audit.pub")) << name;
+    EXPECT_EQ(mode_of(dir_ / "small-state" / "audit" / (std::string(name) + ".key")), 0600u) << name;
+    EXPECT_NE(kit::load_kit(dir_ / "kits" / name)->audit_key_path, fs::path()) << name;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "kits" / "admin" / "keys/audit.key"));
+  EXPECT_NE(slurp(dir_ / "kits" / "site-1" / "keys/audit.pub"), slurp(dir_ / "kits" / "site-2" / "keys/audit.pub"));
   EXPECT_EQ(mode_of(dir_ / "small-state" / "root.key"), 0600u);
   EXPECT_EQ(mode_of(dir_ / "small-state"), 0700u);
 
@@ -135,13 +147,16 @@ TEST_F(Provision, CchostRunRefusesATamperedKitNamingTheFile) {
   std::string policy = slurp(kit / "policy.toml");
   policy += "# one more line\n";
   write(kit / "policy.toml", policy);
-  auto run = testing::run_binary(cchost, {"run", "--kit", kit.string(), "--workspace", (dir_ / "ws").string()}, dir_);
+  const std::string pin = (dir_ / "kits" / "root.fingerprint").string();
+  auto run = testing::run_binary(
+      cchost, {"run", "--kit", kit.string(), "--workspace", (dir_ / "ws").string(), "--root-fingerprint-file", pin}, dir_);
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_NE(run.err.find("policy.toml"), std::string::npos) << run.err;
   EXPECT_FALSE(fs::exists(dir_ / "ws")) << "a refused kit must not create a workspace";
 
   write(dir_ / "kits" / "site-2" / "extra.sh", "#!/bin/sh\n");
-  run = testing::run_binary(cchost, {"run", "--kit", (dir_ / "kits" / "site-2").string()}, dir_);
+  run = testing::run_binary(cchost, {"run", "--kit", (dir_ / "kits" / "site-2").string(), "--root-fingerprint-file", pin},
+                            dir_);
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_NE(run.err.find("extra.sh"), std::string::npos) << run.err;
 }

@@ -9,17 +9,21 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cchost/attest/nonce_registry.hpp"
 #include "cchost/attest/plugin_attestor.hpp"
 #include "cchost/audit/audit_log.hpp"
 #include "cchost/bus/event_bus.hpp"
+#include "cchost/crypto/signing_key.hpp"
 #include "cchost/job/identity_key.hpp"
 #include "cchost/job/server_runtime.hpp"
 #include "cchost/job/site_runtime.hpp"
 #include "cchost/job/state_store.hpp"
 #include "cchost/kit/kit.hpp"
+#include "cchost/kit/root_pin.hpp"
 #include "cchost/plugin/loader.hpp"
 #include "cchost/policy/loader.hpp"
 #include "command_registry.hpp"
@@ -36,6 +40,17 @@ int boot_failure(const std::string& what) {
 
 Result<Bytes> z85_to_bytes(const std::string& z85) { return job::z85_key_bytes(z85); }
 
+// The kit's audit key: the log signs its chain head with it (audit/signed_head.hpp).
+Result<std::shared_ptr<const crypto::SigningKey>> load_audit_signer(const kit::Kit& k) {
+  std::ifstream in(k.audit_key_path, std::ios::binary);
+  std::stringstream pem;
+  pem << in.rdbuf();
+  if (!in) return make_error("audit key " + k.audit_key_path.string() + ": cannot read it");
+  auto key = crypto::SigningKey::from_pem(pem.str());
+  if (!key) return make_error("audit key " + k.audit_key_path.string() + ": " + key.message());
+  return std::make_shared<const crypto::SigningKey>(std::move(*key));
+}
+
 }  // namespace
 
 int run_participant(const RunOptions& options) {
@@ -48,9 +63,21 @@ int run_participant(const RunOptions& options) {
 
   const fs::path workspace = fs::absolute(options.workspace.empty() ? fs::path(k.participant.name + "-workspace")
                                                                     : fs::path(options.workspace));
+  // The pin is checked before anything else touches the workspace: a kit from another root
+  // gets no audit entry, no nonce and no socket (README.md, "Trusting a kit").
+  auto pinned = kit::pin_root_in_workspace(workspace, k.root_fingerprint);
+  if (!pinned) return boot_failure("refused kit " + options.kit_dir + ": " + pinned.message());
+  if (*pinned == kit::WorkspacePin::Recorded && !options.root_fingerprint) {
+    std::cerr << "cchost run: no --root-fingerprint given; trusting root " << k.root_fingerprint
+              << " on first use and pinning it in " << (workspace / kit::kWorkspaceRootPin).string()
+              << " (compare it with the fingerprint ccprovision printed)\n";
+  }
   auto store = job::StateStore::open(workspace);
   if (!store) return boot_failure(store.message());
-  auto audit_log = audit::AuditLog::open(store->audit_log_path(), {.repair_torn_tail = true});
+  auto audit_signer = load_audit_signer(k);
+  if (!audit_signer) return boot_failure(audit_signer.message());
+  auto audit_log = audit::AuditLog::open(store->audit_log_path(), {.repair_torn_tail = true},
+                                         audit::AuditSigning(std::move(*audit_signer)));
   if (!audit_log) return boot_failure("audit log: " + audit_log.message());
   attest::NonceRegistry::Options nonce_options;
   nonce_options.file = store->nonce_log_path();
@@ -156,10 +183,17 @@ int run_participant(const RunOptions& options) {
   }
   (void)(*audit_log)->append("system.bootstrap", {{"name", k.participant.name}, {"role", std::string(kit::role_name(k.participant.role))}});
   io.run();
-  (void)(*audit_log)->append("system.end", {{"name", k.participant.name}, {"exit_code", exit_code}});
   server.reset();
   site.reset();
   bus.shutdown();
+  // Last, after the runtimes are gone: nothing may append after the shutdown head.
+  (void)(*audit_log)->append("system.end", {{"name", k.participant.name}, {"exit_code", exit_code}});
+  // The signed shutdown head is the log's last entry: without it a verifier cannot tell this
+  // clean stop from a log whose tail was cut.
+  if (auto sealed = (*audit_log)->seal(); !sealed) {
+    std::cerr << "cchost: " << k.participant.name << ": " << sealed.message() << "\n";
+    if (exit_code == kExitOk) exit_code = kExitRejected;
+  }
   return exit_code;
 }
 
