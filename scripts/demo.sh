@@ -84,10 +84,13 @@ summary=$("${admin[@]}" status --job demo-1 --summary)
 stop_all
 trap - EXIT
 
-# Every participant stopped cleanly, so every log must end with its signed shutdown head.
+# Every participant stopped cleanly, so every log must end with its signed shutdown head; a
+# site's log must also hold the last signed head the server received in its heartbeats.
 for who in server site-1 site-2 site-3; do
+  against=()
+  [ -f "$demo/ws/server/site-heads/$who.json" ] && against=(--against "$demo/ws/server/site-heads/$who.json")
   "$bin/cchost" audit verify "$demo/ws/$who/audit.log" --kit "$demo/kits/$who" \
-    --root-fingerprint "$fingerprint" >/dev/null ||
+    --root-fingerprint "$fingerprint" "${against[@]}" >/dev/null ||
     { echo "demo: the audit log of $who does not verify"; exit 1; }
 done
 echo "demo: logs: $demo/logs/{server,site-1,site-2,site-3}.log"

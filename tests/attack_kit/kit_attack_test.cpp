@@ -4,11 +4,14 @@
 // commit `cchost run` started it unless the operator happened to pass --root-fingerprint. Now
 // it is refused with the reason, by an explicit pin and by the workspace pin of an earlier
 // start; `cchost admin`, which has no workspace, refuses to run without an explicit pin.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +22,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -46,7 +50,7 @@ name = "attacked"
 [server]
 name = "server"
 host = "127.0.0.1"
-port = 17990
+port = PORT
 policy = { policy = { require = ["x-snp"] } }
 
 [[site]]
@@ -77,6 +81,31 @@ unsigned mode_of(const fs::path& p) {
   struct stat st {};
   EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
   return st.st_mode & 0777;
+}
+
+// A free loopback port, chosen by the kernel.
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+    port = ntohs(addr.sin_port);
+  ::close(fd);
+  return port;
+}
+
+// Polls `done` with a generous hang guard.
+bool eventually(const std::function<bool()>& done, std::chrono::seconds guard = std::chrono::seconds(60)) {
+  const auto until = std::chrono::steady_clock::now() + guard;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
 }
 
 struct RunResult {
@@ -122,7 +151,10 @@ class KitAttack : public ::testing::Test {
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    write(dir_ / "project.toml", kProject);
+    std::string project = kProject;
+    port_ = free_port();
+    project.replace(project.find("PORT"), 4, std::to_string(port_));
+    write(dir_ / "project.toml", project);
     auto provisioned = run({kProvision, "--project", (dir_ / "project.toml").string(), "--out", (dir_ / "kits").string(),
                             "--state", (dir_ / "state").string()});
     ASSERT_EQ(provisioned.exit_code, 0) << provisioned.err;
@@ -198,6 +230,7 @@ class KitAttack : public ::testing::Test {
   }
 
   fs::path dir_;
+  int port_ = 0;
   std::string real_root_;
   std::string attacker_root_;
 };
@@ -307,6 +340,54 @@ TEST_F(KitAttack, RealSiteLogIsSealedAndACutIsDetected) {
   ASSERT_EQ(reap(again), 0) << slurp(dir_ / "site.err");
   EXPECT_NE(slurp(ws / "audit.log").find("\"type\":\"audit.unclean_end\""), std::string::npos);
   EXPECT_EQ(run(verify).exit_code, 0);
+}
+
+// The server keeps the latest signed head each site sends in its heartbeats, so a site's log cut
+// while it runs (where the log alone cannot tell, --live) is detected against the server's copy.
+TEST_F(KitAttack, ServerKeepsSiteHeadsAndACutSiteLogIsDetectedAgainstThem) {
+  const fs::path server_ws = dir_ / "ws-server";
+  const fs::path site_ws = dir_ / "ws-site";
+  const pid_t server = spawn({kCchost, "run", "--kit", (dir_ / "kits" / "server").string(), "--workspace",
+                              server_ws.string(), "--root-fingerprint", real_root_},
+                             dir_ / "server.out", dir_ / "server.err");
+  ASSERT_GT(server, 0);
+  ASSERT_TRUE(eventually([&] { return slurp(dir_ / "server.out").find("listening on") != std::string::npos; }))
+      << slurp(dir_ / "server.err");
+  const pid_t site = spawn({kCchost, "run", "--kit", (dir_ / "kits" / "site-1").string(), "--workspace",
+                            site_ws.string(), "--root-fingerprint", real_root_, "--heartbeat-ms", "100"},
+                           dir_ / "site.out", dir_ / "site.err");
+  ASSERT_GT(site, 0);
+  const fs::path held = server_ws / "site-heads" / "site-1.json";
+  // Registration fails (no evidence for require = ["x-snp"]) and is audited; wait for a head
+  // that covers it, i.e. one newer than the site's start head.
+  const bool got = eventually([&] { return slurp(held).find("\"reason\":\"checkpoint\"") != std::string::npos; });
+  kill(site, SIGTERM);
+  EXPECT_EQ(reap(site), 0) << slurp(dir_ / "site.err");
+  kill(server, SIGTERM);
+  EXPECT_EQ(reap(server), 0) << slurp(dir_ / "server.err");
+  ASSERT_TRUE(got) << "no checkpoint head reached the server: " << slurp(held) << slurp(dir_ / "server.err");
+  EXPECT_EQ(mode_of(held), 0600u);
+
+  const std::vector<std::string> verify = {kCchost, "audit", "verify", (site_ws / "audit.log").string(), "--kit",
+                                           (dir_ / "kits" / "site-1").string(), "--root-fingerprint", real_root_,
+                                           "--live", "--against", held.string()};
+  auto whole = run(verify);
+  EXPECT_EQ(whole.exit_code, 0) << whole.out << whole.err;
+
+  // Cut the site's log back to its start head, below the head the server holds.
+  std::istringstream lines(slurp(site_ws / "audit.log"));
+  std::string line, kept;
+  while (std::getline(lines, line)) {
+    kept += line + "\n";
+    if (line.find("\"reason\":\"start\"") != std::string::npos) break;
+  }
+  write(site_ws / "audit.log", kept);
+  auto alone = run({kCchost, "audit", "verify", (site_ws / "audit.log").string(), "--kit",
+                    (dir_ / "kits" / "site-1").string(), "--root-fingerprint", real_root_, "--live"});
+  EXPECT_EQ(alone.exit_code, 0) << "the cut log alone looks like a running writer's: " << alone.out;
+  auto against = run(verify);
+  EXPECT_EQ(against.exit_code, 1) << against.out << against.err;
+  EXPECT_NE(against.out.find("(missing_head)"), std::string::npos) << against.out;
 }
 
 TEST_F(KitAttack, AdminWithoutAnExplicitPinIsRefused) {

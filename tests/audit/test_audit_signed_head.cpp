@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
 #include "audit_test_support.hpp"
 #include "cchost/audit/audit_log.hpp"
 #include "cchost/audit/audit_verify.hpp"
+#include "cchost/audit/received_heads.hpp"
 #include "cchost/audit/signed_head.hpp"
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/hash.hpp"
@@ -263,6 +265,79 @@ TEST_F(SignedHeads, CallersCannotForgeAHeadEntry) {
   auto unsigned_log = AuditLog::open(dir_ / "plain.log");
   ASSERT_TRUE(unsigned_log.ok());
   EXPECT_FALSE((*unsigned_log)->seal().ok());
+}
+
+// What a site sends in its heartbeats and the server keeps: a log cut below it is detected even
+// while its writer runs (--live), where the log alone cannot tell.
+TEST_F(SignedHeads, ALiveLogCutBelowAHeadSentOutEarlierIsDetected) {
+  std::optional<SignedHead> sent;
+  {
+    auto log = AuditLog::open(path_, {}, AuditSigning(key_, 100));
+    ASSERT_TRUE(log.ok()) << log.message();
+    auto unchanged = (*log)->checkpoint();  // nothing new since the start head: no new entry
+    ASSERT_TRUE(unchanged.ok()) << unchanged.message();
+    EXPECT_EQ(unchanged->seq, (*log)->last_seq());
+    EXPECT_EQ(unchanged->reason, "start");
+    ASSERT_TRUE((*log)->append("job.decided", {{"job", "j2"}}).ok());
+    auto head = (*log)->checkpoint();
+    ASSERT_TRUE(head.ok()) << head.message();
+    EXPECT_EQ(head->reason, "checkpoint");
+    EXPECT_EQ(head->seq, (*log)->last_seq());
+    EXPECT_TRUE(verify_signed_head(*head, key_->public_key()).ok());
+    // Through the server's workspace file and back, as `--against` reads it.
+    ASSERT_TRUE(keep_received_head(dir_ / "site-heads", "site-1", *head).ok());
+    auto older = *unchanged;
+    ASSERT_TRUE(keep_received_head(dir_ / "site-heads", "site-1", older).ok());  // reordered: ignored
+    auto kept = read_received_head(dir_ / "site-heads" / "site-1.json");
+    ASSERT_TRUE(kept.ok()) << kept.message();
+    EXPECT_EQ(*kept, *head);
+    struct stat st {};
+    ASSERT_EQ(::stat((dir_ / "site-heads" / "site-1.json").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    sent = *kept;
+    ASSERT_TRUE((*log)->append("registration", {{"site", "site-5"}}).ok());
+  }
+  auto options = with_key(*key_, /*live=*/true);
+  options.against = {*sent};
+  const std::string text = read_file(path_);
+  EXPECT_TRUE(verify_audit_bytes(text, options).intact());
+
+  // Cut back to before the head the server holds: the log alone (live) cannot tell ...
+  auto lines = split_lines(text);
+  std::vector<std::string> kept(lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(sent->seq) - 2);
+  EXPECT_TRUE(verify_text(join_lines(kept), /*live=*/true).intact());
+  // ... the head received earlier can.
+  auto cut = verify_audit_bytes(join_lines(kept), options);
+  ASSERT_FALSE(cut.intact());
+  EXPECT_EQ(cut.broken->kind, AuditBreakKind::MissingHead) << cut.broken->reason;
+  EXPECT_NE(cut.broken->reason.find("seq " + std::to_string(sent->seq)), std::string::npos) << cut.broken->reason;
+
+  // A head that does not match the log at its seq: rewritten from there on.
+  SignedHead other = *sent;
+  other.sig = std::string(128, '0');
+  options.against = {other};
+  auto rewritten = verify_audit_bytes(text, options);
+  ASSERT_FALSE(rewritten.intact());
+  EXPECT_EQ(rewritten.broken->kind, AuditBreakKind::BadHead);
+  EXPECT_NE(rewritten.broken->reason.find("--against"), std::string::npos) << rewritten.broken->reason;
+}
+
+TEST(SignedHeadJson, StrictShape) {
+  SignedHead h{5, 4, std::string(64, 'a'), "checkpoint", std::string(64, 'b'), std::string(128, 'c')};
+  auto back = signed_head_from_json(signed_head_to_json(h), "test");
+  ASSERT_TRUE(back.ok()) << back.message();
+  EXPECT_EQ(*back, h);
+  auto extra = signed_head_to_json(h);
+  extra["x"] = 1;
+  EXPECT_FALSE(signed_head_from_json(extra, "test").ok());
+  auto wrong_cover = signed_head_to_json(h);
+  wrong_cover["covers_seq"] = 3;
+  EXPECT_FALSE(signed_head_from_json(wrong_cover, "test").ok());
+  auto bad_reason = signed_head_to_json(h);
+  bad_reason["reason"] = "whenever";
+  EXPECT_FALSE(signed_head_from_json(bad_reason, "test").ok());
+  EXPECT_FALSE(signed_head_from_json(nlohmann::json("head"), "test").ok());
+  EXPECT_FALSE(keep_received_head("/tmp", "../escape", h).ok());
 }
 
 }  // namespace

@@ -184,17 +184,31 @@ Result<AuditAppended> AuditLog::seal() {
   return sign_head_locked(kHeadReasonShutdown);
 }
 
+Result<SignedHead> AuditLog::checkpoint() {
+  std::lock_guard lock(mutex_);
+  if (!signer_) return make_error("audit log " + path_.string() + ": no audit key to sign its head with");
+  if (last_seq_ != last_head_seq_) {
+    if (auto signed_head = sign_head_locked(kHeadReasonCheckpoint); !signed_head) return signed_head.error();
+  }
+  return last_head_;
+}
+
 Result<AuditAppended> AuditLog::sign_head_locked(std::string_view reason) {
   const std::uint64_t covers = last_seq_;
   const std::string head = head_;
   auto sig = signer_->sign(as_bytes(head_signing_message(covers, head, reason)));
   if (!sig) return make_error("audit log " + path_.string() + ": signing the head failed: " + sig.message());
+  const std::string key = audit_key_id(signer_->public_key());
+  const std::string sig_hex = crypto::hex_encode(*sig);
   auto appended = append_locked(kHeadEntryType, {{"covers_seq", covers},
                                                  {"head", head},
-                                                 {"key", audit_key_id(signer_->public_key())},
+                                                 {"key", key},
                                                  {"reason", std::string(reason)},
-                                                 {"sig", crypto::hex_encode(*sig)}});
-  if (appended) last_head_seq_ = appended->seq;
+                                                 {"sig", sig_hex}});
+  if (appended) {
+    last_head_seq_ = appended->seq;
+    last_head_ = SignedHead{appended->seq, covers, head, std::string(reason), key, sig_hex};
+  }
   return appended;
 }
 

@@ -24,6 +24,7 @@ std::string_view to_string(AuditBreakKind kind) {
     case AuditBreakKind::BadHead: return "bad_head";
     case AuditBreakKind::NoSignedHead: return "no_signed_head";
     case AuditBreakKind::Unsealed: return "unsealed";
+    case AuditBreakKind::MissingHead: return "missing_head";
   }
   return "unknown";
 }

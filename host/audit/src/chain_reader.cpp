@@ -69,6 +69,7 @@ ChainReader::ChainReader(const AuditVerifyOptions& options)
     : key_(options.key ? &*options.key : nullptr), live_(options.live) {
   if (key_ != nullptr) key_id_ = audit_key_id(*key_);
   report_.signatures_checked = key_ != nullptr;
+  for (const auto& head : options.against) against_[head.seq] = head;
 }
 
 bool ChainReader::check_head(const json& entry, std::uint64_t line, std::uint64_t seq, std::string& reason_out) {
@@ -115,6 +116,14 @@ bool ChainReader::check_head(const json& entry, std::uint64_t line, std::uint64_
   const std::string message = head_signing_message(seq - 1, head_text, reason_text);
   if (!sig_bytes || !crypto::verify_ed25519(*key_, as_bytes(message), *sig_bytes)) {
     return bad("signature does not verify with the audit key: the head or its reason was rewritten");
+  }
+  if (auto known = against_.find(seq); known != against_.end()) {
+    const SignedHead here{seq, seq - 1, head_text, reason_text, key_text, sig_text};
+    if (here != known->second) {
+      return bad("differs from the signed head this writer sent out earlier for seq " + std::to_string(seq) +
+                 " (--against): the log was rewritten from there on");
+    }
+    against_.erase(known);
   }
   return true;
 }
@@ -203,6 +212,12 @@ void ChainReader::check_line(std::string_view line) {
 
   std::string head_reason;
   const bool is_head = type->get_ref<const std::string&>() == kHeadEntryType;
+  if (!is_head && against_.count(*seq) != 0) {
+    return fail(AuditBreakKind::BadHead, number,
+                where(number, seq) + ": this writer sent out a signed head for seq " + std::to_string(*seq) +
+                    " (--against), but here it is a " + type->get<std::string>() + " entry: the log was rewritten",
+                seq);
+  }
   if (is_head && !check_head(entry, number, *seq, head_reason)) return;
 
   lines_seen_ = number;
@@ -226,6 +241,13 @@ AuditVerifyReport ChainReader::finish() {
              ": no trailing newline, so the write was cut short (crash, full disk) or the "
              "file was truncated",
          read_seq(parsed.value));
+  }
+  if (!broken() && !against_.empty()) {
+    // Every head received earlier and still unmatched lies beyond the end of this log.
+    const SignedHead& first = against_.begin()->second;
+    fail(AuditBreakKind::MissingHead, lines_seen_ + 1,
+         "the log ends at seq " + std::to_string(report_.entries) + ", but its writer sent out a signed head for seq " +
+             std::to_string(first.seq) + " (--against): the log was cut below a point it had already signed");
   }
   if (!broken() && key_ != nullptr) {
     if (report_.signed_heads == 0) {

@@ -2,6 +2,7 @@
 // ChainReader: bytes in (in chunks of any size), verdict out. Splits lines, checks each
 // entry against the one before, and stops at the first break.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,7 @@ class ChainReader {
   std::string key_id_;
   bool live_ = false;
   std::string last_head_reason_;
+  std::map<std::uint64_t, SignedHead> against_;  // by seq
 };
 
 }  // namespace cchost::audit::detail

@@ -1,5 +1,6 @@
-// `cchost audit verify FILE [--kit KIT | --public-key PEM] [--live] [--json]`: checks an audit
-// log's hash chain and, given the writer's audit key, its signed heads (audit/signed_head.hpp).
+// `cchost audit verify FILE [--kit KIT | --public-key PEM] [--against HEAD.json] [--live] [--json]`:
+// checks an audit log's hash chain and, given the writer's audit key, its signed heads
+// (audit/signed_head.hpp), also against heads the writer sent out earlier (received_heads.hpp).
 // Exit 0: intact. 1: broken, cut or rewritten, naming the first bad entry and its line.
 // 2: unreadable, or a kit or key that cannot be used.
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include <sstream>
 
 #include "cchost/audit/audit_verify.hpp"
+#include "cchost/audit/received_heads.hpp"
 #include "cchost/kit/kit.hpp"
 #include "command_registry.hpp"
 #include "root_pin_options.hpp"
@@ -21,6 +23,7 @@ struct AuditVerifyArgs {
   std::string kit_dir;
   std::string public_key_file;
   RootPinOptions pin;
+  std::vector<std::string> against;
   bool live = false;
   bool json = false;
 };
@@ -99,6 +102,20 @@ int run_audit_verify(const AuditVerifyArgs& a) {
   audit::AuditVerifyOptions options;
   options.key = std::move(*key);
   options.live = a.live;
+  for (const auto& file : a.against) {
+    // A head to check the log against must itself be this writer's: otherwise anyone could
+    // make any log "fail" with a made-up file.
+    auto head = audit::read_received_head(file);
+    if (head && !options.key) head = make_error("--against needs the writer's key (--kit or --public-key)");
+    if (head) {
+      if (auto ok = audit::verify_signed_head(*head, *options.key); !ok) head = make_error(file + ": " + ok.message());
+    }
+    if (!head) {
+      std::cerr << "cchost audit verify: " << head.message() << "\n";
+      return kExitUsage;
+    }
+    options.against.push_back(std::move(*head));
+  }
   auto verified = audit::verify_audit_log(a.file, options);
   if (!verified) {
     if (a.json) {
@@ -137,6 +154,8 @@ const CommandRegistration registration{"6-audit", [](CLI::App& app, auto& set_ex
   verify->add_option("--kit", args->kit_dir, "the writer's kit: its keys/audit.pub checks the signed heads");
   verify->add_option("--public-key", args->public_key_file, "the writer's audit public key (PEM), instead of --kit");
   add_root_pin_options(verify, args->pin);
+  verify->add_option("--against", args->against,
+                     "a signed head this writer sent out earlier (a server's site-heads/NAME.json); repeatable");
   verify->add_flag("--live", args->live, "the writer is still running: entries after its last signed head are not a cut");
   verify->add_flag("--json", args->json, "print one JSON object");
   verify->callback([&set_exit, args] { set_exit(run_audit_verify(*args)); });

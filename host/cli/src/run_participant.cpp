@@ -16,6 +16,7 @@
 #include "cchost/attest/nonce_registry.hpp"
 #include "cchost/attest/plugin_attestor.hpp"
 #include "cchost/audit/audit_log.hpp"
+#include "cchost/audit/received_heads.hpp"
 #include "cchost/bus/event_bus.hpp"
 #include "cchost/crypto/signing_key.hpp"
 #include "cchost/job/identity_key.hpp"
@@ -155,6 +156,16 @@ int run_participant(const RunOptions& options) {
     config.request_timeout = timeout;
     config.reattest_interval = reattest;
     config.publish = publish;
+    // Each site's latest signed audit head, kept so its log can be checked against it later.
+    config.on_audit_head = [&workspace](const std::string& site, const nlohmann::json& value) {
+      auto head = audit::signed_head_from_json(value, "audit_head in a heartbeat of " + site);
+      if (head) {
+        if (auto kept = audit::keep_received_head(workspace / "site-heads", site, *head); kept) return;
+        else spdlog::warn("server: {}", kept.message());
+      } else {
+        spdlog::warn("server: {}", head.message());
+      }
+    };
     auto created = job::ServerRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);
     if (!created) return boot_failure("server: " + created.message());
     server = std::move(*created);
@@ -171,6 +182,11 @@ int run_participant(const RunOptions& options) {
     config.heartbeat_interval = std::chrono::milliseconds(options.heartbeat_ms);
     config.reattest_interval = reattest;
     config.publish = publish;
+    // Every heartbeat carries the log's latest signed head, signed afresh when entries came since.
+    config.audit_head = [&audit_log]() -> nlohmann::json {
+      auto head = (*audit_log)->checkpoint();
+      return head ? audit::signed_head_to_json(*head) : nlohmann::json();
+    };
     config.on_shutdown = [&](const std::string& reason) {
       std::cerr << "cchost: " << k.participant.name << " shutting down: " << reason << "\n";
       exit_code = 3;

@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cchost/audit/audit_format.hpp"
+#include "cchost/audit/signed_head.hpp"
 #include "cchost/crypto/signing_key.hpp"
 #include "cchost/result.hpp"
 
@@ -71,6 +72,11 @@ class AuditLog {
   // can tell a log that was cut from one that was closed. Fails without a signer.
   Result<AuditAppended> seal();
 
+  // Signs a "checkpoint" head if entries were appended since the last signed head, and returns
+  // the latest signed head either way: what a site sends in its heartbeat (PROTOCOL.md).
+  // Fails without a signer.
+  Result<SignedHead> checkpoint();
+
   std::uint64_t last_seq() const;  // 0 for an empty log
   std::string head() const;        // SHA-256 hex of the last line, kGenesisPrev when empty
   const std::filesystem::path& path() const { return path_; }
@@ -91,6 +97,7 @@ class AuditLog {
   std::shared_ptr<const crypto::SigningKey> signer_;
   std::uint64_t checkpoint_every_;
   std::uint64_t last_head_seq_ = 0;  // seq of the last signed head written by this writer
+  SignedHead last_head_;
 };
 
 }  // namespace cchost::audit

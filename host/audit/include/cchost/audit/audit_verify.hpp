@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cchost/audit/audit_format.hpp"
 #include "cchost/audit/signed_head.hpp"
@@ -25,6 +26,8 @@ enum class AuditBreakKind {
   NoSignedHead,  // not one signed head: the log was emptied, replaced or rewritten whole
   Unsealed,      // entries after the last signed head and no shutdown head at the end: the log
                  // was cut after its last signed head, or its writer is running or crashed
+  MissingHead,   // a signed head received earlier (AuditVerifyOptions::against) lies beyond the
+                 // end of the log: it was cut below a point its writer had already signed
 };
 
 std::string_view to_string(AuditBreakKind kind);  // "bad_entry", "seq_mismatch", ...
@@ -57,6 +60,9 @@ struct AuditVerifyOptions {
   std::optional<crypto::PublicKey> key;
   // The writer is still running: entries after the last signed head are reported, not a break.
   bool live = false;
+  // Signed heads this writer sent out earlier (a server keeps each site's latest): each must be
+  // in the log, byte for byte; one beyond its end means the log was cut.
+  std::vector<SignedHead> against;
 };
 
 // Error only when the file cannot be read (missing, a directory, permission, I/O error);

@@ -19,6 +19,11 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
+#include "cchost/crypto/public_key.hpp"
+#include "cchost/result.hpp"
+
 namespace cchost::audit {
 
 inline constexpr std::string_view kHeadEntryType = "audit.head";
@@ -41,5 +46,25 @@ inline std::string head_signing_message(std::uint64_t covers_seq, std::string_vi
   message += reason;
   return message;
 }
+
+// One signed head as it travels outside the log: a site sends its latest one in every heartbeat
+// and the server keeps it (PROTOCOL.md), so the site's log can later be checked against it
+// (`cchost audit verify --against`): a log cut below a head its writer once sent is detected
+// even while the writer runs.
+struct SignedHead {
+  std::uint64_t seq = 0;         // the audit.head entry's own seq in the writer's log
+  std::uint64_t covers_seq = 0;  // seq - 1
+  std::string head;              // SHA-256 hex of line covers_seq
+  std::string reason;            // start | checkpoint | shutdown
+  std::string key;               // hex SHA-256 of the signer's SPKI
+  std::string sig;               // hex Ed25519 signature over head_signing_message(...)
+  bool operator==(const SignedHead&) const = default;
+};
+
+nlohmann::json signed_head_to_json(const SignedHead& head);
+// Strict: every field present with its type and shape, nothing else; `source` names the input.
+Result<SignedHead> signed_head_from_json(const nlohmann::json& value, const std::string& source);
+// The key id must be `key`'s and the signature must verify with it.
+Status verify_signed_head(const SignedHead& head, const crypto::PublicKey& key);
 
 }  // namespace cchost::audit

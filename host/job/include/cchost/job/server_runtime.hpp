@@ -25,6 +25,7 @@ struct ServerRuntimeConfig {
   std::chrono::milliseconds request_timeout{30000};      // for challenges, votes, deploy acks
   std::chrono::milliseconds reattest_interval{600000};   // ±20% jitter; 0 disables
   std::function<void(const std::string& event, const nlohmann::json& payload)> publish;  // bus
+  std::function<void(const std::string& site, const nlohmann::json& head)> on_audit_head;  // heartbeat's audit_head
 };
 
 class ServerRuntime {

@@ -29,6 +29,7 @@ struct SiteRuntimeConfig {
   std::chrono::milliseconds register_retry{3000};
   std::function<void(const std::string& event, const nlohmann::json& payload)> publish;
   std::function<void(const std::string& reason)> on_shutdown;  // the policy said "shutdown"
+  std::function<nlohmann::json()> audit_head;  // latest signed audit head, sent in heartbeats (PROTOCOL.md)
 };
 
 class SiteRuntime {
