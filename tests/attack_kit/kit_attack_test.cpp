@@ -367,6 +367,12 @@ TEST_F(KitAttack, ServerKeepsSiteHeadsAndACutSiteLogIsDetectedAgainstThem) {
   EXPECT_EQ(reap(server), 0) << slurp(dir_ / "server.err");
   ASSERT_TRUE(got) << "no checkpoint head reached the server: " << slurp(held) << slurp(dir_ / "server.err");
   EXPECT_EQ(mode_of(held), 0600u);
+  // The site refused the server (it presented no x-snp evidence) and said why on the wire, in
+  // words that name what failed (issue 9, defect 9: the parent sent "(namespace)").
+  const std::string server_audit = slurp(server_ws / "audit.log");
+  EXPECT_NE(server_audit.find("\"registration.aborted\""), std::string::npos) << server_audit;
+  EXPECT_NE(server_audit.find("\"policy.require: x-snp missing\""), std::string::npos) << server_audit;
+  EXPECT_EQ(server_audit.find("(namespace)"), std::string::npos) << server_audit;
 
   const std::vector<std::string> verify = {kCchost, "audit", "verify", (site_ws / "audit.log").string(), "--kit",
                                            (dir_ / "kits" / "site-1").string(), "--root-fingerprint", real_root_,
