@@ -32,6 +32,10 @@ echo "demo: provisioning 1 server, 3 sites and an admin (simulated SEV-SNP evide
 "$bin/ccprovision" --project "$demo/project/project.toml" --out "$demo/kits" \
   --plugin-dir "$plugins" --state "$demo/state" >"$demo/logs/provision.log" 2>&1 ||
   { cat "$demo/logs/provision.log"; exit 1; }
+# The root pin: a kit is trusted only through a fingerprint held outside it. ccprovision prints
+# it and writes it next to the kits; every operator passes it to cchost run and cchost admin.
+fingerprint=$(cat "$demo/kits/root.fingerprint")
+echo "demo: project root fingerprint $fingerprint"
 
 pids=()
 stop_all() {
@@ -42,12 +46,12 @@ trap stop_all EXIT
 
 for who in server site-1 site-2 site-3; do
   "$bin/cchost" --log-level info run --kit "$demo/kits/$who" --workspace "$demo/ws/$who" \
-    --heartbeat-ms 500 >"$demo/logs/$who.log" 2>&1 &
+    --root-fingerprint "$fingerprint" --heartbeat-ms 500 >"$demo/logs/$who.log" 2>&1 &
   pids+=($!)
 done
 echo "demo: started server, site-1, site-2, site-3 on 127.0.0.1:$port"
 
-admin=("$bin/cchost" admin --kit "$demo/kits/admin" --timeout 10)
+admin=("$bin/cchost" admin --kit "$demo/kits/admin" --root-fingerprint "$fingerprint" --timeout 10)
 registered=0
 for _ in $(seq 1 120); do
   registered=$("${admin[@]}" status 2>/dev/null | grep -cE '^  site-[0-9]+ +yes' || true)
@@ -80,9 +84,16 @@ summary=$("${admin[@]}" status --job demo-1 --summary)
 stop_all
 trap - EXIT
 
-"$bin/cchost" audit verify "$demo/ws/server/audit.log" >/dev/null ||
-  { echo "demo: the server's audit log does not verify"; exit 1; }
+# Every participant stopped cleanly, so every log must end with its signed shutdown head; a
+# site's log must also hold the last signed head the server received in its heartbeats.
+for who in server site-1 site-2 site-3; do
+  against=()
+  [ -f "$demo/ws/server/site-heads/$who.json" ] && against=(--against "$demo/ws/server/site-heads/$who.json")
+  "$bin/cchost" audit verify "$demo/ws/$who/audit.log" --kit "$demo/kits/$who" \
+    --root-fingerprint "$fingerprint" "${against[@]}" >/dev/null ||
+    { echo "demo: the audit log of $who does not verify"; exit 1; }
+done
 echo "demo: logs: $demo/logs/{server,site-1,site-2,site-3}.log"
-echo "demo: audit logs (hash-chained, verified): $demo/ws/*/audit.log"
+echo "demo: audit logs (hash-chained, heads signed, verified): $demo/ws/*/audit.log"
 echo "demo: $summary"
 exit $submit_rc

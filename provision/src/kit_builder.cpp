@@ -96,6 +96,10 @@ Status build_kit(const KitInputs& in, const fs::path& kit_dir) {
   if (auto s = write_file(kit_dir / layout::kCurveSecret, in.own.secret_z85 + "\n", kSecretMode); !s) return s;
   if (auto s = write_file(kit_dir / layout::kCurvePublic, in.own.public_z85 + "\n", kPublicMode); !s) return s;
   if (auto s = write_file(kit_dir / layout::kServerPublic, in.server_public + "\n", kPublicMode); !s) return s;
+  if (in.audit) {
+    if (auto s = write_file(kit_dir / layout::kAuditKey, in.audit->private_pem, kSecretMode); !s) return s;
+    if (auto s = write_file(kit_dir / layout::kAuditPublic, in.audit->public_pem, kPublicMode); !s) return s;
+  }
   if (who.role == kit::Role::Server) {
     if (auto s = write_file(kit_dir / layout::kParticipants, kit::format_participants_toml(in.peers),
                             kPublicMode);

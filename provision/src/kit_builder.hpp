@@ -2,6 +2,7 @@
 // Writes one participant's startup kit folder (format: provision/README.md) and signs it.
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "cchost/kit/kit.hpp"
@@ -15,6 +16,7 @@ struct KitInputs {
   const ProjectConfig* project = nullptr;
   const ParticipantSpec* who = nullptr;
   CurveKeyPair own;
+  std::optional<AuditKeyPair> audit;           // servers and sites: signs their audit log heads
   std::string server_public;                   // Z85
   std::map<std::string, kit::PeerKey> peers;   // server kit only
   const RootKey* root = nullptr;

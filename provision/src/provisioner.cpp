@@ -7,6 +7,7 @@
 
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/public_key.hpp"
+#include "file_io.hpp"
 #include "kit_builder.hpp"
 #include "output_dir.hpp"
 #include "policy_lint.hpp"
@@ -126,6 +127,11 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
     in.project = &*project;
     in.who = p;
     in.own = keys[p->name];
+    if (p->role != kit::Role::Admin) {
+      auto audit = state.audit_keys(p->name);
+      if (!audit) return failure(audit.message());
+      in.audit = std::move(*audit);
+    }
     in.server_public = keys[project->server.name].public_z85;
     if (p->role == kit::Role::Server) in.peers = peers;
     in.root = &*root;
@@ -135,11 +141,18 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
     if (auto s = build_kit(in, staging.path() / p->name); !s) return failure(s.message());
     if (auto s = archive_kit(staging.path(), p->name); !s) return failure(s.message());
   }
+  // The root pin, outside every kit: what operators compare with (or pass as
+  // --root-fingerprint-file); a kit never vouches for its own root.
+  auto root_pub = crypto::PublicKey::from_pem(root->public_pem());
+  if (!root_pub) return failure("root key: public key does not parse: " + root_pub.message());
+  const std::string root_fingerprint = crypto::hex_encode(root_pub->spki_sha256());
+  if (auto s = write_file(staging.path() / "root.fingerprint", root_fingerprint + "\n", kPublicMode); !s) {
+    return failure(s.message());
+  }
   if (auto s = staging.commit(options.force || options.add_site.has_value()); !s) {
     return failure(s.message());
   }
 
-  auto root_pub = crypto::PublicKey::from_pem(root->public_pem());
   std::ostringstream summary;
   summary << "ccprovision: " << selected.size() << " kits for project " << project->name << " in "
           << out.string() << "\n";
@@ -147,8 +160,8 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
     summary << "  " << kit::role_name(p->role) << " " << p->name << ": " << (out / p->name).string()
             << " (" << p->name << ".tar.gz)\n";
   }
-  summary << "root fingerprint: "
-          << (root_pub ? crypto::hex_encode(root_pub->spki_sha256()) : std::string("?")) << "\n"
+  summary << "root fingerprint: " << root_fingerprint << " (also in " << (out / "root.fingerprint").string()
+          << "; give it to every operator out of band)\n"
           << "state (keep it private): " << state_dir.string();
   return {0, summary.str()};
 }

@@ -19,6 +19,7 @@ std::string first_line(std::string text) {
 
 Status StateStore::ensure_dir() const {
   if (auto s = make_dir(dir_, 0700); !s) return s;
+  if (auto s = make_dir(dir_ / "audit", 0700); !s) return s;
   return make_dir(dir_ / "curve", 0700);
 }
 
@@ -53,6 +54,16 @@ Result<CurveKeyPair> StateStore::curve_keys(const std::string& name) const {
   if (auto s = write_file(secret_path, pair.secret_z85 + "\n", kSecretMode); !s) return s.error();
   if (auto s = write_file(public_path, pair.public_z85 + "\n", kPublicMode); !s) return s.error();
   return pair;
+}
+
+Result<AuditKeyPair> StateStore::audit_keys(const std::string& name) const {
+  // The same Ed25519 PKCS#8 file format as the root key, one key per participant.
+  const fs::path path = dir_ / "audit" / (name + ".key");
+  auto key = RootKey::load_or_create(path);
+  if (!key) return key.error();
+  auto pem = read_file(path);
+  if (!pem) return pem.error();
+  return AuditKeyPair{std::move(*pem), key->public_pem()};
 }
 
 }  // namespace cchost::provision

@@ -2,6 +2,7 @@
 // The project's state folder: the keys that must survive re-provisioning. Layout:
 //   root.key                      Ed25519 root (PKCS#8 PEM, 0600)
 //   curve/<name>.secret|.public   each participant's CURVE key pair (secret 0600)
+//   audit/<name>.key              each server's and site's Ed25519 audit-head key (0600)
 //   sim/x-snp/                    the simulated AMD ARK/ASK (simulate mode only)
 // Existing files are only ever read, never rewritten: re-running keeps every key byte-identical.
 #include <filesystem>
@@ -17,6 +18,11 @@ struct CurveKeyPair {
   std::string secret_z85;
 };
 
+struct AuditKeyPair {
+  std::string private_pem;  // PKCS#8, goes into the kit as keys/audit.key (0600)
+  std::string public_pem;   // SPKI, keys/audit.pub
+};
+
 class StateStore {
  public:
   explicit StateStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
@@ -26,6 +32,8 @@ class StateStore {
   Result<RootKey> root_key() const;                       // loads or creates
   bool has_participant(const std::string& name) const;
   Result<CurveKeyPair> curve_keys(const std::string& name) const;  // loads or creates
+  // Loads or creates. Kept across re-provisioning, so logs signed before stay verifiable.
+  Result<AuditKeyPair> audit_keys(const std::string& name) const;
   std::filesystem::path sim_ca_dir(const std::string& ns) const { return dir_ / "sim" / ns; }
 
  private:

@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "audit_test_support.hpp"
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include "cchost/audit/audit_log.hpp"
 
 namespace cchost::audit {
@@ -93,6 +96,74 @@ TEST_F(AuditCli, UnreadableFileExitsTwo) {
             std::string::npos);
   auto no_file = run_cchost("audit verify 2>/dev/null");
   EXPECT_EQ(no_file.exit_code, 2);
+}
+
+// With the writer's audit key the CLI tells a cut or emptied log from an intact one (issue 9,
+// defect 5); the parent commit printed "intact" for both.
+class SignedAuditCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    EVP_PKEY* raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+    ASSERT_NE(raw, nullptr);
+    BIO* priv = BIO_new(BIO_s_mem());
+    BIO* pub = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(priv, raw, nullptr, nullptr, 0, nullptr, nullptr);
+    PEM_write_bio_PUBKEY(pub, raw);
+    char* data = nullptr;
+    long len = BIO_get_mem_data(priv, &data);
+    auto key = crypto::SigningKey::from_pem(std::string(data, static_cast<std::size_t>(len)));
+    len = BIO_get_mem_data(pub, &data);
+    testing::write_file(public_key_, std::string(data, static_cast<std::size_t>(len)));
+    BIO_free(priv);
+    BIO_free(pub);
+    EVP_PKEY_free(raw);
+    ASSERT_TRUE(key.ok()) << key.message();
+    auto log = AuditLog::open(path_, {}, AuditSigning(std::make_shared<const crypto::SigningKey>(std::move(*key))));
+    ASSERT_TRUE(log.ok()) << log.message();
+    for (const char* site : {"alpha", "beta"}) ASSERT_TRUE((*log)->append("registration", {{"site", site}}).ok());
+    ASSERT_TRUE((*log)->seal().ok());
+  }
+  std::string verify(const std::string& extra = "") {
+    return "audit verify " + path_.string() + " --public-key " + public_key_.string() + " " + extra;
+  }
+  ScratchDir dir_;
+  std::filesystem::path path_ = dir_ / "audit.log";
+  std::filesystem::path public_key_ = dir_ / "audit.pub";
+};
+
+TEST_F(SignedAuditCli, SealedLogVerifiesWithItsKey) {
+  auto result = run_cchost(verify());
+  EXPECT_EQ(result.exit_code, 0) << result.out;
+  EXPECT_NE(result.out.find("2 signed heads verified, sealed by a shutdown head"), std::string::npos) << result.out;
+  auto chain_only = run_cchost("audit verify " + path_.string());
+  EXPECT_EQ(chain_only.exit_code, 0);
+  EXPECT_NE(chain_only.out.find("signatures not checked"), std::string::npos) << chain_only.out;
+}
+
+TEST_F(SignedAuditCli, CutLogExitsOneNamingTheLastSignedHead) {
+  auto lines = testing::split_lines(testing::read_file(path_));
+  lines.pop_back();
+  testing::write_file(path_, testing::join_lines(lines));
+  auto result = run_cchost(verify("--json"));
+  EXPECT_EQ(result.exit_code, 1) << result.out;
+  auto report = nlohmann::json::parse(result.out);
+  EXPECT_EQ(report.at("broken").at("kind"), "unsealed");
+  EXPECT_EQ(report.at("last_signed_seq"), 1);
+  EXPECT_EQ(run_cchost(verify("--live")).exit_code, 0);  // as a still-running writer's log would be
+}
+
+TEST_F(SignedAuditCli, EmptiedLogExitsOne) {
+  testing::write_file(path_, "");
+  auto result = run_cchost(verify());
+  EXPECT_EQ(result.exit_code, 1) << result.out;
+  EXPECT_NE(result.out.find("(no_signed_head)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("emptied"), std::string::npos) << result.out;
+}
+
+TEST_F(SignedAuditCli, KitWithoutARootPinIsRefused) {
+  auto result = run_cchost("audit verify " + path_.string() + " --kit " + dir_.path().string() + " 2>&1");
+  EXPECT_EQ(result.exit_code, 2) << result.out;
+  EXPECT_NE(result.out.find("needs a root pin"), std::string::npos) << result.out;
 }
 
 }  // namespace

@@ -196,14 +196,21 @@ TEST(AuditLog, RepairTornTailCutsOnlyTheTornLineAndContinues) {
   write_file(path, intact + "{\"seq\":2,\"ti");
   auto log = open_ok(path, AuditOpenOptions{.repair_torn_tail = true});
   ASSERT_TRUE(log);
-  EXPECT_EQ(read_file(path), intact);
-  EXPECT_EQ(log->last_seq(), 1u);
-  EXPECT_EQ(log->head(), head_before);
+  // The cut is itself recorded (issue 9, defect 5): the torn bytes are gone, an entry says so.
+  auto lines = split_lines(read_file(path));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(read_file(path).substr(0, intact.size()), intact);
+  auto cut = nlohmann::json::parse(lines[1]);
+  EXPECT_EQ(cut["type"], "audit.torn_tail_cut");
+  EXPECT_EQ(cut["cut_bytes"], 12);
+  EXPECT_EQ(cut["at_byte"], intact.size());
+  EXPECT_EQ(cut["prev"], head_before);
+  EXPECT_EQ(log->last_seq(), 2u);
   ASSERT_TRUE(log->append("registration", {{"site", "beta"}}).ok());
   auto report = verify_audit_log(path);
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->intact());
-  EXPECT_EQ(report->entries, 2u);
+  EXPECT_EQ(report->entries, 3u);
 }
 
 TEST(AuditLog, RepairDoesNotExcuseABrokenChain) {

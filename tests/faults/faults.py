@@ -192,12 +192,39 @@ class Deployment:
             return None
 
     def registered(self):
+        """Sites registered with the server process running now: status says registered (a
+        restarted server recovers that from its workspace) and its audit log holds an accepted
+        registration since its last start."""
         st = self.status() or {}
-        return {p["name"] for p in st.get("participants", []) if p.get("registered")}
+        shown = {p["name"] for p in st.get("participants", []) if p.get("registered")}
+        since_start = set()
+        try:
+            with open(os.path.join(self.ws, "server", "audit.log"), errors="replace") as f:
+                for line in f:
+                    try:
+                        e = json.loads(line)
+                    except ValueError:
+                        continue
+                    if e.get("type") == "system.bootstrap":
+                        since_start = set()
+                    elif e.get("type") == "registration" and e.get("accept"):
+                        since_start.add(e.get("site"))
+        except OSError:
+            pass
+        return shown & since_start
+
+    def check_alive(self):
+        """A participant that exited on its own is a failure at once, with its last words."""
+        for who, p in self.procs.items():
+            if p.poll() is not None:
+                with open(os.path.join(self.logs, f"{who}.log"), errors="replace") as f:
+                    tail = f.read()[-400:].strip()
+                raise Broken(f"{who} exited with {p.returncode}: {tail}")
 
     def wait_registered(self, names, deadline_s=60):
         end = time.time() + deadline_s
         while time.time() < end:
+            self.check_alive()
             if set(names) <= self.registered():
                 return True
             time.sleep(0.3)
@@ -227,6 +254,7 @@ class Deployment:
     def wait_terminal(self, job_id, deadline_s):
         end = time.time() + deadline_s
         while time.time() < end:
+            self.check_alive()
             j = self.job(job_id)
             if j and j.get("state") in TERMINAL:
                 return j
@@ -250,16 +278,25 @@ class Deployment:
         return False
 
 
-def check_invariants(dep, job_ids):
-    """What must hold after any fault. Returns a list of violations."""
+def check_audit_logs(dep):
+    """After every participant stopped: each audit log verifies with its kit's key, signed
+    heads included, and is sealed (a kill -9 leaves an unsealed log, which the restart records
+    and seals again at its own shutdown)."""
     bad = []
     for who in ["server"] + SITES:
         log = os.path.join(dep.ws, who, "audit.log")
         if not os.path.exists(log):
             continue
-        r = run(dep.cchost("audit", "verify", log), check=False)
+        r = run(dep.cchost("audit", "verify", log, "--kit", os.path.join(dep.kits, who), "--root-fingerprint",
+                           dep.fp), check=False)
         if r.returncode != 0:
             bad.append(f"{who}: audit log does not verify: {r.stdout.strip()}")
+    return bad
+
+
+def check_invariants(dep, job_ids):
+    """What must hold after any fault, read from the running server. Returns the violations."""
+    bad = []
     decided = {}
     server_log = os.path.join(dep.ws, "server", "audit.log")
     if os.path.exists(server_log):
@@ -457,10 +494,12 @@ def provision(args, root):
     kits = os.path.join(root, "kits")
     r = run([os.path.join(args.bin, "ccprovision"), "--project", os.path.join(proj, "project.toml"), "--out", kits,
              "--plugin-dir", args.plugins, "--state", os.path.join(root, "state")])
-    fp = [ln.split(":", 1)[1].strip() for ln in r.stdout.splitlines() if ln.startswith("root fingerprint:")]
-    if not fp:
-        raise RuntimeError("ccprovision printed no root fingerprint")
-    return kits, fp[0]
+    # The pin travels outside the kits (ccprovision writes it beside them, never inside one).
+    with open(os.path.join(kits, "root.fingerprint")) as f:
+        fp = f.read().strip()
+    if len(fp) != 64:
+        raise RuntimeError(f"ccprovision wrote no usable root fingerprint: {fp!r}")
+    return kits, fp
 
 
 def main():
@@ -500,13 +539,16 @@ def main():
             jobs = body(dep)
             took = f"{time.time() - t0:.1f} s"
             bad = check_invariants(dep, jobs)
-            if bad:
-                raise Broken("; ".join(bad))
             states = []
             for jid in jobs:
-                j = dep.job(jid)
+                j = dep.job(jid) or {}
                 excl = ",".join(sorted((j.get("excluded") or {}).keys()))
-                states.append(f"{jid}: {j['state']} to {len(j.get('sites', []))}" + (f", excluded {excl}" if excl else ""))
+                states.append(f"{jid}: {j.get('state')} to {len(j.get('sites', []))}" +
+                              (f", excluded {excl}" if excl else ""))
+            dep.stop_all()
+            bad += check_audit_logs(dep)
+            if bad:
+                raise Broken("; ".join(bad))
             outcome = "ok: " + "; ".join(states)
         except Skip as s:
             outcome = f"SKIP: {s}"

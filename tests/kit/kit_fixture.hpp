@@ -53,6 +53,7 @@ name = "site-b"
 org = "org-b"
   [site.policy.policy]
   require = []
+  accept_unattested = true
 
 [admin]
 name = "ops"

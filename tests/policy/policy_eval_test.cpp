@@ -28,8 +28,8 @@ TEST(PolicyEval, AcceptsMatchingEvidence) {
   EXPECT_TRUE(d.passed.empty());  // not recorded by default
 }
 
-TEST(PolicyEval, EmptyRequireListWithNoRulesAccepts) {
-  auto p = load_ok("[policy]\nrequire = []\n");
+TEST(PolicyEval, EmptyRequireListWithNoRulesAcceptsWhenSaidExplicitly) {
+  auto p = load_ok("[policy]\nrequire = []\naccept_unattested = true\n");
   EXPECT_TRUE(evaluate(p, {}, {}).accept);
 }
 
@@ -39,8 +39,10 @@ TEST(PolicyEval, RequiredNamespaceWithoutEvidenceFails) {
   c.map.erase("x-nv-gpu");
   auto d = evaluate(p, c.map, fresh());
   EXPECT_FALSE(d.accept);
-  ASSERT_NE(find_failed(d, "policy.require"), nullptr);
-  EXPECT_EQ(find_failed(d, "policy.require")->ns, "x-nv-gpu");
+  // The id alone says what failed: it is what the wire carries for a bundle-level check.
+  ASSERT_NE(find_failed(d, "policy.require: x-nv-gpu missing"), nullptr);
+  EXPECT_EQ(find_failed(d, "policy.require: x-nv-gpu missing")->ns, "x-nv-gpu");
+  EXPECT_EQ(find_failed(d, "policy.require: x-nv-gpu missing")->claim, "");
   // and the gpu knob fails as missing, too
   ASSERT_NE(find_failed(d, "gpu.secure_boot"), nullptr);
   EXPECT_NE(find_failed(d, "gpu.secure_boot")->why.find("no x-nv-gpu evidence"), std::string::npos);
@@ -60,6 +62,7 @@ TEST(PolicyEval, SimulatedEvidenceRejectedUnlessAllowed) {
   EXPECT_FALSE(d.accept);
   ASSERT_EQ(d.failed.size(), 1u);
   EXPECT_EQ(d.failed[0].rule, "policy.allow_simulated");
+  EXPECT_EQ(d.failed[0].claim, "");  // not "simulated": the wire names the rule id instead
   EXPECT_EQ(d.failed[0].ns, "x-snp");
   EXPECT_EQ(d.failed[0].actual, "true");
 
@@ -90,7 +93,7 @@ TEST(PolicyEval, EvidenceAge) {
   ctx.evidence_age_seconds = -5;
   EXPECT_FALSE(evaluate(p, good().map, ctx).accept);
   // no max_evidence_age: age not consulted
-  auto no_limit = load_ok("[policy]\nrequire = []\n");
+  auto no_limit = load_ok("[policy]\nrequire = []\naccept_unattested = true\n");
   EXPECT_TRUE(evaluate(no_limit, {}, {}).accept);
 }
 
@@ -116,7 +119,7 @@ TEST(PolicyEval, RecordPassedListsEveryRule) {
   EXPECT_TRUE(d.accept);
   std::vector<std::string> ids;
   for (const auto& o : d.passed) ids.push_back(o.rule);
-  EXPECT_EQ(ids, (std::vector<std::string>{"policy.require", "policy.require", "policy.allow_simulated",
+  EXPECT_EQ(ids, (std::vector<std::string>{"policy.require: x-snp present", "policy.require: x-nv-gpu present", "policy.allow_simulated",
                                            "policy.allow_simulated", "policy.allow_simulated",
                                            "policy.max_evidence_age", "snp.debug", "gpu.secure_boot"}));
 }

@@ -22,7 +22,7 @@ peer_trust = "mutual"
 }
 
 TEST(PolicyLoad, DefaultsAreStrict) {
-  auto p = load_ok("[policy]\nrequire = []\n");
+  auto p = load_ok("[policy]\nrequire = [\"x-acme\"]\n");
   EXPECT_FALSE(p.allow_simulated());
   EXPECT_EQ(p.on_failure(), OnFailure::Exclude);
   EXPECT_EQ(p.peer_trust(), PeerTrust::Decline);
@@ -33,11 +33,11 @@ TEST(PolicyLoad, DefaultsAreStrict) {
 TEST(PolicyLoad, DurationForms) {
   for (auto [text, seconds] : std::vector<std::pair<std::string, std::int64_t>>{
            {"\"30s\"", 30}, {"\"10m\"", 600}, {"\"2d\"", 172800}, {"\"1h1m1s\"", 3661}, {"45", 45}}) {
-    auto p = load_ok("[policy]\nrequire = []\nmax_evidence_age = " + text + "\n");
+    auto p = load_ok("[policy]\nrequire = [\"x-acme\"]\nmax_evidence_age = " + text + "\n");
     EXPECT_EQ(p.max_evidence_age_seconds(), seconds) << text;
   }
   for (const char* bad : {"\"10\"", "\"m\"", "\"10x\"", "\"-5m\"", "0", "\"0s\"", "1.5", "\"99999999d\""}) {
-    auto errors = load_errors(std::string("[policy]\nrequire = []\nmax_evidence_age = ") + bad + "\n");
+    auto errors = load_errors(std::string("[policy]\nrequire = [\"x-acme\"]\nmax_evidence_age = ") + bad + "\n");
     EXPECT_TRUE(has_error(errors, 3, "max_evidence_age")) << bad << "\n" << dump(errors);
   }
 }
@@ -46,6 +46,20 @@ TEST(PolicyLoad, MissingPolicyOrRequireIsAnError) {
   EXPECT_TRUE(has_error(load_errors("[snp]\n"), 1, "missing [policy]"));
   auto errors = load_errors("# comment\n[policy]\nname = \"x\"\n");
   EXPECT_TRUE(has_error(errors, 2, "missing `require`")) << dump(errors);
+}
+
+// `require = []` alone would accept a peer that presents no evidence at all (issue 9): only an
+// explicit accept_unattested = true makes that a policy, and it cannot be mixed with a demand.
+TEST(PolicyLoad, EmptyRequireIsAnErrorUnlessAcceptUnattestedSaysSo) {
+  auto errors = load_errors("[policy]\nrequire = []\n");
+  EXPECT_TRUE(has_error(errors, 1, "policy.require: empty")) << dump(errors);
+  EXPECT_TRUE(has_error(errors, 1, "accept_unattested = true")) << dump(errors);
+  auto p = load_ok("[policy]\nrequire = []\naccept_unattested = true\n");
+  EXPECT_TRUE(p.settings().accept_unattested);
+  EXPECT_TRUE(has_error(load_errors("[policy]\nrequire = [\"x-snp\"]\naccept_unattested = true\n"), 1,
+                        "contradicts"));
+  EXPECT_TRUE(has_error(load_errors("[policy]\nrequire = []\naccept_unattested = \"yes\"\n"), 3,
+                        "accept_unattested"));
 }
 
 TEST(PolicyLoad, SyntaxErrorHasItsPosition) {

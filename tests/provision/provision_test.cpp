@@ -43,17 +43,17 @@ name = "small"
 name = "server"
 host = "127.0.0.1"
 port = 17600
-policy = { policy = { require = [] } }
+policy = { policy = { require = [], accept_unattested = true } }
 
 [[site]]
 name = "site-1"
 org = "org-a"
-policy = { policy = { require = [] } }
+policy = { policy = { require = [], accept_unattested = true } }
 
 [[site]]
 name = "site-2"
 org = "org-b"
-policy = { policy = { require = [] } }
+policy = { policy = { require = [], accept_unattested = true } }
 
 [admin]
 name = "admin"
@@ -63,7 +63,7 @@ const char* kThirdSite = R"(
 [[site]]
 name = "site-3"
 org = "org-c"
-policy = { policy = { require = [] } }
+policy = { policy = { require = [], accept_unattested = true } }
 )";
 
 class Provision : public ::testing::Test {
@@ -113,6 +113,18 @@ TEST_F(Provision, NoAuthorizerProjectKitsVerifyAndSecretsAre0600) {
     EXPECT_EQ(kit->root_fingerprint, fingerprint);
   }
   EXPECT_NE(run.out.find(fingerprint), std::string::npos);
+  // The pin lives next to the kits, in none of them (issue 9, defect 3).
+  EXPECT_EQ(slurp(dir_ / "kits" / "root.fingerprint"), fingerprint + "\n");
+  EXPECT_FALSE(fs::exists(dir_ / "kits" / "site-1" / "root.fingerprint"));
+  // Servers and sites sign their audit heads with a key of their own (defect 5); admins keep no log.
+  for (const char* name : {"server", "site-1", "site-2"}) {
+    EXPECT_EQ(mode_of(dir_ / "kits" / name / "keys/audit.key"), 0600u) << name;
+    EXPECT_TRUE(fs::is_regular_file(dir_ / "kits" / name / "keys/audit.pub")) << name;
+    EXPECT_EQ(mode_of(dir_ / "small-state" / "audit" / (std::string(name) + ".key")), 0600u) << name;
+    EXPECT_NE(kit::load_kit(dir_ / "kits" / name)->audit_key_path, fs::path()) << name;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "kits" / "admin" / "keys/audit.key"));
+  EXPECT_NE(slurp(dir_ / "kits" / "site-1" / "keys/audit.pub"), slurp(dir_ / "kits" / "site-2" / "keys/audit.pub"));
   EXPECT_EQ(mode_of(dir_ / "small-state" / "root.key"), 0600u);
   EXPECT_EQ(mode_of(dir_ / "small-state"), 0700u);
 
@@ -135,13 +147,16 @@ TEST_F(Provision, CchostRunRefusesATamperedKitNamingTheFile) {
   std::string policy = slurp(kit / "policy.toml");
   policy += "# one more line\n";
   write(kit / "policy.toml", policy);
-  auto run = testing::run_binary(cchost, {"run", "--kit", kit.string(), "--workspace", (dir_ / "ws").string()}, dir_);
+  const std::string pin = (dir_ / "kits" / "root.fingerprint").string();
+  auto run = testing::run_binary(
+      cchost, {"run", "--kit", kit.string(), "--workspace", (dir_ / "ws").string(), "--root-fingerprint-file", pin}, dir_);
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_NE(run.err.find("policy.toml"), std::string::npos) << run.err;
   EXPECT_FALSE(fs::exists(dir_ / "ws")) << "a refused kit must not create a workspace";
 
   write(dir_ / "kits" / "site-2" / "extra.sh", "#!/bin/sh\n");
-  run = testing::run_binary(cchost, {"run", "--kit", (dir_ / "kits" / "site-2").string()}, dir_);
+  run = testing::run_binary(cchost, {"run", "--kit", (dir_ / "kits" / "site-2").string(), "--root-fingerprint-file", pin},
+                            dir_);
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_NE(run.err.find("extra.sh"), std::string::npos) << run.err;
 }
@@ -278,9 +293,9 @@ TEST_F(Provision, InvalidValuesExit2NamingTheLine) {
       {"port = 17600", "port = 70000", ":7:"},
       {"name = \"site-2\"", "name = \"site-1\"", "used twice"},
       {"name = \"site-1\"", "name = \"../site\"", ":11:"},
-      {"policy = { policy = { require = [] } }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
-       "policy = { policy = { require = [] } }",
-       "policy = { policy = { require = [] } }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
+      {"policy = { policy = { require = [], accept_unattested = true } }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
+       "policy = { policy = { require = [], accept_unattested = true } }",
+       "policy = { policy = { require = [], accept_unattested = true } }\n\n[[site]]\nname = \"site-1\"\norg = \"org-a\"\n"
        "policy = \"missing-policy.toml\"",
        ":13: policy file"},
   };
@@ -298,9 +313,9 @@ TEST_F(Provision, InvalidValuesExit2NamingTheLine) {
 }
 
 TEST_F(Provision, InvalidPolicyExits2WithItsFileLine) {
-  write(dir_ / "policies" / "bad.toml", "[policy]\nrequire = []\n\n[snp]\ndebugg = false\n");
+  write(dir_ / "policies" / "bad.toml", "[policy]\nrequire = [\"x-snp\"]\n\n[snp]\ndebugg = false\n");
   std::string text = kTwoSites;
-  const std::string inline_policy = "policy = { policy = { require = [] } }";
+  const std::string inline_policy = "policy = { policy = { require = [], accept_unattested = true } }";
   text.replace(text.find(inline_policy), inline_policy.size(), "policy = \"policies/bad.toml\"");
   write(dir_ / "project.toml", text);
   auto run = provision(dir_ / "project.toml");
@@ -316,7 +331,7 @@ TEST_F(Provision, InvalidPolicyExits2WithItsFileLine) {
 
 TEST_F(Provision, MissingPluginExits2NamingTheAuthorizer) {
   std::string text = kTwoSites;
-  text += "\n[[site]]\nname = \"site-9\"\norg = \"o\"\npolicy = { policy = { require = [] } }\n"
+  text += "\n[[site]]\nname = \"site-9\"\norg = \"o\"\npolicy = { policy = { require = [], accept_unattested = true } }\n"
           "[[site.authorizer]]\nnamespace = \"x-snp\"\nplugin = \"absent.so\"\nbackend = \"sim\"\n";
   write(dir_ / "project.toml", text);
   auto run = provision(dir_ / "project.toml");

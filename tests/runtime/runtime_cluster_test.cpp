@@ -122,8 +122,8 @@ TEST(RuntimeCluster, HappyPathSurvivesServerRestartAndRefusesUnknownKeys) {
     fs::copy_file(shared_state / "curve" / f, rogue_state / "curve" / f);
   ProjectSpec rogue;
   rogue.simulate = false;
-  rogue.server_policy = "[policy]\nname = \"rogue\"\nrequire = []\n";
-  rogue.sites.push_back({"intruder-site", "[policy]\nname = \"rogue site\"\nrequire = []\n", false});
+  rogue.server_policy = "[policy]\nname = \"rogue\"\nrequire = []\naccept_unattested = true\n";
+  rogue.sites.push_back({"intruder-site", "[policy]\nname = \"rogue site\"\nrequire = []\naccept_unattested = true\n", false});
   auto rogue_kits = h.provision(rogue, h.port(), rogue_state, "rogue-kits");
   ASSERT_EQ(rogue_kits.exit_code, 0) << rogue_kits.output;
   EXPECT_NE(read_text(h.dir() / "rogue-kits/admin/keys/curve.public"), read_text(h.kit("admin") / "keys/curve.public"));

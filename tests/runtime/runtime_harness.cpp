@@ -196,6 +196,9 @@ CommandResult RuntimeHarness::provision(const ProjectSpec& spec, int port, std::
                      "--force"},
                     std::chrono::seconds(180));
   if (lock >= 0) close(lock);  // releases the flock
+  // Every `cchost run` and `cchost admin` this harness spawns needs an out-of-kit root pin:
+  // the one ccprovision wrote next to the kits (every project here shares one root).
+  if (result.exit_code == 0) setenv("CCHOST_ROOT_FINGERPRINT", read_text(dir_ / out_name / "root.fingerprint").c_str(), 1);
   return result;
 }
 

@@ -74,6 +74,9 @@ Status NonceRegistry::load() {
   {
     std::ofstream out(tmp, std::ios::trunc);
     if (!out) return make_error("nonce registry: cannot write " + tmp);
+    std::error_code mode_ec;  // owner only, like audit.log: it names peers and their challenges
+    std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, mode_ec);
+    if (mode_ec) return make_error("nonce registry: cannot make " + tmp + " 0600: " + mode_ec.message());
     for (const auto& hex : order_) {
       const auto& e = entries_.at(hex);
       out << (e.used ? 'U' : 'I') << ' ' << hex << ' ' << e.expires_at << ' ' << e.peer << '\n';

@@ -10,6 +10,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "cchost/audit/audit_verify.hpp"
+#include "cchost/audit/signed_head.hpp"
+#include "cchost/crypto/encoding.hpp"
 #include "entry_line.hpp"
 #include "verify_fd.hpp"
 
@@ -57,7 +60,7 @@ class FdCloser {
 }  // namespace
 
 Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::filesystem::path& path,
-                                                 AuditOpenOptions options) {
+                                                 AuditOpenOptions options, AuditSigning signing) {
   const std::string name = path.string();
   // O_NOFOLLOW: a symlink planted at the log's path must not redirect our writes.
   constexpr int kFlags = O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
@@ -109,13 +112,40 @@ Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::filesystem::path& pa
       return make_error("audit log " + name + ": cutting the torn tail failed: " + errno_text());
     }
   }
-  return std::unique_ptr<AuditLog>(new AuditLog(path, closer.release(), report.entries,
-                                                report.head, report.intact_bytes));
+  if (signing.checkpoint_every == 0) return make_error("audit log " + name + ": checkpoint_every must be >= 1");
+  const bool torn_cut = report.broken.has_value();
+  const auto cut_bytes = static_cast<std::uint64_t>(info.st_size) - report.intact_bytes;
+  const std::string torn_reason = torn_cut ? report.broken->reason : std::string();
+  std::unique_ptr<AuditLog> log(new AuditLog(path, closer.release(), report.entries, report.head,
+                                             report.intact_bytes, std::move(signing)));
+  std::lock_guard lock(log->mutex_);
+  if (torn_cut) {
+    auto noted = log->append_locked(kTornTailEntryType,
+                                    {{"cut_bytes", cut_bytes}, {"at_byte", report.intact_bytes}, {"reason", torn_reason}});
+    if (!noted) return noted.error();
+  }
+  if (log->signer_) {
+    // A log this writer did not seal was left by a crash or a kill, or was cut while stopped:
+    // say so in the log itself before continuing it.
+    if (report.entries > 0 && !report.sealed) {
+      auto noted = log->append_locked(kUncleanEndEntryType,
+                                      {{"last_seq", report.entries}, {"last_signed_seq", report.last_signed_seq}});
+      if (!noted) return noted.error();
+    }
+    if (auto signed_head = log->sign_head_locked(kHeadReasonStart); !signed_head) return signed_head.error();
+  }
+  return log;
 }
 
 AuditLog::AuditLog(std::filesystem::path path, int fd, std::uint64_t last_seq, std::string head,
-                   std::uint64_t size)
-    : path_(std::move(path)), fd_(fd), last_seq_(last_seq), head_(std::move(head)), size_(size) {}
+                   std::uint64_t size, AuditSigning signing)
+    : path_(std::move(path)),
+      fd_(fd),
+      last_seq_(last_seq),
+      head_(std::move(head)),
+      size_(size),
+      signer_(std::move(signing.signer)),
+      checkpoint_every_(signing.checkpoint_every) {}
 
 AuditLog::~AuditLog() { ::close(fd_); }  // closing releases the flock
 
@@ -134,7 +164,55 @@ Result<AuditAppended> AuditLog::append(std::string_view type, const nlohmann::js
     return make_error("audit entry type '" + std::string(type) +
                       "': expected 1-64 of a-z, 0-9, '.', '_', '-'");
   }
+  if (type == kHeadEntryType) {
+    return make_error("audit entry type '" + std::string(type) + "' is written by the log itself");
+  }
   std::lock_guard lock(mutex_);
+  auto appended = append_locked(type, fields);
+  if (!appended) return appended;
+  if (signer_ && last_seq_ - last_head_seq_ >= checkpoint_every_) {
+    // The entry is durable already; a failed checkpoint fails the writer (failed_) and so
+    // every later append, rather than leaving a long unsigned stretch unnoticed.
+    if (auto checkpoint = sign_head_locked(kHeadReasonCheckpoint); !checkpoint) return checkpoint.error();
+  }
+  return appended;
+}
+
+Result<AuditAppended> AuditLog::seal() {
+  std::lock_guard lock(mutex_);
+  if (!signer_) return make_error("audit log " + path_.string() + ": no audit key to sign its head with");
+  return sign_head_locked(kHeadReasonShutdown);
+}
+
+Result<SignedHead> AuditLog::checkpoint() {
+  std::lock_guard lock(mutex_);
+  if (!signer_) return make_error("audit log " + path_.string() + ": no audit key to sign its head with");
+  if (last_seq_ != last_head_seq_) {
+    if (auto signed_head = sign_head_locked(kHeadReasonCheckpoint); !signed_head) return signed_head.error();
+  }
+  return last_head_;
+}
+
+Result<AuditAppended> AuditLog::sign_head_locked(std::string_view reason) {
+  const std::uint64_t covers = last_seq_;
+  const std::string head = head_;
+  auto sig = signer_->sign(as_bytes(head_signing_message(covers, head, reason)));
+  if (!sig) return make_error("audit log " + path_.string() + ": signing the head failed: " + sig.message());
+  const std::string key = audit_key_id(signer_->public_key());
+  const std::string sig_hex = crypto::hex_encode(*sig);
+  auto appended = append_locked(kHeadEntryType, {{"covers_seq", covers},
+                                                 {"head", head},
+                                                 {"key", key},
+                                                 {"reason", std::string(reason)},
+                                                 {"sig", sig_hex}});
+  if (appended) {
+    last_head_seq_ = appended->seq;
+    last_head_ = SignedHead{appended->seq, covers, head, std::string(reason), key, sig_hex};
+  }
+  return appended;
+}
+
+Result<AuditAppended> AuditLog::append_locked(std::string_view type, const nlohmann::json& fields) {
   if (failed_) {
     return make_error("audit log " + path_.string() +
                       ": an earlier write or sync failed; reopen the log to continue");

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "cchost/crypto/encoding.hpp"
 #include "chain_reader.hpp"
 #include "verify_fd.hpp"
 
@@ -20,13 +21,18 @@ std::string_view to_string(AuditBreakKind kind) {
     case AuditBreakKind::PrevMismatch: return "prev_mismatch";
     case AuditBreakKind::LineTooLong: return "line_too_long";
     case AuditBreakKind::TornTail: return "torn_tail";
+    case AuditBreakKind::BadHead: return "bad_head";
+    case AuditBreakKind::NoSignedHead: return "no_signed_head";
+    case AuditBreakKind::Unsealed: return "unsealed";
+    case AuditBreakKind::MissingHead: return "missing_head";
   }
   return "unknown";
 }
 
 namespace detail {
 
-Result<AuditVerifyReport> verify_fd(int fd, const std::filesystem::path& path_for_errors) {
+Result<AuditVerifyReport> verify_fd(int fd, const std::filesystem::path& path_for_errors,
+                                    const AuditVerifyOptions& options) {
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
     return make_error("audit log " + path_for_errors.string() + ": stat failed: " +
@@ -35,7 +41,7 @@ Result<AuditVerifyReport> verify_fd(int fd, const std::filesystem::path& path_fo
   if (!S_ISREG(info.st_mode)) {
     return make_error("audit log " + path_for_errors.string() + ": not a regular file");
   }
-  ChainReader reader;
+  ChainReader reader(options);
   std::vector<char> buffer(64 * 1024);
   off_t offset = 0;
   while (!reader.broken()) {
@@ -54,20 +60,23 @@ Result<AuditVerifyReport> verify_fd(int fd, const std::filesystem::path& path_fo
 
 }  // namespace detail
 
-Result<AuditVerifyReport> verify_audit_log(const std::filesystem::path& path) {
+Result<AuditVerifyReport> verify_audit_log(const std::filesystem::path& path,
+                                           const AuditVerifyOptions& options) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block us
   if (fd < 0) {
     return make_error("audit log " + path.string() + ": cannot open: " + std::strerror(errno));
   }
-  auto report = detail::verify_fd(fd, path);
+  auto report = detail::verify_fd(fd, path, options);
   ::close(fd);
   return report;
 }
 
-AuditVerifyReport verify_audit_bytes(std::string_view bytes) {
-  detail::ChainReader reader;
+AuditVerifyReport verify_audit_bytes(std::string_view bytes, const AuditVerifyOptions& options) {
+  detail::ChainReader reader(options);
   reader.feed(bytes);
   return reader.finish();
 }
+
+std::string audit_key_id(const crypto::PublicKey& key) { return crypto::hex_encode(key.spki_sha256()); }
 
 }  // namespace cchost::audit

@@ -7,6 +7,7 @@
 
 namespace cchost::audit::detail {
 
-Result<AuditVerifyReport> verify_fd(int fd, const std::filesystem::path& path_for_errors);
+Result<AuditVerifyReport> verify_fd(int fd, const std::filesystem::path& path_for_errors,
+                                    const AuditVerifyOptions& options = {});
 
 }  // namespace cchost::audit::detail

@@ -14,6 +14,7 @@
 #include "cchost/job/job_spec.hpp"
 #include "cchost/job/state_store.hpp"
 #include "command_registry.hpp"
+#include "root_pin_options.hpp"
 
 namespace cchost::cli {
 namespace {
@@ -23,7 +24,7 @@ constexpr int kExitUnreachable = 3;
 
 struct AdminOptions {
   std::string kit_dir;
-  std::string root_fingerprint;
+  RootPinOptions pin;
   std::string job_file;
   std::string job_id;
   int wait_seconds = 0;
@@ -33,9 +34,18 @@ struct AdminOptions {
   bool summary = false;
 };
 
+// The admin has no workspace to pin a root in on first use, so it needs an explicit pin: an
+// admin kit trusted on its own say-so would let a re-signed kit point it at any server.
 Result<kit::Kit> load_admin_kit(const AdminOptions& o) {
+  auto pin = explicit_root_pin(o.pin);
+  if (!pin) return pin.error();
+  if (!*pin) {
+    return make_error("refused kit " + o.kit_dir + ": no root pin; give --root-fingerprint HEX, " +
+                      "--root-fingerprint-file FILE or $" + kRootFingerprintEnv +
+                      " (the fingerprint ccprovision printed; an admin kit is never trusted on its own say-so)");
+  }
   kit::LoadOptions lo;
-  if (!o.root_fingerprint.empty()) lo.expected_root_fingerprint = o.root_fingerprint;
+  lo.expected_root_fingerprint = *pin;
   auto k = kit::load_kit(o.kit_dir, lo);
   if (!k) return make_error("refused kit " + o.kit_dir + ": " + k.message());
   if (k->participant.role != kit::Role::Admin) return make_error("kit " + o.kit_dir + " is not an admin kit");
@@ -211,7 +221,7 @@ const CommandRegistration registration{"6-admin", [](CLI::App& app, auto& set_ex
   auto* cmd = app.add_subcommand("admin", "submit jobs and read status with an admin kit");
   auto o = std::make_shared<AdminOptions>();
   cmd->add_option("--kit", o->kit_dir, "the admin's startup kit folder")->required();
-  cmd->add_option("--root-fingerprint", o->root_fingerprint, "expected SHA-256 (hex) of the project root key");
+  add_root_pin_options(cmd, o->pin);
   cmd->add_option("--timeout", o->timeout_seconds, "seconds to wait for each reply")->check(CLI::Range(1, 3600));
   cmd->add_option("--connect-timeout", o->connect_timeout_seconds,
                   "seconds to wait for the connection before reporting the server unreachable (default 5)")

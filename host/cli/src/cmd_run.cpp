@@ -1,5 +1,9 @@
-// `cchost run --kit DIR [--workspace DIR]`: start a participant from its startup kit.
+// `cchost run --kit DIR [--workspace DIR] [--root-fingerprint HEX]`: start a participant from
+// its startup kit, trusted only through a root pin held outside it (kit/root_pin.hpp).
+#include <iostream>
+
 #include "command_registry.hpp"
+#include "root_pin_options.hpp"
 #include "run_participant.hpp"
 
 namespace cchost::cli {
@@ -9,14 +13,14 @@ const CommandRegistration registration{"5-run", [](CLI::App& app, auto& set_exit
   auto* cmd = app.add_subcommand("run", "start a participant (server or site) from a startup kit");
   auto options = std::make_shared<RunOptions>();
   auto resources = std::make_shared<std::vector<std::string>>();
-  auto fingerprint = std::make_shared<std::string>();
+  auto pin = std::make_shared<RootPinOptions>();
   cmd->add_option("--kit", options->kit_dir, "the participant's startup kit folder")->required();
   cmd->add_option("--workspace", options->workspace, "where state, audit.log and payloads go (default ./NAME-workspace)");
-  cmd->add_option("--root-fingerprint", *fingerprint, "expected SHA-256 (hex) of the project root key");
+  add_root_pin_options(cmd, *pin);
   cmd->add_option("--resource", *resources, "NAME=N offered to jobs (sites), repeatable");
   cmd->add_option("--heartbeat-ms", options->heartbeat_ms, "site heartbeat interval")->check(CLI::Range(50, 600000));
   cmd->add_option("--reattest-seconds", options->reattest_seconds, "override the kit's re-attestation interval (0: off)");
-  cmd->callback([options, resources, fingerprint, &set_exit] {
+  cmd->callback([options, resources, pin, &set_exit] {
     for (const auto& r : *resources) {
       const auto eq = r.find('=');
       if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("--resource", "expected NAME=N, got '" + r + "'");
@@ -26,7 +30,13 @@ const CommandRegistration registration{"5-run", [](CLI::App& app, auto& set_exit
         throw CLI::ValidationError("--resource", "expected NAME=N, got '" + r + "'");
       }
     }
-    if (!fingerprint->empty()) options->root_fingerprint = *fingerprint;
+    auto explicit_pin = explicit_root_pin(*pin);
+    if (!explicit_pin) {
+      std::cerr << "cchost run: " << explicit_pin.message() << "\n";
+      set_exit(kExitUsage);
+      return;
+    }
+    options->root_fingerprint = *explicit_pin;
     set_exit(run_participant(*options));
   });
 }};

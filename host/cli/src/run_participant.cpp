@@ -9,17 +9,22 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cchost/attest/nonce_registry.hpp"
 #include "cchost/attest/plugin_attestor.hpp"
 #include "cchost/audit/audit_log.hpp"
+#include "cchost/audit/received_heads.hpp"
 #include "cchost/bus/event_bus.hpp"
+#include "cchost/crypto/signing_key.hpp"
 #include "cchost/job/identity_key.hpp"
 #include "cchost/job/server_runtime.hpp"
 #include "cchost/job/site_runtime.hpp"
 #include "cchost/job/state_store.hpp"
 #include "cchost/kit/kit.hpp"
+#include "cchost/kit/root_pin.hpp"
 #include "cchost/plugin/loader.hpp"
 #include "cchost/policy/loader.hpp"
 #include "command_registry.hpp"
@@ -36,6 +41,17 @@ int boot_failure(const std::string& what) {
 
 Result<Bytes> z85_to_bytes(const std::string& z85) { return job::z85_key_bytes(z85); }
 
+// The kit's audit key: the log signs its chain head with it (audit/signed_head.hpp).
+Result<std::shared_ptr<const crypto::SigningKey>> load_audit_signer(const kit::Kit& k) {
+  std::ifstream in(k.audit_key_path, std::ios::binary);
+  std::stringstream pem;
+  pem << in.rdbuf();
+  if (!in) return make_error("audit key " + k.audit_key_path.string() + ": cannot read it");
+  auto key = crypto::SigningKey::from_pem(pem.str());
+  if (!key) return make_error("audit key " + k.audit_key_path.string() + ": " + key.message());
+  return std::make_shared<const crypto::SigningKey>(std::move(*key));
+}
+
 }  // namespace
 
 int run_participant(const RunOptions& options) {
@@ -48,9 +64,21 @@ int run_participant(const RunOptions& options) {
 
   const fs::path workspace = fs::absolute(options.workspace.empty() ? fs::path(k.participant.name + "-workspace")
                                                                     : fs::path(options.workspace));
+  // The pin is checked before anything else touches the workspace: a kit from another root
+  // gets no audit entry, no nonce and no socket (README.md, "Trusting a kit").
+  auto pinned = kit::pin_root_in_workspace(workspace, k.root_fingerprint);
+  if (!pinned) return boot_failure("refused kit " + options.kit_dir + ": " + pinned.message());
+  if (*pinned == kit::WorkspacePin::Recorded && !options.root_fingerprint) {
+    std::cerr << "cchost run: no --root-fingerprint given; trusting root " << k.root_fingerprint
+              << " on first use and pinning it in " << (workspace / kit::kWorkspaceRootPin).string()
+              << " (compare it with the fingerprint ccprovision printed)\n";
+  }
   auto store = job::StateStore::open(workspace);
   if (!store) return boot_failure(store.message());
-  auto audit_log = audit::AuditLog::open(store->audit_log_path(), {.repair_torn_tail = true});
+  auto audit_signer = load_audit_signer(k);
+  if (!audit_signer) return boot_failure(audit_signer.message());
+  auto audit_log = audit::AuditLog::open(store->audit_log_path(), {.repair_torn_tail = true},
+                                         audit::AuditSigning(std::move(*audit_signer)));
   if (!audit_log) return boot_failure("audit log: " + audit_log.message());
   attest::NonceRegistry::Options nonce_options;
   nonce_options.file = store->nonce_log_path();
@@ -130,6 +158,16 @@ int run_participant(const RunOptions& options) {
     config.publish = publish;
     // The trust-set search is CPU-bound: the bus's verification pool runs it, not the io thread.
     config.run_off_io = [&bus](std::function<void()> work) { (void)bus.run_verification(std::move(work)); };
+    // Each site's latest signed audit head, kept so its log can be checked against it later.
+    config.on_audit_head = [&workspace](const std::string& site, const nlohmann::json& value) {
+      auto head = audit::signed_head_from_json(value, "audit_head in a heartbeat of " + site);
+      if (head) {
+        if (auto kept = audit::keep_received_head(workspace / "site-heads", site, *head); kept) return;
+        else spdlog::warn("server: {}", kept.message());
+      } else {
+        spdlog::warn("server: {}", head.message());
+      }
+    };
     auto created = job::ServerRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);
     if (!created) return boot_failure("server: " + created.message());
     server = std::move(*created);
@@ -146,6 +184,11 @@ int run_participant(const RunOptions& options) {
     config.heartbeat_interval = std::chrono::milliseconds(options.heartbeat_ms);
     config.reattest_interval = reattest;
     config.publish = publish;
+    // Every heartbeat carries the log's latest signed head, signed afresh when entries came since.
+    config.audit_head = [&audit_log]() -> nlohmann::json {
+      auto head = (*audit_log)->checkpoint();
+      return head ? audit::signed_head_to_json(*head) : nlohmann::json();
+    };
     config.on_shutdown = [&](const std::string& reason) {
       std::cerr << "cchost: " << k.participant.name << " shutting down: " << reason << "\n";
       exit_code = 3;
@@ -158,10 +201,17 @@ int run_participant(const RunOptions& options) {
   }
   (void)(*audit_log)->append("system.bootstrap", {{"name", k.participant.name}, {"role", std::string(kit::role_name(k.participant.role))}});
   io.run();
-  (void)(*audit_log)->append("system.end", {{"name", k.participant.name}, {"exit_code", exit_code}});
   server.reset();
   site.reset();
   bus.shutdown();
+  // Last, after the runtimes are gone: nothing may append after the shutdown head.
+  (void)(*audit_log)->append("system.end", {{"name", k.participant.name}, {"exit_code", exit_code}});
+  // The signed shutdown head is the log's last entry: without it a verifier cannot tell this
+  // clean stop from a log whose tail was cut.
+  if (auto sealed = (*audit_log)->seal(); !sealed) {
+    std::cerr << "cchost: " << k.participant.name << ": " << sealed.message() << "\n";
+    if (exit_code == kExitOk) exit_code = kExitRejected;
+  }
   return exit_code;
 }
 

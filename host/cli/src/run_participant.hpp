@@ -9,7 +9,8 @@ namespace cchost::cli {
 struct RunOptions {
   std::string kit_dir;
   std::string workspace;                        // default: ./<name>-workspace
-  std::optional<std::string> root_fingerprint;  // expected project root (out of band)
+  std::optional<std::string> root_fingerprint;  // explicit pin (flag, file or environment); else
+                                                // the workspace's root.pin, recorded at first start
   std::map<std::string, std::int64_t> resources;
   int heartbeat_ms = 2000;
   std::optional<int> reattest_seconds;          // overrides the kit's reattest_interval

@@ -249,6 +249,8 @@ net::Message ServerRuntime::Impl::handle_register_abort(const net::Delivery& d) 
 
 net::Message ServerRuntime::Impl::handle_heartbeat(const net::Delivery& d) {
   const auto& rec = sites[d.peer.name];
+  if (auto head = d.message.body.find("audit_head"); config.on_audit_head && head != d.message.body.end())
+    config.on_audit_head(d.peer.name, *head);  // checked against its schema there; never affects the ack
   nlohmann::json body = {{"session", session}, {"registered", rec.registered}, {"quarantined", rec.quarantined}};
   // The shutdown push may have been lost (the site was unreachable when it was quarantined):
   // every heartbeat of a quarantined site repeats it while the policy says "shutdown".

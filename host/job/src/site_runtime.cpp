@@ -209,7 +209,8 @@ struct SiteRuntime::Impl {
   // Heartbeats keep the server's route to us fresh and reveal a restarted server (new session)
   // or a lost registration, after which we register again on our own.
   void heartbeat() {
-    client->request(net::make_message("heartbeat", config.name), config.heartbeat_interval * 2,
+    const auto body = config.audit_head ? nlohmann::json{{"audit_head", config.audit_head()}} : nlohmann::json::object();
+    client->request(net::make_message("heartbeat", config.name, body), config.heartbeat_interval * 2,
                     [this](Result<net::Message> reply) {
                       if (!reply || reply->type != "heartbeat.ack") return;
                       if (auto why = reply->body.find("shutdown"); why != reply->body.end() && why->is_string()) {

@@ -9,6 +9,7 @@
 #include "cchost/crypto/hash.hpp"
 #include "cchost/crypto/public_key.hpp"
 #include "cchost/crypto/signature.hpp"
+#include "cchost/crypto/signing_key.hpp"
 #include "cchost/kit/kit.hpp"
 #include "cchost/kit/layout.hpp"
 #include "cchost/kit/manifest.hpp"
@@ -52,8 +53,9 @@ Result<Manifest> verify_signed_manifest(const fs::path& dir, const LoadOptions& 
     std::transform(expected.begin(), expected.end(), expected.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (expected != fingerprint) {
-      return make_error(root_path.string() + ": root fingerprint " + fingerprint +
-                        " is not the expected " + expected);
+      return make_error(root_path.string() + ": the kit is signed by root " + fingerprint +
+                        ", not by the pinned root " + expected +
+                        ": a kit re-signed by another root is refused");
     }
   }
 
@@ -103,6 +105,31 @@ Status load_keys(const fs::path& dir, Kit& kit) {
   kit.curve_public = std::move(*pub);
   kit.curve_secret = SecretKey(std::move(*secret));
   kit.server_public = std::move(*server);
+  return {};
+}
+
+// The audit key signs this participant's log heads; its public half is how anyone checks them.
+Status load_audit_key(const fs::path& dir, Kit& kit) {
+  const fs::path key_path = dir / layout::kAuditKey;
+  const fs::path pub_path = dir / layout::kAuditPublic;
+  const bool present = fs::exists(fs::symlink_status(key_path)) || fs::exists(fs::symlink_status(pub_path));
+  if (kit.participant.role == Role::Admin) {
+    if (present) return make_error(key_path.string() + ": an admin kit keeps no audit log and has no audit key");
+    return {};
+  }
+  auto key_pem = detail::read_kit_file(key_path);
+  if (!key_pem) return make_error(key_pem.message() + " (a server or site kit signs its audit log with it; re-provision)");
+  auto key = crypto::SigningKey::from_pem(*key_pem);
+  if (!key) return make_error(key_path.string() + ": " + key.message());
+  auto pub_pem = detail::read_kit_file(pub_path);
+  if (!pub_pem) return pub_pem.error();
+  auto pub = crypto::PublicKey::from_pem(*pub_pem);
+  if (!pub) return make_error(pub_path.string() + ": not a PEM public key: " + pub.message());
+  if (pub->spki_der() != key->public_key().spki_der()) {
+    return make_error(pub_path.string() + ": is not the public half of keys/audit.key");
+  }
+  kit.audit_key_path = key_path;
+  kit.audit_public_pem = std::move(*pub_pem);
   return {};
 }
 
@@ -185,6 +212,7 @@ Result<Kit> load_kit(const fs::path& dir_in, const LoadOptions& options) {
   }
   if (auto s = load_keys(dir, kit); !s) return s.error();
   if (auto s = load_participants(dir, kit); !s) return s.error();
+  if (auto s = load_audit_key(dir, kit); !s) return s.error();
   if (auto s = load_authorizers(dir, *file, kit); !s) return s.error();
   return kit;
 }

@@ -18,7 +18,10 @@ void check_bundle(const Policy& policy, const std::map<std::string, claims::Name
     const bool present = claims_by_ns.find(ns) != claims_by_ns.end();
     if (!present || options.record_passed) {
       record(d, present, options.record_passed,
-             {"policy.require", ns, "(namespace)", "evidence present", present ? "present" : "(missing)",
+             // Bundle-level checks read no single claim: the id itself must say what failed,
+             // because the wire carries the id (and not the claim) for them.
+             {"policy.require: " + ns + (present ? " present" : " missing"), ns, "", "evidence present",
+              present ? "present" : "(missing)",
               present ? "The peer presented " + ns + " evidence."
                       : "The policy requires " + ns + " evidence and the peer presented none."});
     }
@@ -27,7 +30,7 @@ void check_bundle(const Policy& policy, const std::map<std::string, claims::Name
   const bool sim_ok = policy.allow_simulated();
   if (peer.simulated || options.record_passed) {
     record(d, !peer.simulated || sim_ok, options.record_passed,
-           {"policy.allow_simulated", "", "simulated", sim_ok ? "any" : "false", peer.simulated ? "true" : "false",
+           {"policy.allow_simulated", "", "", sim_ok ? "any" : "false", peer.simulated ? "true" : "false",
             peer.simulated ? (sim_ok ? "The bundle is simulated, which allow_simulated permits."
                                      : "The bundle is simulated and the policy does not set allow_simulated = true.")
                            : "The bundle is not simulated."});
@@ -35,7 +38,7 @@ void check_bundle(const Policy& policy, const std::map<std::string, claims::Name
   for (const auto& [ns, nc] : claims_by_ns) {
     if (!nc.simulated && !options.record_passed) continue;
     record(d, !nc.simulated || sim_ok, options.record_passed,
-           {"policy.allow_simulated", ns, "simulated", sim_ok ? "any" : "false", nc.simulated ? "true" : "false",
+           {"policy.allow_simulated", ns, "", sim_ok ? "any" : "false", nc.simulated ? "true" : "false",
             nc.simulated ? (sim_ok ? "The " + ns + " evidence is simulated, which allow_simulated permits."
                                    : "The " + ns + " evidence is rooted in a simulated vendor CA and the policy does not set allow_simulated = true.")
                          : "The " + ns + " evidence is not simulated."});

@@ -38,6 +38,7 @@ void read_policy_table(const toml::node* node, PolicySettings& settings, bool& h
     sink.at(*node, "policy: expected a table, got " + toml_type_name(*node));
     return;
   }
+  bool require_written_empty = false;
   for (auto& [key, value] : *t) {
     const std::string_view k = key.str();
     const std::string what = "policy." + std::string(k);
@@ -50,6 +51,7 @@ void read_policy_table(const toml::node* node, PolicySettings& settings, bool& h
         sink.at(value, what + ": expected an array of namespaces, got " + toml_type_name(value));
         continue;
       }
+      require_written_empty = arr->empty();
       for (const toml::node& item : *arr) {
         auto s = read_string(item, what, sink);
         if (!s) continue;
@@ -64,6 +66,8 @@ void read_policy_table(const toml::node* node, PolicySettings& settings, bool& h
       }
     } else if (k == "allow_simulated") {
       if (auto b = read_bool(value, what, sink)) settings.allow_simulated = *b;
+    } else if (k == "accept_unattested") {
+      if (auto b = read_bool(value, what, sink)) settings.accept_unattested = *b;
     } else if (k == "max_evidence_age") {
       if (auto d = read_duration(value, what, sink)) settings.max_evidence_age_seconds = *d;
     } else if (k == "on_failure") {
@@ -80,11 +84,21 @@ void read_policy_table(const toml::node* node, PolicySettings& settings, bool& h
       }
     } else {
       sink.at(key, "policy: unknown key \"" + std::string(k) +
-                       "\" (expected name, require, allow_simulated, max_evidence_age, on_failure, peer_trust)");
+                       "\" (expected name, require, accept_unattested, allow_simulated, max_evidence_age, "
+                       "on_failure, peer_trust)");
     }
   }
-  if (!have_require) sink.at(*node, "policy: missing `require` (list the namespaces every peer must present; "
-                                    "write `require = []` to require none)");
+  if (!have_require) {
+    sink.at(*node, "policy: missing `require` (list the namespaces every peer must present)");
+  } else if (require_written_empty && !settings.accept_unattested) {
+    // An empty `require` accepts a peer that presents no evidence at all: a typo or a stub
+    // must not silently become an accept-everything policy.
+    sink.at(*node, "policy.require: empty, so a peer without any evidence is accepted; list the namespaces "
+                   "every peer must present, or say `accept_unattested = true` if that is what you mean");
+  } else if (!settings.require.empty() && settings.accept_unattested) {
+    sink.at(*node, "policy.accept_unattested: true contradicts require = [...], which demands evidence; "
+                   "drop one of them");
+  }
 }
 
 class LayerReader {

@@ -13,7 +13,8 @@ nlohmann::json outcome_json(const RuleOutcome& o) {
 std::string outcome_line(const char* verdict, const RuleOutcome& o) {
   std::string line = std::string(verdict) + " " + o.rule;
   if (!o.ns.empty()) line += " [" + o.ns + "]";
-  return line + ": " + o.claim + " " + o.expected + " (actual " + o.actual + ") - " + o.why + "\n";
+  return line + ": " + (o.claim.empty() ? "" : o.claim + " ") + o.expected + " (actual " + o.actual + ") - " + o.why +
+         "\n";
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ struct ServerRuntimeConfig {
   TrustSetLimits trust_set_limits;                       // bound on the peer_trust = "mutual" search
   // Runs work off the io thread (e.g. the bus's verification pool); unset: a worker of our own.
   std::function<void(std::function<void()> work)> run_off_io;
+  std::function<void(const std::string& site, const nlohmann::json& head)> on_audit_head;  // heartbeat's audit_head
 };
 
 class ServerRuntime {

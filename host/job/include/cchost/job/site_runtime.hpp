@@ -30,6 +30,7 @@ struct SiteRuntimeConfig {
   std::chrono::milliseconds register_retry_max{300000};  // up to this
   std::function<void(const std::string& event, const nlohmann::json& payload)> publish;
   std::function<void(const std::string& reason)> on_shutdown;  // the policy said "shutdown"
+  std::function<nlohmann::json()> audit_head;  // latest signed audit head, sent in heartbeats (PROTOCOL.md)
 };
 
 class SiteRuntime {

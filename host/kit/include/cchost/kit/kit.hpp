@@ -71,6 +71,8 @@ struct Kit {
   SecretKey curve_secret;               // Z85; never log
   std::string server_public;            // Z85
   std::map<std::string, PeerKey> participants;  // server kits only: every site and admin
+  std::filesystem::path audit_key_path;  // servers and sites: <kit>/keys/audit.key; empty for an admin
+  std::string audit_public_pem;          // the matching public key, for `cchost audit verify --kit`
   std::filesystem::path trust_dir;      // <kit>/trust
 
   // Resolves a path found in a plugin config: relative paths are relative to the kit folder.
@@ -79,7 +81,9 @@ struct Kit {
 
 struct LoadOptions {
   // The root fingerprint (hex SHA-256 of the root public key's SPKI) the operator was told
-  // out of band; when set, a kit signed by any other root is refused.
+  // out of band; when set, a kit signed by any other root is refused. Unset, a kit is checked
+  // only against its own root.pub, which proves nothing about who made it: `cchost` always
+  // sets it, or compares the loaded kit's root with a workspace pin (root_pin.hpp).
   std::optional<std::string> expected_root_fingerprint;
 };
 

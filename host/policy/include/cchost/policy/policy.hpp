@@ -21,6 +21,7 @@ std::string_view peer_trust_name(PeerTrust v);
 struct PolicySettings {
   std::string name;
   std::vector<std::string> require;                 // namespaces every peer must present
+  bool accept_unattested = false;                   // the only way to say `require = []`
   bool allow_simulated = false;
   std::optional<std::int64_t> max_evidence_age_seconds;  // unset: no age limit
   OnFailure on_failure = OnFailure::Exclude;
