@@ -113,6 +113,7 @@ struct ServerRuntime::Impl {
   boost::asio::steady_timer reattest_timer;
   std::mt19937_64 rng;
   net::ReplyCache reply_cache{4096};
+  std::uint64_t phase_counter = 0;  // numbers job phases (JobPhase::seq)
 
   // server_runtime.cpp
   Status start();
