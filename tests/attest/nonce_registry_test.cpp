@@ -143,3 +143,17 @@ TEST(AttestNonce, IssuedAtIsTheRelyingPartysOwnTime) {
   EXPECT_EQ((*reg)->issued_at(*nonce), issued);  // still known once used
   EXPECT_FALSE((*reg)->issued_at(cchost::Bytes(32, 7)));
 }
+
+TEST(AttestNonce, LogFileIsPrivate) {
+  FakeClock clock;
+  const auto file = temp_file("private.log");
+  {
+    auto reg = NonceRegistry::open({.capacity = 16, .validity_seconds = 60, .file = file, .clock = clock.fn()});
+    ASSERT_TRUE(reg);
+    ASSERT_TRUE((*reg)->issue("p"));
+  }
+  auto reg = NonceRegistry::open({.capacity = 16, .validity_seconds = 60, .file = file, .clock = clock.fn()});  // rewrites
+  ASSERT_TRUE(reg);
+  const auto perms = std::filesystem::status(file).permissions();
+  EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}

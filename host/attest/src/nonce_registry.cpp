@@ -85,6 +85,11 @@ Status NonceRegistry::load() {
     if (!out) return make_error("nonce registry: write failed for " + tmp);
   }
   std::error_code ec;
+  // Private like audit.log (issue 9, defect 9): which peers were challenged when is nobody
+  // else's business; ofstream would leave the umask's mode.
+  std::filesystem::permissions(tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace, ec);
+  if (ec) return make_error("nonce registry: cannot restrict " + tmp + ": " + ec.message());
   std::filesystem::rename(tmp, path, ec);
   if (ec) return make_error("nonce registry: cannot replace " + path.string() + ": " + ec.message());
   return {};

@@ -129,6 +129,7 @@ struct ServerRuntime::Impl {
                                        [this](const net::Throttle::Summary& s) { audit_refusal_summary(s); }};
   net::ThrottledReporter rejection_audit{io, {.burst = 1, .interval = std::chrono::minutes(10)},
                                          [this](const net::Throttle::Summary& s) { audit_rejection_summary(s); }};
+  std::uint64_t phase_counter = 0;  // numbers job phases (JobPhase::seq)
 
   // server_runtime.cpp
   Status start();

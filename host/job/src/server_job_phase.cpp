@@ -18,7 +18,6 @@ void JobRun::cancel_timers() {
 void ServerRuntime::Impl::begin_phase(const std::shared_ptr<JobRun>& job, const std::string& name,
                                       const std::vector<std::string>& sites, std::chrono::milliseconds deadline,
                                       std::function<void()> next) {
-  static std::uint64_t phase_counter = 0;
   if (job->phase.deadline) job->phase.deadline->cancel();
   job->phase.name = name;
   job->phase.seq = ++phase_counter;

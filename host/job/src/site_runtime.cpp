@@ -1,19 +1,17 @@
-// SiteRuntime: registration (client appraises the server first), challenges, peer votes,
-// payload storage, server re-verification and automatic re-registration.
+// SiteRuntime: registration (client appraises the server first), heartbeats, server
+// re-verification and automatic re-registration. What the server pushes (job rounds,
+// challenges, payloads, shutdown) is site_push_handler.cpp.
 #include "cchost/job/site_runtime.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <boost/asio/steady_timer.hpp>
-#include <deque>
 
 #include "cchost/attest/binding.hpp"
 #include "cchost/crypto/encoding.hpp"
-#include "cchost/crypto/hash.hpp"
-#include "cchost/crypto/random.hpp"
-#include "job_messages.hpp"
 #include "server_impl.hpp"
+#include "site_push_handler.hpp"
 
 namespace cchost::job {
 
@@ -38,6 +36,7 @@ struct SiteRuntime::Impl {
   bool stopped = false;
   std::string server_session;
   std::optional<Bytes> server_key;
+  std::unique_ptr<SitePushHandler> pushes;
 
   static bool is_timeout(const Result<net::Message>& r) {
     return !r && r.message().rfind("timeout after", 0) == 0;  // net::Client's wording
@@ -65,6 +64,11 @@ struct SiteRuntime::Impl {
     auto created = net::Client::create(io, config.net);
     if (!created) return created.error();
     client = std::move(*created);
+    pushes = std::make_unique<SitePushHandler>(SitePushContext{
+        config.name, config.server_name, server_key, attestor, store,
+        [this](const std::string& type, const nlohmann::json& fields) { note(type, fields); },
+        [this](const std::string& event, const nlohmann::json& payload) { publish(event, payload); },
+        [this](const std::string& reason) { stop(reason); }});
     client->on_push([this](const net::Message& m) { on_push(m); });
     publish("system.bootstrap", {{"role", "site"}, {"name", config.name}});
     begin_registration();
@@ -276,162 +280,9 @@ struct SiteRuntime::Impl {
     });
   }
 
-  void answer(const net::Message& to, net::Message reply) {
-    reply.corr = to.id;
-    client->send(std::move(reply));
-  }
-  void refuse(const net::Message& to, const std::string& reason) {
-    spdlog::warn("site {}: refused {} from the server: {}", config.name, to.type, reason);
-    answer(to, net::make_message(net::kErrorType, config.name, {{"reason", reason}}));
-  }
-
-  // What one pushed message leads to: a reply, no reply (shutdown), or a refusal (an error
-  // reply carrying the reason).
-  using Outcome = Result<std::optional<net::Message>>;
-  struct PushRule {
-    std::string_view type;
-    std::function<Outcome(Impl&, const net::Message&)> run;  // schema first, then the handler
-  };
-  // Binds a message's schema (its parse function) to its handler: a handler only ever sees a
-  // message that passed the schema.
-  template <class Request>
-  static PushRule rule(std::string_view type, Result<Request> (*parse)(const net::Message&),
-                       Outcome (Impl::*handle)(const Request&)) {
-    return {type, [parse, handle](Impl& self, const net::Message& m) -> Outcome {
-              auto request = parse(m);
-              if (!request) return request.error();
-              return (self.*handle)(*request);
-            }};
-  }
-
-  // Every message the server may push, with its schema and handler (all come from the server:
-  // the client talks to no one else).
+  // Every job push goes through the schema table of site_push_handler.cpp.
   void on_push(const net::Message& m) {
-    static const std::vector<PushRule> rules = {
-        rule("contribute", &parse_contribute, &Impl::on_contribute),
-        rule("challenge", &parse_challenge, &Impl::on_challenge_push),
-        rule("peer_verify", &parse_peer_verify, &Impl::on_peer_verify),
-        rule("deploy", &parse_deploy, &Impl::on_deploy),
-        rule("shutdown", &parse_shutdown, &Impl::on_shutdown),
-    };
-    auto it = std::find_if(rules.begin(), rules.end(), [&](const PushRule& r) { return r.type == m.type; });
-    if (it == rules.end()) return refuse(m, "unknown push type '" + m.type + "'");
-    Outcome outcome = make_error("not handled");
-    try {
-      outcome = it->run(*this, m);
-    } catch (const std::exception& e) {
-      outcome = make_error(std::string("the site could not handle it: ") + e.what());
-    }
-    if (!outcome) return refuse(m, outcome.message());
-    if (*outcome) answer(m, std::move(**outcome));
-  }
-
-  // Job round 1 (PROTOCOL.md v2): our random contribution to the job nonce. Kept so that we
-  // can later check that the nonce we are asked to sign, and that peers' evidence is bound
-  // to, commits to it.
-  struct OwnContribution {
-    Bytes value;
-    std::int64_t at = 0;  // when we drew it: our challenge time for every peer of this job
-  };
-  static constexpr std::size_t kRememberedJobs = 256;
-  std::map<std::string, OwnContribution> contributions;
-  std::deque<std::string> contribution_order;
-
-  static std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  }
-
-  Outcome on_contribute(const ContributeRequest& r) {
-    if (!contributions.count(r.job_id)) contribution_order.push_back(r.job_id);
-    contributions[r.job_id] = {crypto::random_bytes(kContributionSize), unix_now()};
-    while (contributions.size() > kRememberedJobs && !contribution_order.empty()) {
-      contributions.erase(contribution_order.front());
-      contribution_order.pop_front();
-    }
-    return std::optional<net::Message>(net::make_message(
-        "contribution", config.name,
-        {{"job_id", r.job_id}, {"contribution", crypto::hex_encode(contributions[r.job_id].value)}}));
-  }
-
-  // The job nonce, recomputed by us from the contributions, after checking that ours is in it.
-  Result<Bytes> job_nonce_for(const std::string& job_id, const Contributions& given) {
-    auto own = contributions.find(job_id);
-    if (own == contributions.end()) return make_error("this site contributed nothing to job '" + job_id + "'");
-    auto ours = given.find(config.name);
-    if (ours == given.end() || ours->second != own->second.value)
-      return make_error("the contributions of job '" + job_id + "' do not hold this site's own: evidence bound to them "
-                        "would not be fresh for this site");
-    return compute_job_nonce(job_id, given);
-  }
-
-  Outcome on_challenge_push(const Challenge& c) {
-    Bytes nonce;
-    if (const auto* job = std::get_if<JobChallenge>(&c)) {
-      // We sign only a job nonce that commits to our own contribution: no one can have us
-      // produce evidence for a nonce of their choosing.
-      auto expected = job_nonce_for(job->job_id, job->contributions);
-      if (!expected) return expected.error();
-      if (*expected != job->nonce) return make_error("the challenge's nonce is not the job nonce of its contributions");
-      nonce = job->nonce;
-    } else {
-      nonce = std::get<ReattestChallenge>(c).nonce;
-    }
-    auto own = attestor.produce(nonce);
-    if (!own) return make_error("cannot produce evidence: " + own.message());
-    auto reply = net::make_message("evidence", config.name, {{"bundle", attest::bundle_header(*own)}});
-    reply.blobs = attest::bundle_blobs(*own);
-    return std::optional<net::Message>(std::move(reply));
-  }
-
-  // Appraise every peer (and the server) with this site's own policy, and vote. Every bundle
-  // must be bound to the job nonce we recompute ourselves (never the nonce a bundle names), and
-  // its age runs from our own contribution (never from the prover's issued_at).
-  Outcome on_peer_verify(const PeerVerifyRequest& r) {
-    auto nonce = job_nonce_for(r.job_id, r.contributions);
-    if (!nonce) return nonce.error();
-    const std::int64_t challenged_at = contributions[r.job_id].at;
-    nlohmann::json votes = nlohmann::json::object();
-    for (const auto& bundle : r.bundles) {
-      if (votes.contains(bundle.name)) return make_error("peer_verify holds two bundles of '" + bundle.name + "'");
-      const bool is_server = bundle.name == config.server_name;
-      AppraisalRequest req;
-      req.bundle = &bundle;
-      req.expected_nonce = *nonce;
-      req.expected_name = bundle.name;
-      if (is_server) req.expected_identity_key = server_key;
-      req.peer_role = is_server ? "server" : "site";
-      req.challenged_at = challenged_at;
-      auto appraisal = attestor.appraise(req);
-      votes[bundle.name] = {{"accept", appraisal.accept}, {"failed", appraisal.failed_rules}};
-      note("peer.appraisal", {{"job", r.job_id}, {"peer", bundle.name}, {"accept", appraisal.accept},
-                              {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}});
-    }
-    note("vote", {{"job", r.job_id}, {"votes", votes}});
-    publish("job.deploy.peer_verify", {{"job", r.job_id}, {"votes", votes}});
-    return std::optional<net::Message>(net::make_message("vote", config.name, {{"job_id", r.job_id}, {"votes", votes}}));
-  }
-
-  // The payload is stored only if it is what the server says it is, and acknowledged by the
-  // digest of what was stored: the server counts a site deployed only on that digest.
-  Outcome on_deploy(const DeployRequest& r) {
-    const std::string digest = crypto::hex_encode(crypto::sha256(r.payload));
-    if (digest != r.payload_sha256)
-      return make_error("payload sha256 mismatch: received " + digest.substr(0, 16) + "…, the server announced " +
-                        r.payload_sha256.substr(0, 16) + "…");
-    if (auto st = store.store_payload(r.job_id, r.payload); !st) return st.error();
-    note("job.deployed", {{"job", r.job_id}, {"bytes", r.payload.size()}, {"payload_sha256", digest}});
-    spdlog::info("site {}: stored payload of job {} ({} bytes)", config.name, r.job_id, r.payload.size());
-    contributions.erase(r.job_id);
-    return std::optional<net::Message>(net::make_message(
-        "ack", config.name, {{"job_id", r.job_id}, {"stored", "jobs/" + r.job_id + "/payload"}, {"payload_sha256", digest}}));
-  }
-
-  Outcome on_shutdown(const ShutdownRequest& r) {
-    const std::string reason = r.reason.empty() ? "server request" : r.reason;
-    note("shutdown", {{"reason", reason}, {"failed", r.failed}});
-    spdlog::warn("site {}: shutting down at the server's request: {}", config.name, reason);
-    stop(reason);
-    return std::optional<net::Message>();
+    if (auto reply = pushes->handle(m)) client->send(std::move(*reply));
   }
 };
 

@@ -1,0 +1,160 @@
+#include "site_push_handler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "cchost/crypto/encoding.hpp"
+#include "cchost/crypto/hash.hpp"
+#include "cchost/crypto/random.hpp"
+
+namespace cchost::job {
+namespace {
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+net::Message error_to(const std::string& site, const std::string& reason) {
+  return net::make_message(net::kErrorType, site, {{"reason", reason}});
+}
+
+}  // namespace
+
+template <class Request>
+SitePushHandler::Rule SitePushHandler::rule(std::string_view type, Result<Request> (*parse)(const net::Message&),
+                                            Outcome (SitePushHandler::*handle)(const Request&)) {
+  return {type, [parse, handle](SitePushHandler& self, const net::Message& m) -> Outcome {
+            auto request = parse(m);
+            if (!request) return request.error();
+            return (self.*handle)(*request);
+          }};
+}
+
+// Every message the server may push, with its schema and handler (all come from the server:
+// the client talks to no one else).
+std::optional<net::Message> SitePushHandler::handle(const net::Message& push) {
+  static const std::vector<Rule> rules = {
+      rule("contribute", &parse_contribute, &SitePushHandler::on_contribute),
+      rule("challenge", &parse_challenge, &SitePushHandler::on_challenge),
+      rule("peer_verify", &parse_peer_verify, &SitePushHandler::on_peer_verify),
+      rule("deploy", &parse_deploy, &SitePushHandler::on_deploy),
+      rule("shutdown", &parse_shutdown, &SitePushHandler::on_shutdown),
+  };
+  Outcome outcome = make_error("unknown push type '" + push.type + "'");
+  auto it = std::find_if(rules.begin(), rules.end(), [&](const Rule& r) { return r.type == push.type; });
+  if (it != rules.end()) {
+    try {
+      outcome = it->run(*this, push);
+    } catch (const std::exception& e) {
+      outcome = make_error(std::string("the site could not handle it: ") + e.what());
+    }
+  }
+  std::optional<net::Message> reply;
+  if (!outcome) {
+    spdlog::warn("site {}: refused {} from the server: {}", ctx_.name, push.type, outcome.message());
+    reply = error_to(ctx_.name, outcome.message());
+  } else {
+    reply = std::move(*outcome);
+  }
+  if (reply) reply->corr = push.id;
+  return reply;
+}
+
+// Job round 1 (PROTOCOL.md v2): our random contribution to the job nonce, kept (with when we
+// drew it) so that we can check later that what we sign and appraise commits to it.
+SitePushHandler::Outcome SitePushHandler::on_contribute(const ContributeRequest& r) {
+  if (!contributions_.count(r.job_id)) contribution_order_.push_back(r.job_id);
+  contributions_[r.job_id] = {crypto::random_bytes(kContributionSize), unix_now()};
+  while (contributions_.size() > kRememberedJobs && !contribution_order_.empty()) {
+    contributions_.erase(contribution_order_.front());
+    contribution_order_.pop_front();
+  }
+  return std::optional<net::Message>(net::make_message(
+      "contribution", ctx_.name,
+      {{"job_id", r.job_id}, {"contribution", crypto::hex_encode(contributions_[r.job_id].value)}}));
+}
+
+// The job nonce, recomputed by us from the contributions, after checking that ours is in it.
+Result<Bytes> SitePushHandler::job_nonce_for(const std::string& job_id, const Contributions& given) {
+  auto own = contributions_.find(job_id);
+  if (own == contributions_.end()) return make_error("this site contributed nothing to job '" + job_id + "'");
+  auto ours = given.find(ctx_.name);
+  if (ours == given.end() || ours->second != own->second.value)
+    return make_error("the contributions of job '" + job_id + "' do not hold this site's own: evidence bound to them "
+                      "would not be fresh for this site");
+  return compute_job_nonce(job_id, given);
+}
+
+SitePushHandler::Outcome SitePushHandler::on_challenge(const Challenge& c) {
+  Bytes nonce;
+  if (const auto* job = std::get_if<JobChallenge>(&c)) {
+    // We sign only a job nonce that commits to our own contribution: no one can have us
+    // produce evidence for a nonce of their choosing.
+    auto expected = job_nonce_for(job->job_id, job->contributions);
+    if (!expected) return expected.error();
+    if (*expected != job->nonce) return make_error("the challenge's nonce is not the job nonce of its contributions");
+    nonce = job->nonce;
+  } else {
+    nonce = std::get<ReattestChallenge>(c).nonce;
+  }
+  auto own = ctx_.attestor.produce(nonce);
+  if (!own) return make_error("cannot produce evidence: " + own.message());
+  auto reply = net::make_message("evidence", ctx_.name, {{"bundle", attest::bundle_header(*own)}});
+  reply.blobs = attest::bundle_blobs(*own);
+  return std::optional<net::Message>(std::move(reply));
+}
+
+// Appraise every peer (and the server) with this site's own policy, and vote. Every bundle
+// must be bound to the job nonce we recompute ourselves (never the nonce a bundle names), and
+// its age runs from our own contribution (never from the prover's issued_at).
+SitePushHandler::Outcome SitePushHandler::on_peer_verify(const PeerVerifyRequest& r) {
+  auto nonce = job_nonce_for(r.job_id, r.contributions);
+  if (!nonce) return nonce.error();
+  const std::int64_t challenged_at = contributions_[r.job_id].at;
+  nlohmann::json votes = nlohmann::json::object();
+  for (const auto& bundle : r.bundles) {
+    if (votes.contains(bundle.name)) return make_error("peer_verify holds two bundles of '" + bundle.name + "'");
+    const bool is_server = bundle.name == ctx_.server_name;
+    AppraisalRequest req;
+    req.bundle = &bundle;
+    req.expected_nonce = *nonce;
+    req.expected_name = bundle.name;
+    if (is_server) req.expected_identity_key = ctx_.server_key;
+    req.peer_role = is_server ? "server" : "site";
+    req.challenged_at = challenged_at;
+    auto appraisal = ctx_.attestor.appraise(req);
+    votes[bundle.name] = {{"accept", appraisal.accept}, {"failed", appraisal.failed_rules}};
+    ctx_.note("peer.appraisal", {{"job", r.job_id}, {"peer", bundle.name}, {"accept", appraisal.accept},
+                            {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}});
+  }
+  ctx_.note("vote", {{"job", r.job_id}, {"votes", votes}});
+  ctx_.publish("job.deploy.peer_verify", {{"job", r.job_id}, {"votes", votes}});
+  return std::optional<net::Message>(net::make_message("vote", ctx_.name, {{"job_id", r.job_id}, {"votes", votes}}));
+}
+
+// The payload is stored only if it is what the server says it is, and acknowledged by the
+// digest of what was stored: the server counts a site deployed only on that digest.
+SitePushHandler::Outcome SitePushHandler::on_deploy(const DeployRequest& r) {
+  const std::string digest = crypto::hex_encode(crypto::sha256(r.payload));
+  if (digest != r.payload_sha256)
+    return make_error("payload sha256 mismatch: received " + digest.substr(0, 16) + "…, the server announced " +
+                      r.payload_sha256.substr(0, 16) + "…");
+  if (auto st = ctx_.store.store_payload(r.job_id, r.payload); !st) return st.error();
+  ctx_.note("job.deployed", {{"job", r.job_id}, {"bytes", r.payload.size()}, {"payload_sha256", digest}});
+  spdlog::info("site {}: stored payload of job {} ({} bytes)", ctx_.name, r.job_id, r.payload.size());
+  contributions_.erase(r.job_id);
+  return std::optional<net::Message>(net::make_message(
+      "ack", ctx_.name, {{"job_id", r.job_id}, {"stored", "jobs/" + r.job_id + "/payload"}, {"payload_sha256", digest}}));
+}
+
+SitePushHandler::Outcome SitePushHandler::on_shutdown(const ShutdownRequest& r) {
+  const std::string reason = r.reason.empty() ? "server request" : r.reason;
+  ctx_.note("shutdown", {{"reason", reason}, {"failed", r.failed}});
+  spdlog::warn("site {}: shutting down at the server's request: {}", ctx_.name, reason);
+  ctx_.stop(reason);
+  return std::optional<net::Message>();
+}
+
+}  // namespace cchost::job

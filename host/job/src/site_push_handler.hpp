@@ -1,0 +1,65 @@
+#pragma once
+// What a site does with each message the server pushes (PROTOCOL.md v2): one table of
+// {type, schema, handler}, so no handler ever sees a message that failed its schema, and a
+// handler that fails or throws is answered with an error naming why. The site's side of job
+// freshness lives here: its contribution to each job nonce, the check that what it signs and
+// what it appraises is bound to a nonce committing to that contribution, and evidence age
+// measured from when it contributed.
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "cchost/job/attestor.hpp"
+#include "cchost/job/state_store.hpp"
+#include "job_messages.hpp"
+
+namespace cchost::job {
+
+struct SitePushContext {
+  std::string name;                    // this site
+  std::string server_name;
+  std::optional<Bytes> server_key;     // raw CURVE key of the server, from the kit
+  Attestor& attestor;
+  StateStore& store;
+  std::function<void(const std::string& type, const nlohmann::json& fields)> note;       // audit
+  std::function<void(const std::string& event, const nlohmann::json& payload)> publish;  // bus
+  std::function<void(const std::string& reason)> stop;                                   // shutdown
+};
+
+class SitePushHandler {
+ public:
+  explicit SitePushHandler(SitePushContext context) : ctx_(std::move(context)) {}
+  // The reply to send for `push` (corr set), or none (shutdown).
+  std::optional<net::Message> handle(const net::Message& push);
+
+ private:
+  using Outcome = Result<std::optional<net::Message>>;
+  struct Rule {
+    std::string_view type;
+    std::function<Outcome(SitePushHandler&, const net::Message&)> run;  // schema, then handler
+  };
+  template <class Request>
+  static Rule rule(std::string_view type, Result<Request> (*parse)(const net::Message&),
+                   Outcome (SitePushHandler::*handle)(const Request&));
+
+  Outcome on_contribute(const ContributeRequest& r);
+  Outcome on_challenge(const Challenge& c);
+  Outcome on_peer_verify(const PeerVerifyRequest& r);
+  Outcome on_deploy(const DeployRequest& r);
+  Outcome on_shutdown(const ShutdownRequest& r);
+  Result<Bytes> job_nonce_for(const std::string& job_id, const Contributions& given);
+
+  struct OwnContribution {
+    Bytes value;
+    std::int64_t at = 0;  // when we drew it: our challenge time for every peer of this job
+  };
+  static constexpr std::size_t kRememberedJobs = 256;
+
+  SitePushContext ctx_;
+  std::map<std::string, OwnContribution> contributions_;  // job id -> ours
+  std::deque<std::string> contribution_order_;
+};
+
+}  // namespace cchost::job
