@@ -20,7 +20,7 @@ TEST(CliPlugins, ListShowsHelloWithItsSha256) {
   EXPECT_THAT(r.out, HasSubstr("hello_authorizer.so"));
   EXPECT_THAT(r.out, HasSubstr("namespace: x-hello"));
   EXPECT_THAT(r.out, HasSubstr("version:   0.1.0"));
-  EXPECT_THAT(r.out, HasSubstr("abi:       1.0"));
+  EXPECT_THAT(r.out, HasSubstr("abi:       2.0"));
   EXPECT_THAT(r.out, HasSubstr("sha256:    " + sha256_file_hex(hello_so())));
 }
 
@@ -35,7 +35,7 @@ TEST(CliPlugins, ListJsonIsAnArrayOfPlugins) {
   EXPECT_EQ(doc[0]["namespace"], "x-hello");
   EXPECT_EQ(doc[0]["name"], "Hello (example, not secure)");
   EXPECT_EQ(doc[0]["version"], "0.1.0");
-  EXPECT_EQ(doc[0]["abi"], "1.0");
+  EXPECT_EQ(doc[0]["abi"], "2.0");
   EXPECT_EQ(doc[0]["sha256"], sha256_file_hex(hello_so()));
   EXPECT_TRUE(doc[0]["refused"].is_null());
 }

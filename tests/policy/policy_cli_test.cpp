@@ -48,9 +48,9 @@ min_guest_svn = 1
 )";
 
 std::string claims_json(int svn, bool debug) {
-  return R"({"schema":"cchost.claims/v1","namespace":"x-snp","simulated":false,"issued_at":null,"claims":{)"
+  return R"({"schema":"cchost.claims/v2","namespace":"x-snp","simulated":false,"issued_at":null,"records":[{"class":"cpu","index":0,"id":"","claims":{)"
          R"("snp.guest_svn":{"type":"int","value":)" + std::to_string(svn) +
-         R"(},"snp.policy.debug":{"type":"bool","value":)" + (debug ? "true" : "false") + "}}}";
+         R"(},"snp.policy.debug":{"type":"bool","value":)" + (debug ? "true" : "false") + "}}}]}";
 }
 
 }  // namespace

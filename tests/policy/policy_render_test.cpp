@@ -41,11 +41,12 @@ TEST(PolicyRender, VerifyGlueEvaluatesAFile) {
   }
   cchost::claims::NamespaceClaims c;
   c.ns = "x-snp";
-  c.claims["snp.guest_svn"] = cchost::claims::ClaimValue::of_int(2);
+  c.records.push_back({"cpu", 0, "", {}});
+  c.records.front().claims["snp.guest_svn"] = cchost::claims::ClaimValue::of_int(2);
   auto ok = evaluate_policy_file(path, c);
   ASSERT_TRUE(ok) << ok.message();
   EXPECT_TRUE(ok->accept);
-  c.claims["snp.guest_svn"] = cchost::claims::ClaimValue::of_int(1);
+  c.records.front().claims["snp.guest_svn"] = cchost::claims::ClaimValue::of_int(1);
   auto bad = evaluate_policy_file(path, c);
   ASSERT_TRUE(bad);
   EXPECT_FALSE(bad->accept);

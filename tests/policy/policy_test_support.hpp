@@ -46,26 +46,29 @@ struct ClaimsBuilder {
   claims::NamespaceClaims& ns(const std::string& name) {
     auto& c = map[name];
     c.ns = name;
+    if (c.records.empty()) c.records.push_back({"device", 0, "", {}});
     return c;
   }
+  // The claims of the namespace's first (single-device) record.
+  claims::ClaimMap& rec(const std::string& name) { return ns(name).records.front().claims; }
   ClaimsBuilder& b(const std::string& n, const std::string& claim, bool v) {
-    ns(n).claims[claim] = claims::ClaimValue::of_bool(v);
+    rec(n)[claim] = claims::ClaimValue::of_bool(v);
     return *this;
   }
   ClaimsBuilder& i(const std::string& n, const std::string& claim, std::int64_t v) {
-    ns(n).claims[claim] = claims::ClaimValue::of_int(v);
+    rec(n)[claim] = claims::ClaimValue::of_int(v);
     return *this;
   }
   ClaimsBuilder& s(const std::string& n, const std::string& claim, const std::string& v) {
-    ns(n).claims[claim] = claims::ClaimValue::of_string(v);
+    rec(n)[claim] = claims::ClaimValue::of_string(v);
     return *this;
   }
   ClaimsBuilder& h(const std::string& n, const std::string& claim, const std::string& v) {
-    ns(n).claims[claim] = *claims::ClaimValue::of_hex(v);
+    rec(n)[claim] = *claims::ClaimValue::of_hex(v);
     return *this;
   }
   ClaimsBuilder& v(const std::string& n, const std::string& claim, const std::string& dotted) {
-    ns(n).claims[claim] = *claims::ClaimValue::of_version(dotted);
+    rec(n)[claim] = *claims::ClaimValue::of_version(dotted);
     return *this;
   }
 };

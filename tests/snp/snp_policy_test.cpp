@@ -38,16 +38,14 @@ class SnpPolicy : public ::testing::Test {
                                 (debug ? "true" : "false") + "\n";
     auto generator = loader.load(so, gen_cfg);
     EXPECT_TRUE(generator) << generator.message();
-    std::array<std::uint8_t, 64> binding{};
+    Bytes binding(64, 0);
     binding[0] = 7;
     auto token = (*generator)->generate(binding);
     EXPECT_TRUE(token) << token.message();
     generator->reset();
     auto verifier = loader.load(so, "sim_roots = [\"" + (dir_ / "ca" / "ark.pem").string() + "\"]\n");
     EXPECT_TRUE(verifier) << verifier.message();
-    auto json = (*verifier)->verify(*token, binding, "", std::time(nullptr));
-    EXPECT_TRUE(json) << json.message();
-    auto parsed = claims::parse_claims_json(*json);
+    auto parsed = (*verifier)->verify(*token, binding, std::time(nullptr));
     EXPECT_TRUE(parsed) << parsed.message();
     EXPECT_TRUE(parsed->simulated);
     return *parsed;

@@ -86,8 +86,6 @@ class VerifyRun {
   }
 
   int verify() {
-    auto binding = resolve_binding(o_);
-    if (!binding) return fail(kExitUsage, binding.message());
     auto at = resolve_time(o_);
     if (!at) return fail(kExitUsage, at.message());
     auto collateral = resolve_collateral_dir(o_);
@@ -103,10 +101,16 @@ class VerifyRun {
     auto so = find_plugin(o_.plugin_dir, o_.ns);
     if (!so) return fail(kExitUsage, so.message());
     report_.plugin_file = so->filename().string();
-    auto authorizer = plugin::PluginLoader().load(*so, config);
+    plugin::HostServices services;
+    std::error_code ec;
+    services.base_dir = std::filesystem::current_path(ec);  // --config paths are the caller's
+    services.collateral_dir = *collateral;
+    auto authorizer = plugin::PluginLoader().load(*so, config, std::nullopt, services);
     if (!authorizer) return fail(kExitUsage, authorizer.message());
+    auto binding = resolve_binding(o_, (*authorizer)->info().binding_size);
+    if (!binding) return fail(kExitUsage, binding.message());
 
-    auto claims = (*authorizer)->verify(as_bytes(*evidence), *binding, *collateral, *at);
+    auto claims = (*authorizer)->verify_json(as_bytes(*evidence), *binding, *at);
     if (!claims) return fail(kExitRejected, claims.message());
     // The loader has checked the schema already; parse without exceptions all the same.
     report_.claims_document = nlohmann::json::parse(*claims, nullptr, false);

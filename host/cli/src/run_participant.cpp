@@ -58,15 +58,21 @@ int run_participant(const RunOptions& options) {
   auto nonces = attest::NonceRegistry::open(nonce_options);
   if (!nonces) return boot_failure(nonces.message());
 
-  // Plugin configs name files relative to the kit (provision/README.md): resolve them there.
-  std::error_code ec;
-  fs::current_path(k.dir, ec);
-  if (ec) return boot_failure("cannot enter kit folder " + k.dir.string() + ": " + ec.message());
-
   plugin::PluginLoader loader(k.dir);
   std::vector<std::shared_ptr<plugin::Authorizer>> authorizers;
   for (const auto& entry : k.authorizers) {
-    auto authorizer = loader.load(entry.plugin_path, entry.config_toml, entry.sha256);
+    // Plugin configs name files relative to the kit (provision/README.md): the plugin resolves
+    // them against base_dir; each plugin sees only its own trust/<ns>/ folder. No chdir.
+    plugin::HostServices services;
+    services.base_dir = fs::absolute(k.dir);
+    if (std::error_code ec; fs::is_directory(k.trust_dir / entry.ns, ec)) services.collateral_dir = fs::absolute(k.trust_dir / entry.ns);
+    services.log = [](int level, const std::string& message) {
+      if (level >= CCHOST_LOG_ERROR) spdlog::error("{}", message);
+      else if (level >= CCHOST_LOG_WARN) spdlog::warn("{}", message);
+      else if (level >= CCHOST_LOG_INFO) spdlog::info("{}", message);
+      else spdlog::debug("{}", message);
+    };
+    auto authorizer = loader.load(entry.plugin_path, entry.config_toml, entry.sha256, services);
     if (!authorizer) return boot_failure("authorizer " + entry.ns + ": " + authorizer.message());
     if ((*authorizer)->info().ns != entry.ns)
       return boot_failure("authorizer " + entry.plugin_path.string() + " serves namespace '" + (*authorizer)->info().ns +
@@ -87,7 +93,6 @@ int run_participant(const RunOptions& options) {
   attestor_config.identity_key = *identity;
   attestor_config.authorizers = authorizers;
   attestor_config.policy = std::make_shared<const policy::Policy>(std::move(*policy_load.policy));
-  attestor_config.collateral_dir = k.trust_dir.string();
   attest::PluginAttestor attestor(std::move(attestor_config));
 
   boost::asio::io_context io;

@@ -58,7 +58,8 @@ std::map<std::string, cchost::claims::NamespaceClaims> matching_claims() {
   std::map<std::string, cchost::claims::NamespaceClaims> m;
   auto& s = m["x-snp"];
   s.ns = "x-snp";
-  auto& c = s.claims;
+  s.records.push_back({"cpu", 0, "", {}});
+  auto& c = s.records.front().claims;
   c["snp.policy.debug"] = ClaimValue::of_bool(false);
   c["snp.policy.smt"] = ClaimValue::of_bool(false);
   c["snp.policy.migrate_ma"] = ClaimValue::of_bool(false);
@@ -86,12 +87,13 @@ std::map<std::string, cchost::claims::NamespaceClaims> matching_claims() {
   c["snp.cpuid_fam_id"] = ClaimValue::of_int(25);
   auto& g = m["x-nv-gpu"];
   g.ns = "x-nv-gpu";
-  g.claims["gpu.arch"] = ClaimValue::of_string("HOPPER");
-  g.claims["gpu.driver_version"] = *ClaimValue::of_version("550.90.07");
-  g.claims["gpu.secure_boot"] = ClaimValue::of_bool(true);
-  g.claims["gpu.debug"] = ClaimValue::of_bool(false);
-  g.claims["gpu.rim_match"] = ClaimValue::of_bool(true);
-  g.claims["gpu.vbios_version"] = ClaimValue::of_string("96.00.9F.00.01");
+  g.records.push_back({"gpu", 0, "", {}});
+  g.records.front().claims["gpu.arch"] = ClaimValue::of_string("HOPPER");
+  g.records.front().claims["gpu.driver_version"] = *ClaimValue::of_version("550.90.07");
+  g.records.front().claims["gpu.secure_boot"] = ClaimValue::of_bool(true);
+  g.records.front().claims["gpu.debug"] = ClaimValue::of_bool(false);
+  g.records.front().claims["gpu.rim_match"] = ClaimValue::of_bool(true);
+  g.records.front().claims["gpu.vbios_version"] = ClaimValue::of_string("96.00.9F.00.01");
   return m;
 }
 

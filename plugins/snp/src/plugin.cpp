@@ -7,6 +7,7 @@
 
 #include "cchost/authorizer.hpp"
 #include "claims.hpp"
+#include "describe.hpp"
 #include "evidence.hpp"
 #include "plugin_config.hpp"
 #include "verifier.hpp"
@@ -33,11 +34,17 @@ int status_of(FailureKind kind) {
 
 class SnpAuthorizer : public sdk::Authorizer {
  public:
-  explicit SnpAuthorizer(const std::string& config_toml)
-      : config_(parse_plugin_config(config_toml)) {}
+  SnpAuthorizer(const std::string& config_toml, const sdk::HostServices& host)
+      : config_(parse_plugin_config(config_toml, host.base_dir())), collateral_dir_(host.collateral_dir()) {}
 
-  sdk::Outcome generate(const std::uint8_t binding[CCHOST_BINDING_SIZE],
-                        std::vector<std::uint8_t>& token) override {
+  static std::string describe() { return describe_json(); }
+
+  sdk::Outcome generate(const sdk::GenerateRequest& request, std::vector<std::uint8_t>& token) override {
+    if (request.binding_len != kSnpBindingSize) {
+      return sdk::Outcome::failure(CCHOST_E_INVALID_ARGUMENT, "x-snp: binding must be 64 bytes (REPORT_DATA), got " +
+                                                                   std::to_string(request.binding_len));
+    }
+    const std::uint8_t* binding = request.binding;
 #if defined(CCHOST_SNP_HAVE_BACKENDS)
     std::lock_guard lock(generate_mutex_);
     // Created on first use: a verifier-only host has no SNP device and never generates.
@@ -47,7 +54,7 @@ class SnpAuthorizer : public sdk::Authorizer {
       backend_ = std::move(*made);
     }
     std::array<std::uint8_t, 64> report_data{};
-    std::copy(binding, binding + CCHOST_BINDING_SIZE, report_data.begin());
+    std::copy(binding, binding + kSnpBindingSize, report_data.begin());
     auto evidence = backend_->get_report(report_data);
     if (!evidence) {
       return sdk::Outcome::failure(CCHOST_E_UNAVAILABLE, "x-snp " + std::string(backend_->name()) +
@@ -71,13 +78,16 @@ class SnpAuthorizer : public sdk::Authorizer {
     options.require_crl = config_.require_crl;
     options.sim_roots = config_.sim_roots;
     if (request.expected_binding) {
+      if (request.binding_len != kSnpBindingSize) {
+        return sdk::Outcome::failure(CCHOST_E_INVALID_ARGUMENT, "x-snp: expected binding must be 64 bytes, got " +
+                                                                     std::to_string(request.binding_len));
+      }
       std::array<std::uint8_t, 64> expected{};
-      std::copy(request.expected_binding, request.expected_binding + CCHOST_BINDING_SIZE,
-                expected.begin());
+      std::copy(request.expected_binding, request.expected_binding + kSnpBindingSize, expected.begin());
       options.expected_report_data = expected;
     }
     std::optional<std::filesystem::path> dir;
-    if (!request.collateral_dir.empty()) dir = request.collateral_dir;
+    if (!collateral_dir_.empty()) dir = collateral_dir_;
     const ByteView token(request.token, request.token_len);
     auto result = verifier_.verify(token, dir, options);
     if (auto* failure = std::get_if<ChainFailure>(&result)) {
@@ -89,7 +99,9 @@ class SnpAuthorizer : public sdk::Authorizer {
   }
 
  private:
+  static constexpr std::size_t kSnpBindingSize = 64;  // REPORT_DATA
   SnpPluginConfig config_;
+  std::string collateral_dir_;  // the host's trust/x-snp/ (absolute), or empty
   SnpVerifier verifier_;  // holds the thread-safe chain cache shared by every verify()
 #if defined(CCHOST_SNP_HAVE_BACKENDS)
   std::mutex generate_mutex_;
@@ -99,4 +111,4 @@ class SnpAuthorizer : public sdk::Authorizer {
 
 }  // namespace cchost::snp
 
-CCHOST_EXPORT_AUTHORIZER(cchost::snp::SnpAuthorizer, "x-snp", "AMD SEV-SNP", "0.1.0")
+CCHOST_EXPORT_AUTHORIZER(cchost::snp::SnpAuthorizer, "x-snp", "AMD SEV-SNP", "0.2.0")
