@@ -83,7 +83,9 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
     if (!text) return bad_input(p->policy.where + ": " + text.message());
     const std::string source = p->policy.file ? p->policy.file->string()
                                               : p->policy.where + " (inline policy of " + p->name + ")";
-    if (auto s = lint_policy(*text, source); !s) return bad_input(s.message());
+    std::vector<fs::path> plugins;
+    for (const auto& a : p->authorizers) plugins.push_back(plugin_dir / a.plugin);
+    if (auto s = lint_policy(*text, source, plugins); !s) return bad_input(s.message());
   }
   const std::vector<std::string> sim_namespaces = simulated_namespaces(*project);
   for (const std::string& ns : sim_namespaces) {

@@ -74,7 +74,9 @@ class Provision : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "plugins");
-    write(dir_ / "plugins" / "snp_authorizer.so", "stand-in for the SNP plugin\n");
+    // The real plugin: the provisioner reads its describe() (policy vocabulary) through the loader.
+    fs::copy_file(fs::path(CCHOST_PLUGIN_DIR) / "snp_authorizer.so", dir_ / "plugins" / "snp_authorizer.so");
+    fs::permissions(dir_ / "plugins" / "snp_authorizer.so", fs::perms(0755));
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -301,13 +303,17 @@ TEST_F(Provision, InvalidPolicyExits2WithItsFileLine) {
   write(dir_ / "policies" / "bad.toml", "[policy]\nrequire = []\n\n[snp]\ndebugg = false\n");
   std::string text = kTwoSites;
   const std::string inline_policy = "policy = { policy = { require = [] } }";
-  text.replace(text.find(inline_policy), inline_policy.size(), "policy = \"policies/bad.toml\"");
+  // The server's policy, compiled with the server's own plugin's vocabulary (as `cchost run` will).
+  text.replace(text.find(inline_policy), inline_policy.size(),
+               "policy = \"policies/bad.toml\"\n[[server.authorizer]]\nnamespace = \"x-snp\"\nplugin = \"snp_authorizer.so\"\n"
+               "backend = \"auto\"");
   write(dir_ / "project.toml", text);
   auto run = provision(dir_ / "project.toml");
   if (run.exit_code == 0) GTEST_SKIP() << "this build has no host/policy: policies are not linted";
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find((dir_ / "policies" / "bad.toml").string() + ":5"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("debugg"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("did you mean \"debug\"?"), std::string::npos) << run.err;
   for (const auto& e : fs::directory_iterator(dir_)) {
     std::string name = e.path().filename().string();
     EXPECT_TRUE(name == "plugins" || name == "policies" || name.ends_with(".toml")) << name;

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include "cchost/attest/catalog.hpp"
 #include "cchost/plugin/loader.hpp"
 #include "cchost/policy/loader.hpp"
 
@@ -45,7 +46,9 @@ Result<std::unique_ptr<attest::PluginAttestor>> make_attestor(const AuthorizerTe
   services.collateral_dir = t.trust_dir / "x-snp";  // the kit's trust/<ns>/ (ABI 2 host services)
   auto authorizer = loader.load(t.plugin, t.config_toml, t.sha256, services);
   if (!authorizer) return make_error("load " + t.plugin.string() + ": " + authorizer.message());
-  auto loaded = policy::load_policy_file(policy_file.string());
+  auto catalog = attest::catalog_of(std::vector<std::shared_ptr<plugin::Authorizer>>{*authorizer});
+  if (!catalog) return catalog.error();
+  auto loaded = policy::load_policy_file(policy_file.string(), *catalog);
   if (!loaded.ok()) return make_error("policy " + policy_file.string() + " has errors");
   attest::PluginAttestorConfig config;
   config.name = name;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cchost/attest/catalog.hpp"
 #include "cchost/attest/nonce_registry.hpp"
 #include "cchost/attest/plugin_attestor.hpp"
 #include "cchost/audit/audit_log.hpp"
@@ -79,7 +80,10 @@ int run_participant(const RunOptions& options) {
                           "', the kit expects '" + entry.ns + "'");
     authorizers.push_back(std::move(*authorizer));
   }
-  auto policy_load = policy::load_policy_file(k.policy_path.string());
+  // The policy's plugin sections compile from the kit's plugins' knob tables (data only).
+  auto catalog = attest::catalog_of(authorizers);
+  if (!catalog) return boot_failure("authorizer vocabulary: " + catalog.message());
+  auto policy_load = policy::load_policy_file(k.policy_path.string(), *catalog);
   if (!policy_load.ok()) {
     std::string all;
     for (const auto& e : policy_load.errors) all += "\n  " + e.to_string();

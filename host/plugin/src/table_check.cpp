@@ -53,7 +53,7 @@ Result<PluginInfo> read_table(const cchost_authorizer_table_v2* table, const std
   // would make every verify() fail, so the plugin is refused at load instead.
   if (!claims::is_valid_namespace(*ns)) {
     return make_error("plugin " + file + ": namespace '" + *ns +
-                      "': expected \"x-\" then [a-z0-9-], at most 64 characters (e.g. x-snp)");
+                      "': expected \"x-\" then [a-z0-9-], at most 64 characters (e.g. x-acme)");
   }
   auto name = copy_text(table->name, "name", file);
   if (!name) return name.error();

@@ -4,10 +4,30 @@
 //   build-rel/bench/bench_policy
 #include <benchmark/benchmark.h>
 
+#include <fstream>
+
+#include "cchost/plugin/loader.hpp"
 #include "cchost/policy/decision.hpp"
 #include "cchost/policy/loader.hpp"
 
 namespace {
+
+// [snp] from the SNP plugin's own describe(); [gpu] from the test vocabulary (no GPU plugin yet).
+const cchost::policy::Catalog& bench_catalog() {
+  static const cchost::policy::Catalog catalog = [] {
+    cchost::policy::Catalog c;
+    auto snp = cchost::plugin::PluginLoader().inspect(std::string(CCHOST_PLUGIN_DIR) + "/snp_authorizer.so");
+    if (snp) {
+      if (auto v = cchost::policy::vocabulary_from_describe(snp->description)) c.push_back(std::move(*v));
+    }
+    std::ifstream in(CCHOST_SOURCE_DIR "/tests/policy/fixtures/platform_vocabularies.json");
+    for (const auto& d : nlohmann::json::parse(in, nullptr, false)) {
+      if (auto v = cchost::policy::vocabulary_from_describe(d)) c.push_back(std::move(*v));
+    }
+    return c;
+  }();
+  return catalog;
+}
 
 using cchost::claims::ClaimValue;
 
@@ -98,7 +118,7 @@ std::map<std::string, cchost::claims::NamespaceClaims> matching_claims() {
 }
 
 void BM_Evaluate30Rules(benchmark::State& state) {
-  auto load = cchost::policy::load_policy_text(kPolicy, "bench.toml");
+  auto load = cchost::policy::load_policy_text(kPolicy, "bench.toml", bench_catalog());
   if (!load.ok()) {
     state.SkipWithError(load.errors.front().to_string().c_str());
     return;
@@ -125,7 +145,7 @@ BENCHMARK(BM_Evaluate30Rules);
 
 void BM_LoadPolicy(benchmark::State& state) {
   for (auto _ : state) {
-    auto load = cchost::policy::load_policy_text(kPolicy, "bench.toml");
+    auto load = cchost::policy::load_policy_text(kPolicy, "bench.toml", bench_catalog());
     benchmark::DoNotOptimize(load);
   }
 }
