@@ -76,7 +76,7 @@ void check_count(const Rule& rule, const claims::NamespaceClaims* nc, EvaluateOp
   if (passed && !options.record_passed) return;
   const std::string what = rule.record_class.empty() ? "record(s)" : rule.record_class + " record(s)";
   record(d, passed, options.record_passed,
-         {rule.id, rule.ns, "(records)", rule.expected, std::to_string(n),
+         {rule.id, rule.ns, "", rule.expected, std::to_string(n),
           "The " + rule.ns + " evidence holds " + std::to_string(n) + " " + what + (passed ? ", which satisfies " : "; the policy requires ") +
               rule.expected + "."});
 }
