@@ -1,6 +1,7 @@
 #include "kit_builder.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "cchost/crypto/encoding.hpp"
@@ -47,14 +48,22 @@ Status write_authorizers(const KitInputs& in, const fs::path& kit_dir,
       }
     }
     const bool simulated = has_sim(in, spec.ns);
-    if (simulated && spec.backend == "sim") {
-      // The sim backend signs its own VCEK, so this kit carries the sim CA's keys. Acceptable
-      // only because simulated roots are trusted nowhere unless a policy says allow_simulated.
+    const bool prover = simulated && spec.backend == "sim";
+    std::optional<nlohmann::json> sim;
+    if (simulated) {
+      auto answer = sim_answer(*in.state, spec.ns);
+      if (!answer) return answer.error();
+      sim = std::move(*answer);
+    }
+    if (prover) {
+      // A simulated prover signs with the sim CA, so this kit carries its secret files.
+      // Acceptable only because simulated roots are trusted nowhere unless a policy says
+      // allow_simulated.
       if (auto s = copy_sim_ca(*in.state, spec.ns, kit_dir); !s) return s;
     }
     file.authorizers.push_back({spec.ns, spec.plugin,
                                 crypto::hex_encode(crypto::sha256(as_bytes(*bytes))),
-                                build_plugin_config(spec, simulated)});
+                                build_plugin_config(spec, sim ? &*sim : nullptr, prover)});
   }
   return {};
 }

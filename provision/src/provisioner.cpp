@@ -11,6 +11,7 @@
 #include "output_dir.hpp"
 #include "policy_lint.hpp"
 #include "project_config.hpp"
+#include "cchost/plugin/loader.hpp"
 #include "sim_trust.hpp"
 #include "state_store.hpp"
 
@@ -29,16 +30,15 @@ fs::path default_plugin_dir() {
   return ec ? fs::path("plugins") : exe.parent_path().parent_path() / "plugins";
 }
 
-// Namespaces that get a simulated CA: those some participant's authorizer uses, in simulate mode.
-std::vector<std::string> simulated_namespaces(const ProjectConfig& project) {
-  std::set<std::string> set;
+// Namespaces that get a simulated CA, in simulate mode: every one some participant's authorizer
+// uses, with the plugin file that makes it (its sim_provision(), through the ABI).
+std::map<std::string, std::string> simulated_namespaces(const ProjectConfig& project) {
+  std::map<std::string, std::string> out;
   if (!project.simulate) return {};
   for (const ParticipantSpec* p : project.participants()) {
-    for (const auto& a : p->authorizers) {
-      if (a.ns == "x-snp") set.insert(a.ns);
-    }
+    for (const auto& a : p->authorizers) out.emplace(a.ns, a.plugin);
   }
-  return {set.begin(), set.end()};
+  return out;
 }
 
 }  // namespace
@@ -87,9 +87,17 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
     for (const auto& a : p->authorizers) plugins.push_back(plugin_dir / a.plugin);
     if (auto s = lint_policy(*text, source, plugins); !s) return bad_input(s.message());
   }
-  const std::vector<std::string> sim_namespaces = simulated_namespaces(*project);
-  for (const std::string& ns : sim_namespaces) {
-    if (!sim_ca_supported(ns)) return failure(ensure_sim_ca(state, ns).message());
+  const std::map<std::string, std::string> sim_plugins = simulated_namespaces(*project);
+  std::vector<std::string> sim_namespaces;
+  for (const auto& [ns, so] : sim_plugins) {
+    // Checked before anything is written: the plugin itself must be able to simulate.
+    auto info = plugin::PluginLoader().inspect(plugin_dir / so);
+    if (!info) return bad_input("simulate: " + info.message());
+    if (!info->capabilities.sim) {
+      return bad_input("simulate: plugin " + so + " (" + ns + ") does not declare the \"sim\" capability, so it "
+                       "cannot make a simulated CA; set [project] simulate = false");
+    }
+    sim_namespaces.push_back(ns);
   }
 
   // 2. Which participants get kits: all of them, or with --add-site only those provisioned
@@ -112,8 +120,8 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
     if (!pair) return failure(pair.message());
     keys.emplace(p->name, *pair);
   }
-  for (const std::string& ns : sim_namespaces) {
-    if (auto s = ensure_sim_ca(state, ns); !s) return failure(s.message());
+  for (const auto& [ns, so] : sim_plugins) {
+    if (auto s = ensure_sim_ca(state, ns, plugin_dir / so); !s) return failure(s.message());
   }
   std::map<std::string, kit::PeerKey> peers;
   for (const ParticipantSpec* p : selected) {

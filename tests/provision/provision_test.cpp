@@ -183,7 +183,26 @@ TEST_F(Provision, DemoProjectSimulated) {
   auto server = kit::load_kit(dir_ / "kits" / "server");
   ASSERT_TRUE(server);
   EXPECT_EQ(server->participants.size(), 4u);
-  EXPECT_EQ(slurp(dir_ / "kits/site-1/trust/x-snp/sim_ark.pem"), slurp(dir_ / "state/sim/x-snp/ark.pem"));
+  // The CA is the plugin's own (its sim_provision() through the ABI), kept in the state folder.
+  EXPECT_EQ(slurp(dir_ / "kits/site-1/trust/x-snp/sim_ark.pem"), slurp(dir_ / "state/sim/x-snp/secret/ark.pem"));
+  EXPECT_TRUE(fs::is_regular_file(dir_ / "state/sim/x-snp/sim.json"));
+}
+
+// Simulate mode asks the plugin for its simulated CA; a plugin that cannot simulate is refused
+// before anything is written (the provisioner has no CA of its own for any platform).
+TEST_F(Provision, SimulateNeedsAPluginThatCanSimulate) {
+  fs::copy_file(fs::path(CCHOST_PLUGIN_DIR) / "hello_authorizer.so", dir_ / "plugins" / "hello_authorizer.so");
+  fs::permissions(dir_ / "plugins" / "hello_authorizer.so", fs::perms(0755));
+  std::string text = kTwoSites;
+  text.replace(text.find("name = \"small\""), 14, "name = \"small\"\nsimulate = true");
+  text += "\n[[site.authorizer]]\nnamespace = \"x-hello\"\nplugin = \"hello_authorizer.so\"\n";
+  write(dir_ / "project.toml", text);
+  auto run = provision(dir_ / "project.toml");
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("plugin hello_authorizer.so (x-hello) does not declare the \"sim\" capability"),
+            std::string::npos)
+      << run.err;
+  expect_nothing_written();
 }
 
 TEST_F(Provision, AddSiteKeepsExistingKeysByteIdentical) {

@@ -135,6 +135,13 @@ constexpr std::string_view kCollateral = R"json([
  {"file":"sim_ark.pem","doc":"a simulated ARK to trust (simulate mode only)"}
 ])json";
 
+// sim_provision() exists when the sim CA is in the build (plugin.cpp).
+#if defined(CCHOST_SNP_HAVE_BACKENDS)
+constexpr bool kSim = true;
+#else
+constexpr bool kSim = false;
+#endif
+
 std::string build() {
   std::string claims = "[";
   auto add = [&](std::string_view name, std::string_view type, std::string_view doc) {
@@ -156,7 +163,8 @@ std::string build() {
                      "\"evidence_formats\":[\"cchost.snp-evidence/v1\"],"
                      "\"binding\":{\"size\":64,\"carried_in\":\"REPORT_DATA\"},"
                      "\"record_classes\":[\"cpu\"],"
-                     "\"capabilities\":{\"generate\":true,\"verify\":true,\"sim\":false,\"thread_safe_verify\":false},"
+                     "\"capabilities\":{\"generate\":true,\"verify\":true,\"sim\":" + std::string(kSim ? "true" : "false") +
+                     ",\"thread_safe_verify\":false},"
                      "\"claims\":") +
          claims + ",\"knobs\":" + std::string(kKnobs) + ",\"config\":" + std::string(kConfig) +
          ",\"collateral\":" + std::string(kCollateral) + "}";

@@ -15,7 +15,11 @@
 #if defined(CCHOST_SNP_HAVE_BACKENDS)
 // snp-backends' implementation is in the build (plugins/snp/CMakeLists.txt sets the define
 // when src/backends/*.cpp exist).
+#include <filesystem>
+#include <system_error>
+
 #include "backends/backend.hpp"
+#include "cchost/snp/sim_ca.hpp"
 #endif
 
 namespace cchost::snp {
@@ -38,6 +42,31 @@ class SnpAuthorizer : public sdk::Authorizer {
       : config_(parse_plugin_config(config_toml, host.base_dir())), collateral_dir_(host.collateral_dir()) {}
 
   static std::string describe() { return describe_json(); }
+
+#if defined(CCHOST_SNP_HAVE_BACKENDS)
+  // authorizer.h sim_provision: a simulated AMD CA (Milan ARK + ASK) under `dir`. trust/ holds
+  // the public certificates every kit's trust/x-snp/ gets; secret/ what the sim backend signs
+  // with (the ARK key stays in secret/ and is listed nowhere, so no kit can mint a new ASK).
+  static sdk::Outcome sim_provision(const std::string& dir, std::string& out_json) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path root(dir);
+    fs::create_directories(root / "secret", ec);
+    if (!ec) fs::permissions(root / "secret", fs::perms::owner_all, ec);
+    if (!ec) fs::create_directories(root / "trust", ec);
+    if (ec) return sdk::Outcome::failure(CCHOST_E_INTERNAL, "x-snp sim: cannot create " + dir + ": " + ec.message());
+    if (auto s = sim::create_sim_ca(root / "secret", "Milan"); !s) {
+      return sdk::Outcome::failure(CCHOST_E_INTERNAL, "x-snp sim: creating the simulated CA failed: " + s.message());
+    }
+    fs::copy_file(root / "secret" / "ark.pem", root / "trust" / "sim_ark.pem", ec);
+    if (!ec) fs::copy_file(root / "secret" / "ask.pem", root / "trust" / "sim_ask.pem", ec);
+    if (ec) return sdk::Outcome::failure(CCHOST_E_INTERNAL, "x-snp sim: copying the CA certificates: " + ec.message());
+    out_json = R"({"trust":["sim_ark.pem","sim_ask.pem"],"secret":["ark.pem","ask.pem","ask.key"],)"
+               R"("verifier_config":{"sim_roots":["trust/x-snp/sim_ark.pem"]},)"
+               R"("prover_config":{"sim":{"ca_dir":"sim/x-snp"}}})";
+    return sdk::Outcome::success();
+  }
+#endif
 
   sdk::Outcome generate(const sdk::GenerateRequest& request, std::vector<std::uint8_t>& token) override {
     if (request.binding_len != kSnpBindingSize) {
