@@ -10,6 +10,8 @@
 #include "cchost/kit/layout.hpp"
 #include "cchost/kit/manifest.hpp"
 #include "cchost/kit/participant_file.hpp"
+#include "cchost/plugin/loader.hpp"
+#include "config_check.hpp"
 #include "file_io.hpp"
 #include "plugin_config.hpp"
 #include "sim_trust.hpp"
@@ -61,9 +63,13 @@ Status write_authorizers(const KitInputs& in, const fs::path& kit_dir,
       // allow_simulated.
       if (auto s = copy_sim_ca(*in.state, spec.ns, kit_dir); !s) return s;
     }
+    // A plugin whose schema has no `backend` key gets none (unless the project gave one, and
+    // then it was checked); one the loader refuses keeps the old behaviour (run refuses it).
+    auto info = plugin::PluginLoader().inspect(in.plugin_dir / spec.plugin);
+    const bool has_backend = !info || schema_has_key(info->description.value("config", nlohmann::json::array()), "backend");
     file.authorizers.push_back({spec.ns, spec.plugin,
                                 crypto::hex_encode(crypto::sha256(as_bytes(*bytes))),
-                                build_plugin_config(spec, sim ? &*sim : nullptr, prover)});
+                                build_plugin_config(spec, sim ? &*sim : nullptr, prover, has_backend)});
   }
   return {};
 }

@@ -46,9 +46,12 @@ toml::table to_toml(const nlohmann::json& j) {
 
 }  // namespace
 
-std::string build_plugin_config(const AuthorizerSpec& spec, const nlohmann::json* sim, bool prover) {
+std::string build_plugin_config(const AuthorizerSpec& spec, const nlohmann::json* sim, bool prover,
+                                bool plugin_has_backend) {
   toml::table config;
-  config.insert("backend", spec.backend);
+  // Only a plugin that declares a `backend` key gets one (a strict third-party plugin would
+  // refuse an injected key at start); one given explicitly was checked against the schema.
+  if (spec.backend_given || (plugin_has_backend && !spec.backend.empty())) config.insert("backend", spec.backend);
   if (sim != nullptr) {
     // What the plugin said makes a context trust (or, for a prover, sign with) its simulated CA.
     if (sim->contains("verifier_config")) merge_table(config, to_toml((*sim)["verifier_config"]));

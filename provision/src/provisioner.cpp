@@ -12,6 +12,7 @@
 #include "policy_lint.hpp"
 #include "project_config.hpp"
 #include "cchost/plugin/loader.hpp"
+#include "config_check.hpp"
 #include "sim_trust.hpp"
 #include "state_store.hpp"
 
@@ -86,6 +87,18 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
     std::vector<fs::path> plugins;
     for (const auto& a : p->authorizers) plugins.push_back(plugin_dir / a.plugin);
     if (auto s = lint_policy(*text, source, plugins); !s) return bad_input(s.message());
+  }
+  // Each authorizer's config against its plugin's describe() config schema, read from the very
+  // .so the kit will pin. (A file the loader refuses is not checked here; `cchost run` refuses
+  // it at start.)
+  for (const ParticipantSpec* p : project->participants()) {
+    for (const auto& a : p->authorizers) {
+      auto info = plugin::PluginLoader().inspect(plugin_dir / a.plugin);
+      if (!info) continue;
+      if (auto s = check_plugin_config(a, info->description.value("config", nlohmann::json::array())); !s) {
+        return bad_input(s.message());
+      }
+    }
   }
   const std::map<std::string, std::string> sim_plugins = simulated_namespaces(*project);
   std::vector<std::string> sim_namespaces;

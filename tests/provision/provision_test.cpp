@@ -188,6 +188,46 @@ TEST_F(Provision, DemoProjectSimulated) {
   EXPECT_TRUE(fs::is_regular_file(dir_ / "state/sim/x-snp/sim.json"));
 }
 
+// Each authorizer's config is checked against its plugin's describe() config schema: a wrong
+// key stops provisioning with FILE:LINE and writes nothing.
+TEST_F(Provision, ConfigKeyNotInThePluginSchemaExits2WithFileLine) {
+  std::string text = kTwoSites;
+  text += "\n[[site.authorizer]]\nnamespace = \"x-snp\"\nplugin = \"snp_authorizer.so\"\nbackend = \"sim\"\n"
+          "args = { requre_crl = true }\n";
+  write(dir_ / "project.toml", text);
+  auto run = provision(dir_ / "project.toml");
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find((dir_ / "project.toml").string() + ":"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("config key 'requre_crl' is not one the plugin snp_authorizer.so (x-snp) accepts"),
+            std::string::npos)
+      << run.err;
+  expect_nothing_written();
+  text.replace(text.find("requre_crl = true"), 17, "vmpl = 9");
+  write(dir_ / "project.toml", text);
+  run = provision(dir_ / "project.toml");
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("config key 'vmpl': above the maximum 3"), std::string::npos) << run.err;
+}
+
+// A strict third-party plugin gets its own keys only: no `backend` is injected into its config
+// (it would refuse an unknown key at start).
+TEST_F(Provision, ThirdPartyPluginConfigGetsNoInjectedKeys) {
+  fs::copy_file(fs::path(CCHOST_PLUGIN_DIR) / "hello_authorizer.so", dir_ / "plugins" / "hello_authorizer.so");
+  fs::permissions(dir_ / "plugins" / "hello_authorizer.so", fs::perms(0755));
+  std::string text = kTwoSites;
+  text += "\n[[site.authorizer]]\nnamespace = \"x-hello\"\nplugin = \"hello_authorizer.so\"\n"
+          "args = { greeting = \"hi\", svn = 3 }\n";
+  write(dir_ / "project.toml", text);
+  auto run = provision(dir_ / "project.toml");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto kit = kit::load_kit(dir_ / "kits" / "site-2");
+  ASSERT_TRUE(kit) << kit.message();
+  ASSERT_EQ(kit->authorizers.size(), 1u);
+  const std::string& config = kit->authorizers[0].config_toml;
+  EXPECT_EQ(config.find("backend"), std::string::npos) << config;
+  EXPECT_NE(config.find("greeting = \"hi\""), std::string::npos) << config;
+}
+
 // Simulate mode asks the plugin for its simulated CA; a plugin that cannot simulate is refused
 // before anything is written (the provisioner has no CA of its own for any platform).
 TEST_F(Provision, SimulateNeedsAPluginThatCanSimulate) {
