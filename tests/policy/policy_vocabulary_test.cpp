@@ -183,3 +183,25 @@ TEST(PolicyVocabulary, DidYouMeanOnlyForTypos) {
 
 }  // namespace
 }  // namespace cchost::policy
+
+namespace cchost::policy {
+namespace {
+
+// Every in-tree plugin's describe() passes the loader's schema check and compiles to a
+// vocabulary (every knob template over a declared claim and a host operator).
+TEST(PolicyVocabulary, EveryInTreePluginDescribesAValidVocabulary) {
+  auto entries = plugin::PluginLoader().list_dir(CCHOST_PLUGIN_DIR);
+  ASSERT_TRUE(entries) << entries.message();
+  int checked = 0;
+  for (const auto& e : *entries) {
+    ASSERT_TRUE(e.info) << e.file << ": " << e.info.message();
+    auto v = vocabulary_from_describe(e.info->description);
+    ASSERT_TRUE(v) << e.file << ": " << v.message();
+    EXPECT_FALSE(v->claims.empty()) << e.file;
+    ++checked;
+  }
+  EXPECT_GE(checked, 2);  // x-snp and the hello example
+}
+
+}  // namespace
+}  // namespace cchost::policy
