@@ -205,3 +205,28 @@ TEST(PolicyVocabulary, EveryInTreePluginDescribesAValidVocabulary) {
 
 }  // namespace
 }  // namespace cchost::policy
+
+namespace cchost::policy {
+namespace {
+
+// policies/README.md's [snp] table lists exactly the knobs the SNP plugin declares, in its
+// order: the table is documentation of the plugin's describe(), and this fails when they drift.
+TEST(PolicyVocabulary, ReadmeSnpTableMatchesThePluginsKnobTable) {
+  auto info = plugin::PluginLoader().inspect(std::string(CCHOST_PLUGIN_DIR) + "/snp_authorizer.so");
+  ASSERT_TRUE(info) << info.message();
+  std::vector<std::string> declared;
+  for (const auto& k : info->description["knobs"]) declared.push_back(k["name"].get<std::string>());
+  std::ifstream in(std::string(CCHOST_SOURCE_DIR) + "/policies/README.md");
+  std::vector<std::string> documented;
+  bool in_snp = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("## ", 0) == 0) in_snp = line.rfind("## `[snp]`", 0) == 0;
+    if (!in_snp || line.rfind("| `", 0) != 0) continue;
+    const auto end = line.find('`', 3);
+    documented.push_back(line.substr(3, end - 3));
+  }
+  EXPECT_EQ(documented, declared) << "update policies/README.md's [snp] table (`cchost plugins describe x-snp --markdown`)";
+}
+
+}  // namespace
+}  // namespace cchost::policy
