@@ -6,12 +6,17 @@
 //
 // Token layout (big-endian integers):
 //   0   8  magic "CCHELLO1"
-//   8  64  binding (the host's SHA-512 identity binding)
+//   8  64  binding (the host's SHA-512 identity binding; this plugin declares 64 bytes)
 //   72  8  issued_at, seconds since the epoch
 //   80  4  svn (from the config)
 //   84  2  greeting length n (<= 256)
 //   86  n  greeting, UTF-8 (from the config)
 // Config (TOML subset): `greeting = "text"` and `svn = N`; any other key is refused.
+// Policy vocabulary (describe() below): a policy may write
+//   [hello]
+//   min_svn = 3            # hello.svn >= 3
+//   greetings = ["hi"]     # hello.greeting one of
+// and the host compiles those knobs from this plugin's table; it knows nothing about x-hello.
 #include <cchost/authorizer.hpp>
 #include <cchost/claims.hpp>
 #include <cstring>
@@ -24,6 +29,36 @@ namespace {
 constexpr char kMagic[8] = {'C', 'C', 'H', 'E', 'L', 'L', 'O', '1'};
 constexpr std::size_t kHeader = 86;
 constexpr std::size_t kMaxGreeting = 256;
+constexpr std::size_t kBindingSize = 64;
+
+// describe(): the whole contract with the host, as data.
+constexpr const char* kDescription = R"json({
+  "schema": "cchost.describe/v1",
+  "namespace": "x-hello", "name": "Hello (example, not secure)", "version": "0.1.0",
+  "policy_section": "hello",
+  "evidence_formats": ["cchost.hello-token/v1"],
+  "binding": {"size": 64, "carried_in": "token bytes 8..72"},
+  "record_classes": ["device"],
+  "capabilities": {"generate": true, "verify": true, "sim": false, "thread_safe_verify": true},
+  "claims": [
+    {"name": "hello.binding_checked", "type": "bool", "doc": "verify() compared the binding", "scope": "record"},
+    {"name": "hello.svn", "type": "int", "doc": "the svn from the prover's config", "scope": "record"},
+    {"name": "hello.greeting", "type": "string", "doc": "the greeting from the prover's config", "scope": "record"},
+    {"name": "hello.binding", "type": "hex", "doc": "the 64-byte binding the token carries", "scope": "record"},
+    {"name": "hello.format_version", "type": "version", "doc": "token format version", "scope": "record"}
+  ],
+  "knobs": [
+    {"name": "min_svn", "type": "int", "min": 0, "max": 4294967295, "doc": "minimum svn",
+     "rules": [{"claim": "hello.svn", "op": "min", "operand": "$value"}]},
+    {"name": "greetings", "type": "string_list", "doc": "accepted greetings",
+     "rules": [{"claim": "hello.greeting", "op": "one_of", "operand": "$value"}]}
+  ],
+  "config": [
+    {"key": "greeting", "type": "string", "default": "hello", "doc": "the greeting tokens carry (at most 256 bytes)"},
+    {"key": "svn", "type": "int", "default": 1, "min": 0, "max": 999999999, "doc": "the svn tokens carry"}
+  ],
+  "collateral": []
+})json";
 
 void put_be(std::vector<std::uint8_t>& out, std::uint64_t v, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
@@ -44,7 +79,7 @@ std::string trim(const std::string& s) {
 class HelloAuthorizer : public cchost::sdk::Authorizer {
  public:
   // Throws std::invalid_argument for a bad config: the SDK turns it into CCHOST_E_INVALID_ARGUMENT.
-  explicit HelloAuthorizer(const std::string& config_toml) {
+  HelloAuthorizer(const std::string& config_toml, const cchost::sdk::HostServices& /*host*/) {
     std::istringstream lines(config_toml);
     for (std::string line; std::getline(lines, line);) {
       line = trim(line.substr(0, line.find('#')));
@@ -64,10 +99,16 @@ class HelloAuthorizer : public cchost::sdk::Authorizer {
     }
   }
 
-  cchost::sdk::Outcome generate(const std::uint8_t binding[CCHOST_BINDING_SIZE],
+  static std::string describe() { return kDescription; }
+
+  cchost::sdk::Outcome generate(const cchost::sdk::GenerateRequest& req,
                                 std::vector<std::uint8_t>& token) override {
+    if (req.binding_len != kBindingSize) {
+      return cchost::sdk::Outcome::failure(CCHOST_E_INVALID_ARGUMENT, "expected a 64-byte binding, got " +
+                                                                          std::to_string(req.binding_len));
+    }
     token.assign(kMagic, kMagic + 8);
-    token.insert(token.end(), binding, binding + CCHOST_BINDING_SIZE);
+    token.insert(token.end(), req.binding, req.binding + kBindingSize);
     put_be(token, static_cast<std::uint64_t>(std::time(nullptr)), 8);
     put_be(token, svn_, 4);
     put_be(token, greeting_.size(), 2);
@@ -92,7 +133,7 @@ class HelloAuthorizer : public cchost::sdk::Authorizer {
     }
     // Verify: the binding, and that the token was not issued after the verification time.
     if (req.expected_binding &&
-        std::memcmp(binding, req.expected_binding, CCHOST_BINDING_SIZE) != 0) {
+        (req.binding_len != kBindingSize || std::memcmp(binding, req.expected_binding, kBindingSize) != 0)) {
       return Outcome::failure(CCHOST_E_VERIFY_FAILED, "binding mismatch: the token carries "
                               "another identity binding than expected");
     }
@@ -107,7 +148,7 @@ class HelloAuthorizer : public cchost::sdk::Authorizer {
     claims.add_bool("hello.binding_checked", req.expected_binding != nullptr);
     claims.add_int("hello.svn", static_cast<std::int64_t>(svn));
     claims.add_string("hello.greeting", std::string(reinterpret_cast<const char*>(req.token + kHeader), n));
-    claims.add_hex("hello.binding", binding, CCHOST_BINDING_SIZE);
+    claims.add_hex("hello.binding", binding, kBindingSize);
     claims.add_version("hello.format_version", "1.0");
     claims_json = claims.to_json();
     return Outcome::success();

@@ -1,6 +1,7 @@
 #include "kit_builder.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "cchost/crypto/encoding.hpp"
@@ -9,6 +10,8 @@
 #include "cchost/kit/layout.hpp"
 #include "cchost/kit/manifest.hpp"
 #include "cchost/kit/participant_file.hpp"
+#include "cchost/plugin/loader.hpp"
+#include "config_check.hpp"
 #include "file_io.hpp"
 #include "plugin_config.hpp"
 #include "sim_trust.hpp"
@@ -47,14 +50,26 @@ Status write_authorizers(const KitInputs& in, const fs::path& kit_dir,
       }
     }
     const bool simulated = has_sim(in, spec.ns);
-    if (simulated && spec.backend == "sim") {
-      // The sim backend signs its own VCEK, so this kit carries the sim CA's keys. Acceptable
-      // only because simulated roots are trusted nowhere unless a policy says allow_simulated.
+    const bool prover = simulated && spec.backend == "sim";
+    std::optional<nlohmann::json> sim;
+    if (simulated) {
+      auto answer = sim_answer(*in.state, spec.ns);
+      if (!answer) return answer.error();
+      sim = std::move(*answer);
+    }
+    if (prover) {
+      // A simulated prover signs with the sim CA, so this kit carries its secret files.
+      // Acceptable only because simulated roots are trusted nowhere unless a policy says
+      // allow_simulated.
       if (auto s = copy_sim_ca(*in.state, spec.ns, kit_dir); !s) return s;
     }
+    // A plugin whose schema has no `backend` key gets none (unless the project gave one, and
+    // then it was checked); one the loader refuses keeps the old behaviour (run refuses it).
+    auto info = plugin::PluginLoader().inspect(in.plugin_dir / spec.plugin);
+    const bool has_backend = !info || schema_has_key(info->description.value("config", nlohmann::json::array()), "backend");
     file.authorizers.push_back({spec.ns, spec.plugin,
                                 crypto::hex_encode(crypto::sha256(as_bytes(*bytes))),
-                                build_plugin_config(spec, simulated)});
+                                build_plugin_config(spec, sim ? &*sim : nullptr, prover, has_backend)});
   }
   return {};
 }

@@ -74,10 +74,8 @@ Result<AuthorizerSpec> read_authorizer(const toml::table& table, const Context& 
   }
   auto backend = r.optional_string("backend");
   if (!backend) return backend.error();
-  if (!backend->has_value() && !simulate) {
-    return at(r.where_table(), "missing required key 'backend' (it defaults to \"sim\" only "
-                               "when [project] simulate = true)");
-  }
+  // `backend` is a plugin config key like any other (checked against the plugin's schema);
+  // in simulate mode it defaults to "sim" for plugins that declare it.
   auto args = r.optional_table("args");
   if (!args) return args.error();
   auto trust = r.optional_array("trust");
@@ -98,7 +96,8 @@ Result<AuthorizerSpec> read_authorizer(const toml::table& table, const Context& 
   if (auto s = r.finish(); !s) return s.error();
   spec.ns = *ns;
   spec.plugin = *plugin;
-  spec.backend = backend->value_or("sim");
+  spec.backend = backend->value_or(simulate ? "sim" : "");
+  spec.backend_given = backend->has_value();
   if (*args != nullptr) spec.args = **args;
   return spec;
 }

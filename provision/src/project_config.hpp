@@ -17,7 +17,8 @@ namespace cchost::provision {
 struct AuthorizerSpec {
   std::string ns;                        // "x-snp"
   std::string plugin;                    // file name in --plugin-dir
-  std::string backend;                   // "sim", "sev-guest", ...
+  std::string backend;                   // the plugin's evidence source, e.g. "sim"
+  bool backend_given = false;            // written into the config only when the project says it
   toml::table args;                      // merged into the plugin config last
   std::vector<std::filesystem::path> trust;  // extra trust files copied to trust/<ns>/
   std::string where;                     // "FILE:LINE" of the entry, for later errors

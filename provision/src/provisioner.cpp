@@ -12,6 +12,8 @@
 #include "output_dir.hpp"
 #include "policy_lint.hpp"
 #include "project_config.hpp"
+#include "cchost/plugin/loader.hpp"
+#include "config_check.hpp"
 #include "sim_trust.hpp"
 #include "state_store.hpp"
 
@@ -30,16 +32,15 @@ fs::path default_plugin_dir() {
   return ec ? fs::path("plugins") : exe.parent_path().parent_path() / "plugins";
 }
 
-// Namespaces that get a simulated CA: those some participant's authorizer uses, in simulate mode.
-std::vector<std::string> simulated_namespaces(const ProjectConfig& project) {
-  std::set<std::string> set;
+// Namespaces that get a simulated CA, in simulate mode: every one some participant's authorizer
+// uses, with the plugin file that makes it (its sim_provision(), through the ABI).
+std::map<std::string, std::string> simulated_namespaces(const ProjectConfig& project) {
+  std::map<std::string, std::string> out;
   if (!project.simulate) return {};
   for (const ParticipantSpec* p : project.participants()) {
-    for (const auto& a : p->authorizers) {
-      if (a.ns == "x-snp") set.insert(a.ns);
-    }
+    for (const auto& a : p->authorizers) out.emplace(a.ns, a.plugin);
   }
-  return {set.begin(), set.end()};
+  return out;
 }
 
 }  // namespace
@@ -84,11 +85,33 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
     if (!text) return bad_input(p->policy.where + ": " + text.message());
     const std::string source = p->policy.file ? p->policy.file->string()
                                               : p->policy.where + " (inline policy of " + p->name + ")";
-    if (auto s = lint_policy(*text, source); !s) return bad_input(s.message());
+    std::vector<fs::path> plugins;
+    for (const auto& a : p->authorizers) plugins.push_back(plugin_dir / a.plugin);
+    if (auto s = lint_policy(*text, source, plugins); !s) return bad_input(s.message());
   }
-  const std::vector<std::string> sim_namespaces = simulated_namespaces(*project);
-  for (const std::string& ns : sim_namespaces) {
-    if (!sim_ca_supported(ns)) return failure(ensure_sim_ca(state, ns).message());
+  // Each authorizer's config against its plugin's describe() config schema, read from the very
+  // .so the kit will pin. (A file the loader refuses is not checked here; `cchost run` refuses
+  // it at start.)
+  for (const ParticipantSpec* p : project->participants()) {
+    for (const auto& a : p->authorizers) {
+      auto info = plugin::PluginLoader().inspect(plugin_dir / a.plugin);
+      if (!info) continue;
+      if (auto s = check_plugin_config(a, info->description.value("config", nlohmann::json::array())); !s) {
+        return bad_input(s.message());
+      }
+    }
+  }
+  const std::map<std::string, std::string> sim_plugins = simulated_namespaces(*project);
+  std::vector<std::string> sim_namespaces;
+  for (const auto& [ns, so] : sim_plugins) {
+    // Checked before anything is written: the plugin itself must be able to simulate.
+    auto info = plugin::PluginLoader().inspect(plugin_dir / so);
+    if (!info) return bad_input("simulate: " + info.message());
+    if (!info->capabilities.sim) {
+      return bad_input("simulate: plugin " + so + " (" + ns + ") does not declare the \"sim\" capability, so it "
+                       "cannot make a simulated CA; set [project] simulate = false");
+    }
+    sim_namespaces.push_back(ns);
   }
 
   // 2. Which participants get kits: all of them, or with --add-site only those provisioned
@@ -111,8 +134,8 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
     if (!pair) return failure(pair.message());
     keys.emplace(p->name, *pair);
   }
-  for (const std::string& ns : sim_namespaces) {
-    if (auto s = ensure_sim_ca(state, ns); !s) return failure(s.message());
+  for (const auto& [ns, so] : sim_plugins) {
+    if (auto s = ensure_sim_ca(state, ns, plugin_dir / so); !s) return failure(s.message());
   }
   std::map<std::string, kit::PeerKey> peers;
   for (const ParticipantSpec* p : selected) {

@@ -1,62 +1,75 @@
 #include "sim_trust.hpp"
 
+#include "cchost/plugin/loader.hpp"
 #include "file_io.hpp"
-
-#if CCHOST_PROVISION_HAVE_SNP_SIM
-#include "cchost/snp/sim_ca.hpp"
-#endif
 
 namespace fs = std::filesystem;
 
 namespace cchost::provision {
-
 namespace {
-constexpr std::string_view kSnpNamespace = "x-snp";
-}
 
-bool sim_ca_supported(std::string_view ns) {
-#if CCHOST_PROVISION_HAVE_SNP_SIM
-  return ns == kSnpNamespace;
-#else
-  (void)ns;
-  return false;
-#endif
-}
-
-Status ensure_sim_ca(const StateStore& state, const std::string& ns) {
-  if (ns != kSnpNamespace) return make_error("simulate: no simulated CA is known for " + ns);
-#if CCHOST_PROVISION_HAVE_SNP_SIM
-  const fs::path dir = state.sim_ca_dir(ns);
-  if (fs::exists(dir / "ark.pem")) return {};  // made on an earlier run: keep it
-  if (auto s = make_dir(dir, 0700); !s) return s;
-  if (auto s = snp::sim::create_sim_ca(dir, kSimSnpProduct); !s) {
-    return make_error("simulate: creating the SNP sim CA in " + dir.string() + " failed: " +
-                      s.message());
+// A file name the plugin listed: a plain name, nothing that walks out of the folder.
+Status check_name(const nlohmann::json& name, const std::string& ns) {
+  if (!name.is_string() || name.get<std::string>().empty() || name.get<std::string>().find('/') != std::string::npos ||
+      name.get<std::string>()[0] == '.') {
+    return make_error("simulate: " + ns + " sim_provision listed a file that is not a plain name: " + name.dump());
   }
   return {};
-#else
-  // Built without plugins/snp's cchost_snp_sim (CMake: target absent when this was configured).
-  (void)state;
-  return make_error("simulate: SNP sim CA unavailable in this build");
-#endif
+}
+
+Status check_answer(const nlohmann::json& a, const std::string& ns) {
+  for (const char* list : {"trust", "secret"}) {
+    if (!a.contains(list) || !a[list].is_array()) return make_error("simulate: " + ns + " sim_provision: missing array \"" + list + "\"");
+    for (const auto& f : a[list]) {
+      if (auto s = check_name(f, ns); !s) return s;
+    }
+  }
+  for (const char* table : {"verifier_config", "prover_config"}) {
+    if (a.contains(table) && !a[table].is_object()) return make_error("simulate: " + ns + " sim_provision: \"" + table + "\" is not an object");
+  }
+  return {};
+}
+
+}  // namespace
+
+Status ensure_sim_ca(const StateStore& state, const std::string& ns, const fs::path& so) {
+  const fs::path dir = state.sim_ca_dir(ns);
+  if (fs::exists(dir / "sim.json")) return {};  // made on an earlier run: keep it
+  if (auto s = make_dir(dir, 0700); !s) return s;
+  auto answer = plugin::PluginLoader().sim_provision(so, dir);
+  if (!answer) return make_error("simulate: " + answer.message());
+  if (auto s = check_answer(*answer, ns); !s) return s;
+  return write_file(dir / "sim.json", answer->dump(2) + "\n", kSecretMode);
+}
+
+Result<nlohmann::json> sim_answer(const StateStore& state, const std::string& ns) {
+  auto text = read_file(state.sim_ca_dir(ns) / "sim.json");
+  if (!text) return text.error();
+  auto a = nlohmann::json::parse(*text, nullptr, false);
+  if (a.is_discarded() || !a.is_object()) return make_error("simulate: " + ns + ": state sim.json is not a JSON object");
+  if (auto s = check_answer(a, ns); !s) return s.error();
+  return a;
 }
 
 Status copy_sim_trust(const StateStore& state, const std::string& ns, const fs::path& kit_dir) {
-  const fs::path from = state.sim_ca_dir(ns);
-  const fs::path to = kit_dir / "trust" / ns;
-  if (auto s = copy_file(from / "ark.pem", to / "sim_ark.pem", kPublicMode); !s) return s;
-  return copy_file(from / "ask.pem", to / "sim_ask.pem", kPublicMode);
+  auto a = sim_answer(state, ns);
+  if (!a) return a.error();
+  for (const auto& f : (*a)["trust"]) {
+    const std::string name = f.get<std::string>();
+    if (auto s = copy_file(state.sim_ca_dir(ns) / "trust" / name, kit_dir / "trust" / ns / name, kPublicMode); !s) return s;
+  }
+  return {};
 }
 
 Status copy_sim_ca(const StateStore& state, const std::string& ns, const fs::path& kit_dir) {
-  const fs::path from = state.sim_ca_dir(ns);
-  const fs::path to = kit_dir / "sim" / ns;
-  for (const char* name : {"ark.pem", "ask.pem"}) {
-    if (auto s = copy_file(from / name, to / name, kPublicMode); !s) return s;
+  auto a = sim_answer(state, ns);
+  if (!a) return a.error();
+  for (const auto& f : (*a)["secret"]) {
+    const std::string name = f.get<std::string>();
+    const unsigned mode = fs::path(name).extension() == ".key" ? kSecretMode : kPublicMode;
+    if (auto s = copy_file(state.sim_ca_dir(ns) / "secret" / name, kit_dir / "sim" / ns / name, mode); !s) return s;
   }
-  // Only the ASK key: the sim backend signs VCEKs with it. The ARK key stays in the state
-  // folder, so a kit can never mint a new simulated ASK.
-  return copy_file(from / "ask.key", to / "ask.key", kSecretMode);
+  return {};
 }
 
 }  // namespace cchost::provision

@@ -25,6 +25,14 @@ TEST(AttestBinding, IsSha512OfDomainAndLengthPrefixedParts) {
   const Bytes digest = cchost::crypto::sha512(expected_input);
   const auto binding = compute_binding(kNonce, kKey, "site-1");
   EXPECT_EQ(Bytes(binding.begin(), binding.end()), digest);
+  // A 32-byte plugin binding: SHA-256 over the very same construction (sdk/README.md).
+  auto b32 = cchost::attest::binding_of_size(kNonce, kKey, "site-1", 32);
+  ASSERT_TRUE(b32) << b32.message();
+  EXPECT_EQ(*b32, cchost::crypto::sha256(expected_input));
+  auto b64 = cchost::attest::binding_of_size(kNonce, kKey, "site-1", 64);
+  ASSERT_TRUE(b64);
+  EXPECT_EQ(*b64, digest);
+  EXPECT_FALSE(cchost::attest::binding_of_size(kNonce, kKey, "site-1", 48));
 }
 
 TEST(AttestBinding, EveryInputChangesTheBinding) {

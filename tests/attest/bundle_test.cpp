@@ -44,7 +44,10 @@ TEST(AttestBundle, MalformedHeadersAreRefusedWithReason) {
       {"bad hex", [](auto& h, auto&) { h["nonce"] = std::string(64, 'z'); }, "'nonce'"},
       {"issued_at string", [](auto& h, auto&) { h["issued_at"] = "now"; }, "issued_at"},
       {"frame count", [](auto&, auto& blobs) { blobs.pop_back(); }, "evidence frames"},
-      {"duplicate ns", [](auto& h, auto&) { h["namespaces"][1] = "x-snp"; }, "appears twice"},
+      {"namespace without x-", [](auto& h, auto&) { h["namespaces"][1] = "hello"; }, "is not x-[a-z0-9-]+"},
+      {"too many tokens", [](auto& h, auto& blobs) {
+         for (std::size_t i = 2; i <= kMaxTokensPerBundle; ++i) { h["namespaces"].push_back("x-gpu"); blobs.push_back({}); }
+       }, "tokens, at most"},
       {"oversized token", [](auto&, auto& blobs) { blobs[0].assign(kMaxTokenSize + 1, 0); }, "at most"},
   };
   for (const auto& c : cases) {
@@ -55,4 +58,22 @@ TEST(AttestBundle, MalformedHeadersAreRefusedWithReason) {
     ASSERT_FALSE(r) << c.what;
     EXPECT_NE(r.message().find(c.expect), std::string::npos) << c.what << ": " << r.message();
   }
+}
+
+// One HGX board: 8 GPU tokens and 4 switch tokens in one namespace each, and a CPU report: more
+// than the 16 tokens (and more than one token per namespace) the first bundle format allowed.
+TEST(AttestBundle, RepeatedNamespacesAndManyTokensRoundTrip) {
+  auto b = sample();
+  b.tokens.clear();
+  b.tokens.push_back({"x-snp", Bytes{9}});
+  for (int i = 0; i < 8; ++i) b.tokens.push_back({"x-gpu", Bytes(10, static_cast<std::uint8_t>(i))});
+  for (int i = 0; i < 4; ++i) b.tokens.push_back({"x-switch", Bytes(5, static_cast<std::uint8_t>(i))});
+  for (int i = 0; i < 8; ++i) b.tokens.push_back({"x-extra", Bytes{1}});
+  ASSERT_GT(b.tokens.size(), 16u);
+  auto back = bundle_from_wire(bundle_header(b), bundle_blobs(b));
+  ASSERT_TRUE(back) << back.message();
+  ASSERT_EQ(back->tokens.size(), b.tokens.size());
+  EXPECT_EQ(back->tokens[8].ns, "x-gpu");
+  EXPECT_EQ(back->tokens[8].token, Bytes(10, 7));
+  EXPECT_EQ(back->tokens[12].ns, "x-switch");
 }

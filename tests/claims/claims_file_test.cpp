@@ -6,8 +6,8 @@ namespace cc = cchost::claims;
 
 namespace {
 std::string ns_doc(const std::string& ns) {
-  return R"({"schema":"cchost.claims/v1","namespace":")" + ns +
-         R"(","simulated":false,"issued_at":null,"claims":{"a.b":{"type":"int","value":1}}})";
+  return R"({"schema":"cchost.claims/v2","namespace":")" + ns +
+         R"(","simulated":false,"issued_at":null,"records":[{"class":"d","index":0,"id":"","claims":{"a.b":{"type":"int","value":1}}}]})";
 }
 }  // namespace
 
@@ -19,7 +19,7 @@ TEST(ClaimsFile, AcceptsEveryDocumentedShape) {
     auto r = cc::parse_claims_file_text(text);
     ASSERT_TRUE(r) << r.message() << " for " << text;
     EXPECT_EQ(r->size(), 2u);
-    EXPECT_EQ(r->at("x-nv-gpu").claims.at("a.b").integer, 1);
+    EXPECT_EQ(r->at("x-nv-gpu").records[0].claims.at("a.b").integer, 1);
   }
   auto single = cc::parse_claims_file_text(a);
   ASSERT_TRUE(single);
@@ -41,10 +41,10 @@ TEST(ClaimsFile, RejectsDuplicatesAndMismatchedKeys) {
 TEST(ClaimsFile, AcceptsAVerifiedVerifyReportOnly) {
   const std::string report =
       R"({"verified":true,"namespace":"x-snp","simulated":false,"issued_at":5,)"
-      R"("claims":{"snp.guest_svn":{"type":"int","value":3}},"decision":null,"errors":[]})";
+      R"("records":[{"class":"cpu","index":0,"id":"","claims":{"snp.guest_svn":{"type":"int","value":3}}}],"decision":null,"errors":[]})";
   auto r = cc::parse_claims_file_text(report);
   ASSERT_TRUE(r) << r.message();
-  EXPECT_EQ(r->at("x-snp").claims.at("snp.guest_svn").integer, 3);
+  EXPECT_EQ(r->at("x-snp").records[0].claims.at("snp.guest_svn").integer, 3);
   EXPECT_EQ(r->at("x-snp").issued_at, 5);
   std::string unverified = report;
   unverified.replace(unverified.find("true"), 4, "false");

@@ -30,7 +30,7 @@ std::filesystem::path hello_token(const CliSandbox& box, const Binding& binding,
                                   const std::string& name = "token.bin") {
   auto loaded = plugin::PluginLoader().load(hello_so(), "greeting = \"from test\"\nsvn = 7");
   EXPECT_TRUE(loaded.ok()) << loaded.message();
-  auto token = (*loaded)->generate(binding);
+  auto token = (*loaded)->generate(Bytes(binding.begin(), binding.end()));
   EXPECT_TRUE(token.ok()) << token.message();
   return box.write_file(name, *token);
 }
@@ -69,7 +69,8 @@ TEST_F(CliVerify, JsonObjectFollowsTheContract) {
   EXPECT_EQ(doc["namespace"], "x-hello");
   EXPECT_EQ(doc["simulated"], true);
   EXPECT_TRUE(doc["issued_at"].is_number_integer());
-  EXPECT_EQ(doc["claims"]["hello.svn"], json({{"type", "int"}, {"value", 7}}));
+  ASSERT_EQ(doc["records"].size(), 1u);
+  EXPECT_EQ(doc["records"][0]["claims"]["hello.svn"], json({{"type", "int"}, {"value", 7}}));
   EXPECT_TRUE(doc["decision"].is_null());
   EXPECT_EQ(doc["errors"], json::array());
 }
@@ -86,7 +87,7 @@ TEST_F(CliVerify, WrongBindingExits1WithReason) {
   EXPECT_EQ(j.exit_code, 1);
   json doc = json::parse(j.out);
   EXPECT_EQ(doc["verified"], false);
-  EXPECT_EQ(doc["claims"], json::object());
+  EXPECT_EQ(doc["records"], json::array());
   ASSERT_EQ(doc["errors"].size(), 1u);
   EXPECT_THAT(doc["errors"][0].get<std::string>(), HasSubstr("binding mismatch"));
 }
@@ -126,7 +127,7 @@ TEST_F(CliVerify, UsageErrorsExit2) {
   const std::vector<Case> cases = {
       {{}, "exactly one of --nonce, --report-data or --no-binding is required, got 0"},
       {{"--no-binding", "--report-data", binding_hex}, "got 2"},
-      {{"--report-data", "abcd"}, "expected 64 bytes (128 hex digits), got 2 bytes"},
+      {{"--report-data", "abcd"}, "the plugin's binding is 64 bytes (128 hex digits), got 2 bytes"},
       {{"--report-data", "zz"}, "--report-data"},
       {{"--nonce", "00112233"}, "--nonce requires --identity-key HEX and --name NAME"},
       {{"--no-binding", "--name", "site-1"}, "go with --nonce only"},

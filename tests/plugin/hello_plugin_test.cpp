@@ -18,11 +18,7 @@ std::filesystem::path hello_so() {
   return std::filesystem::path(CCHOST_PLUGIN_DIR) / "hello_authorizer.so";
 }
 
-std::array<std::uint8_t, 64> binding(std::uint8_t fill) {
-  std::array<std::uint8_t, 64> b{};
-  b.fill(fill);
-  return b;
-}
+Bytes binding(std::uint8_t fill) { return Bytes(64, fill); }
 
 TEST(PluginHello, RoundTripClaimsCarryEveryType) {
   auto loaded = PluginLoader().load(hello_so(), "greeting = \"hi there\"\nsvn = 42\n");
@@ -31,14 +27,15 @@ TEST(PluginHello, RoundTripClaimsCarryEveryType) {
   auto b = binding(0xab);
   auto token = (*loaded)->generate(b);
   ASSERT_TRUE(token.ok()) << token.message();
-  auto claims = (*loaded)->verify(*token, b, "", std::time(nullptr) + 5);
+  auto claims = (*loaded)->verify_json(*token, b, std::time(nullptr) + 5);
   ASSERT_TRUE(claims.ok()) << claims.message();
   json doc = json::parse(*claims);
-  EXPECT_EQ(doc["schema"], "cchost.claims/v1");
+  EXPECT_EQ(doc["schema"], "cchost.claims/v2");
   EXPECT_EQ(doc["namespace"], "x-hello");
   EXPECT_EQ(doc["simulated"], true);
   EXPECT_TRUE(doc["issued_at"].is_number_integer());
-  const json& c = doc["claims"];
+  ASSERT_EQ(doc["records"].size(), 1u);
+  const json& c = doc["records"][0]["claims"];
   EXPECT_EQ(c["hello.binding_checked"], json({{"type", "bool"}, {"value", true}}));
   EXPECT_EQ(c["hello.svn"], json({{"type", "int"}, {"value", 42}}));
   EXPECT_EQ(c["hello.greeting"], json({{"type", "string"}, {"value", "hi there"}}));
@@ -54,15 +51,15 @@ TEST(PluginHello, WrongBindingAndFutureTokenFail) {
   ASSERT_TRUE(loaded.ok()) << loaded.message();
   auto token = (*loaded)->generate(binding(1));
   ASSERT_TRUE(token.ok());
-  auto wrong = (*loaded)->verify(*token, binding(2), "", std::time(nullptr) + 5);
+  auto wrong = (*loaded)->verify(*token, binding(2), std::time(nullptr) + 5);
   ASSERT_FALSE(wrong.ok());
   EXPECT_THAT(wrong.message(), HasSubstr("binding mismatch"));
-  auto early = (*loaded)->verify(*token, binding(1), "", 1000);
+  auto early = (*loaded)->verify(*token, binding(1), 1000);
   ASSERT_FALSE(early.ok());
   EXPECT_THAT(early.message(), HasSubstr("is after the verification time 1000"));
-  auto unbound = (*loaded)->verify(*token, std::nullopt, "", std::time(nullptr) + 5);
+  auto unbound = (*loaded)->verify(*token, std::nullopt, std::time(nullptr) + 5);
   ASSERT_TRUE(unbound.ok()) << unbound.message();
-  EXPECT_EQ(json::parse(*unbound)["claims"]["hello.binding_checked"]["value"], false);
+  EXPECT_EQ(unbound->records[0].claims.at("hello.binding_checked"), claims::ClaimValue::of_bool(false));
 }
 
 TEST(PluginHello, MalformedTokensRejectedWithReason) {
@@ -72,10 +69,18 @@ TEST(PluginHello, MalformedTokensRejectedWithReason) {
   ASSERT_TRUE(token.ok());
   for (std::size_t cut : {std::size_t{0}, std::size_t{7}, std::size_t{85}, token->size() - 1}) {
     Bytes truncated(token->begin(), token->begin() + static_cast<std::ptrdiff_t>(cut));
-    auto r = (*loaded)->verify(truncated, std::nullopt, "", std::time(nullptr) + 5);
+    auto r = (*loaded)->verify(truncated, std::nullopt, std::time(nullptr) + 5);
     ASSERT_FALSE(r.ok()) << "cut at " << cut;
     EXPECT_THAT(r.message(), HasSubstr("malformed evidence"));
   }
+}
+
+TEST(PluginHello, DescribesItsKnobTable) {
+  auto info = PluginLoader().inspect(hello_so());
+  ASSERT_TRUE(info.ok()) << info.message();
+  EXPECT_EQ(info->description["policy_section"], "hello");
+  EXPECT_EQ(info->description["knobs"][0]["name"], "min_svn");
+  EXPECT_TRUE(info->capabilities.thread_safe_verify);
 }
 
 TEST(PluginHello, UnknownConfigKeyRefused) {

@@ -15,8 +15,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::array<std::uint8_t, 64> binding_of(std::uint8_t seed) {
-  std::array<std::uint8_t, 64> b{};
+Bytes binding_of(std::uint8_t seed) {
+  Bytes b(64);
   for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<std::uint8_t>(seed + i);
   return b;
 }
@@ -47,7 +47,9 @@ TEST(PluginLoader, InspectReportsTableAndHash) {
   EXPECT_EQ(info->name, "Good fixture");
   EXPECT_EQ(info->version, "1.2.3");
   EXPECT_EQ(info->abi, CCHOST_AUTHORIZER_ABI_VERSION);
-  EXPECT_EQ(format_abi(info->abi), "1.0");
+  EXPECT_EQ(format_abi(info->abi), "2.0");
+  EXPECT_EQ(info->binding_size, 64u);
+  EXPECT_EQ(info->description["claims"][0]["name"], "fixture.ok");
   EXPECT_EQ(info->sha256_hex, test::sha256_file_hex(so));
   EXPECT_FALSE(is_mapped(so)) << "inspect must not keep the library loaded";
 }
@@ -60,20 +62,22 @@ TEST(PluginLoader, GenerateVerifyRoundTripFreesEveryBuffer) {
   auto binding = binding_of(7);
   auto token = authorizer.generate(binding);
   ASSERT_TRUE(token.ok()) << token.message();
-  EXPECT_EQ(*token, Bytes(binding.begin(), binding.end()));
-  auto claims = authorizer.verify(*token, binding, "", 0);
+  EXPECT_EQ(*token, binding);
+  auto claims = authorizer.verify(*token, binding, 0);
   ASSERT_TRUE(claims.ok()) << claims.message();
-  EXPECT_THAT(*claims, HasSubstr("\"fixture.ok\""));
+  ASSERT_EQ(claims->records.size(), 1u);
+  EXPECT_EQ(claims->records[0].cls, "device");
+  EXPECT_TRUE(claims->records[0].claims.count("fixture.ok"));
 
-  auto failed = authorizer.verify(as_bytes("fail"), std::nullopt, "", 0);
+  auto failed = authorizer.verify(as_bytes("fail"), std::nullopt, 0);
   ASSERT_FALSE(failed.ok());
   EXPECT_THAT(failed.message(), HasSubstr("verify failed: verification failed (status 3): "
                                           "signature check failed: expected key A, got key B"));
   auto other = binding_of(8);
-  auto mismatch = authorizer.verify(*token, other, "", 0);
+  auto mismatch = authorizer.verify(*token, other, 0);
   ASSERT_FALSE(mismatch.ok());
   EXPECT_THAT(mismatch.message(), HasSubstr("binding mismatch"));
-  auto malformed = authorizer.verify(ByteView(), std::nullopt, "", 0);
+  auto malformed = authorizer.verify(ByteView(), std::nullopt, 0);
   ASSERT_FALSE(malformed.ok());
   EXPECT_THAT(malformed.message(), HasSubstr("malformed evidence"));
   EXPECT_EQ(live_allocations(so), 0) << "the host must free_buffer() every plugin buffer";
@@ -91,11 +95,49 @@ TEST(PluginLoader, ClaimsForAnotherNamespaceRefused) {
   auto so = test::fixture("fixture_good");
   auto loaded = PluginLoader().load(so, "");
   ASSERT_TRUE(loaded.ok());
-  auto claims = (*loaded)->verify(as_bytes("lie"), std::nullopt, "", 0);
+  auto claims = (*loaded)->verify(as_bytes("lie"), std::nullopt, 0);
   ASSERT_FALSE(claims.ok());
   EXPECT_THAT(claims.message(),
               HasSubstr("expected namespace \"x-fixture-good\", got \"x-snp\""));
   EXPECT_EQ(live_allocations(so), 0);
+}
+
+// One validator (host/claims) for plugin output: a claim name with a double dot and an unknown
+// top-level key are refused (the removed host/plugin claims_check accepted both).
+TEST(PluginLoader, MalformedClaimsRefusedByTheOneValidator) {
+  auto so = test::fixture("fixture_good");
+  auto loaded = PluginLoader().load(so, "");
+  ASSERT_TRUE(loaded.ok());
+  auto dots = (*loaded)->verify(as_bytes("dots"), std::nullopt, 0);
+  ASSERT_FALSE(dots.ok());
+  EXPECT_THAT(dots.message(), HasSubstr("claim \"a..b\": invalid name"));
+  auto extra = (*loaded)->verify(as_bytes("extra"), std::nullopt, 0);
+  ASSERT_FALSE(extra.ok());
+  EXPECT_THAT(extra.message(), HasSubstr("unknown key \"surprise\""));
+  EXPECT_EQ(live_allocations(so), 0);
+}
+
+// create() gets absolute paths and a log callback; the host never changes directory for it.
+TEST(PluginLoader, HostServicesAreAbsoluteAndLogIsForwarded) {
+  auto so = test::fixture("fixture_good");
+  std::vector<std::string> lines;
+  HostServices services;
+  services.base_dir = "relative/kit";
+  services.collateral_dir = "relative/kit/trust/x-fixture-good";
+  services.log = [&lines](int, const std::string& m) { lines.push_back(m); };
+  auto loaded = PluginLoader().load(so, "", std::nullopt, services);
+  ASSERT_TRUE(loaded.ok()) << loaded.message();
+  void* handle = ::dlopen(so.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  ASSERT_NE(handle, nullptr);
+  auto base = reinterpret_cast<const char* (*)()>(::dlsym(handle, "fixture_last_base_dir"));
+  auto collateral = reinterpret_cast<const char* (*)()>(::dlsym(handle, "fixture_last_collateral_dir"));
+  ASSERT_TRUE(base && collateral);
+  const auto cwd = std::filesystem::current_path();
+  EXPECT_EQ(std::string(base()), (cwd / "relative/kit").string());
+  EXPECT_EQ(std::string(collateral()), (cwd / "relative/kit/trust/x-fixture-good").string());
+  ::dlclose(handle);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0], "x-fixture-good: fixture created");
 }
 
 TEST(PluginLoader, CreateFailureCarriesPluginMessage) {

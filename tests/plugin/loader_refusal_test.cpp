@@ -18,15 +18,28 @@ TEST(PluginRefusal, MissingEntrySymbolNamesFileAndSymbol) {
   auto info = loader.inspect(fixture("fixture_no_entry"));
   ASSERT_FALSE(info.ok());
   EXPECT_THAT(info.message(), HasSubstr("fixture_no_entry.so"));
-  EXPECT_THAT(info.message(), HasSubstr("missing entry symbol cchost_authorizer_v1"));
+  EXPECT_THAT(info.message(), HasSubstr("missing entry symbol cchost_authorizer_v2"));
 }
 
 TEST(PluginRefusal, AbiMajorMismatchSaysExpectedAndActual) {
   PluginLoader loader;
-  auto loaded = loader.load(fixture("fixture_abi_major2"), "");
+  auto loaded = loader.load(fixture("fixture_abi_major3"), "");
   ASSERT_FALSE(loaded.ok());
-  EXPECT_THAT(loaded.message(), HasSubstr("fixture_abi_major2.so"));
-  EXPECT_THAT(loaded.message(), HasSubstr("ABI major mismatch: host expects 1.x, plugin declares 2.0"));
+  EXPECT_THAT(loaded.message(), HasSubstr("fixture_abi_major3.so"));
+  EXPECT_THAT(loaded.message(), HasSubstr("ABI major mismatch: host expects 2.x, plugin declares 3.0"));
+}
+
+TEST(PluginRefusal, AbiOnePluginRefusedSayingSo) {
+  auto info = PluginLoader().inspect(fixture("fixture_abi_v1"));
+  ASSERT_FALSE(info.ok());
+  EXPECT_THAT(info.message(), HasSubstr("built against authorizer ABI 1 (exports cchost_authorizer_v1)"));
+  EXPECT_THAT(info.message(), HasSubstr("rebuild the plugin against the current SDK"));
+}
+
+TEST(PluginRefusal, NamespaceWithoutXPrefixRefused) {
+  auto info = PluginLoader().inspect(fixture("fixture_no_prefix"));
+  ASSERT_FALSE(info.ok());
+  EXPECT_THAT(info.message(), HasSubstr("namespace 'fixture-noprefix': expected \"x-\""));
 }
 
 TEST(PluginRefusal, DuplicateNamespaceWhileFirstIsLoaded) {

@@ -163,16 +163,8 @@ std::vector<KnobCase> cases() {
   hex("aci", ra, A, "launch_measurements", "aci.launch_measurement", M48a, M48b);
   c.push_back({"aci", ra, "policy_hashes = [\"abc\"]", "aci.policy_hashes", ClaimsBuilder{}.s(A, "aci.policy_hash", "abc"),
                ClaimsBuilder{}.s(A, "aci.policy_hash", "abd")});
-  // [topology]
-  const std::string both = rg + ", " + rw;
-  c.push_back({"topology", both, "gpus = 8", "topology.gpus", ClaimsBuilder{}.i(G, "topology.gpus", 8),
-               ClaimsBuilder{}.i(G, "topology.gpus", 7)});
-  c.push_back({"topology", both, "switches = 4", "topology.switches", ClaimsBuilder{}.i(W, "topology.switches", 4),
-               ClaimsBuilder{}.i(W, "topology.switches", 3)});
-  c.push_back({"topology", both, "require_bijection = true", "topology.require_bijection", ClaimsBuilder{}.b(W, "topology.bijection", true),
-               ClaimsBuilder{}.b(W, "topology.bijection", false)});
-  c.push_back({"topology", both, "require_distinct_ueids = true", "topology.require_distinct_ueids",
-               ClaimsBuilder{}.b(G, "topology.distinct_ueids", true), ClaimsBuilder{}.b(G, "topology.distinct_ueids", false)});
+  // [topology] is gone: device counts are count / min_count rules over records
+  // (policy_vocabulary_test.cpp), and cross-namespace checks belong to a composite stage.
   return c;
 }
 

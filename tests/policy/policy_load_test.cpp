@@ -141,7 +141,10 @@ server = 3
       {30, "invalid ECMAScript regex"},
       {34, "not a dotted numeric version"},
       {35, "rule[4]: unknown key \"flavour\""},
-      {37, "topology.gpus reads namespace x-nv-gpu"},
+      {21, "unknown claim \"snp.x\" for x-snp"},
+      {33, "unknown claim \"a.b\" for x-snp"},
+      // No plugin in use declares [topology]: the host knows no section of its own.
+      {36, "unknown key \"topology\""},
       {39, "peer.site-2.unknown key \"policy\""},
       {41, "role.server: expected a non-empty name and a table"},
   };

@@ -107,7 +107,7 @@ ClaimValue perturb(const ClaimValue& v) {
 
 // Changes the claim `rule` reads so that the rule must fail.
 void violate(const Rule& rule, ClaimsBuilder& c) {
-  auto& claims = c.map[rule.ns].claims;
+  auto& claims = c.rec(rule.ns);
   auto it = claims.find(rule.claim);
   switch (rule.op) {
     case Op::Present: claims.erase(rule.claim); return;
@@ -172,7 +172,7 @@ TEST(PolicyProperty, RemovingAnyConstrainedClaimRejects) {
   for (const Rule& rule : p.rules_for("", "")) {
     if (rule.op == Op::Absent || rule.absent_ok) continue;
     auto c = matching();
-    c.map[rule.ns].claims.erase(rule.claim);
+    c.rec(rule.ns).erase(rule.claim);
     EXPECT_FALSE(evaluate(p, c.map, {}).accept) << rule.id;
   }
 }

@@ -41,19 +41,20 @@ TEST(PolicyRender, VerifyGlueEvaluatesAFile) {
   }
   cchost::claims::NamespaceClaims c;
   c.ns = "x-snp";
-  c.claims["snp.guest_svn"] = cchost::claims::ClaimValue::of_int(2);
-  auto ok = evaluate_policy_file(path, c);
+  c.records.push_back({"cpu", 0, "", {}});
+  c.records.front().claims["snp.guest_svn"] = cchost::claims::ClaimValue::of_int(2);
+  auto ok = evaluate_policy_file(path, c, {}, cchost::policy::test::test_catalog());
   ASSERT_TRUE(ok) << ok.message();
   EXPECT_TRUE(ok->accept);
-  c.claims["snp.guest_svn"] = cchost::claims::ClaimValue::of_int(1);
-  auto bad = evaluate_policy_file(path, c);
+  c.records.front().claims["snp.guest_svn"] = cchost::claims::ClaimValue::of_int(1);
+  auto bad = evaluate_policy_file(path, c, {}, cchost::policy::test::test_catalog());
   ASSERT_TRUE(bad);
   EXPECT_FALSE(bad->accept);
   {
     std::ofstream out(path);
     out << "[policy]\nrequire = [\"x-snp\"]\n[snp]\nmin_guest_svn = \"2\"\n";
   }
-  auto broken = evaluate_policy_file(path, c);
+  auto broken = evaluate_policy_file(path, c, {}, cchost::policy::test::test_catalog());
   ASSERT_FALSE(broken);
   EXPECT_NE(broken.message().find(path + ":4:17:"), std::string::npos) << broken.message();
   std::remove(path.c_str());

@@ -3,16 +3,40 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <string>
 
+#include "cchost/plugin/loader.hpp"
 #include "cchost/policy/decision.hpp"
 #include "cchost/policy/loader.hpp"
 
 namespace cchost::policy::test {
 
+// The vocabularies the policy tests compile with: x-snp's from the real plugin's describe(),
+// then test vocabularies for other namespaces (fixtures/platform_vocabularies.json: the knob
+// tables the host used to hard-code, now data as any plugin would declare them).
+inline const Catalog& test_catalog() {
+  static const Catalog catalog = [] {
+    Catalog c;
+    auto snp = plugin::PluginLoader().inspect(std::string(CCHOST_PLUGIN_DIR) + "/snp_authorizer.so");
+    if (!snp) throw std::runtime_error(snp.message());
+    auto v = vocabulary_from_describe(snp->description);
+    if (!v) throw std::runtime_error(v.message());
+    c.push_back(std::move(*v));
+    std::ifstream in(CCHOST_POLICY_FIXTURES "/platform_vocabularies.json");
+    for (const auto& d : nlohmann::json::parse(in)) {
+      auto other = vocabulary_from_describe(d);
+      if (!other) throw std::runtime_error(other.message());
+      c.push_back(std::move(*other));
+    }
+    return c;
+  }();
+  return catalog;
+}
+
 inline Policy load_ok(const std::string& text) {
-  auto r = load_policy_text(text, "test.toml");
+  auto r = load_policy_text(text, "test.toml", test_catalog());
   std::string errors;
   for (const auto& e : r.errors) errors += e.to_string() + "\n";
   EXPECT_TRUE(r.ok()) << errors;
@@ -21,7 +45,7 @@ inline Policy load_ok(const std::string& text) {
 }
 
 inline std::vector<PolicyError> load_errors(const std::string& text) {
-  auto r = load_policy_text(text, "test.toml");
+  auto r = load_policy_text(text, "test.toml", test_catalog());
   EXPECT_FALSE(r.ok()) << "expected errors for:\n" << text;
   return r.errors;
 }
@@ -46,26 +70,29 @@ struct ClaimsBuilder {
   claims::NamespaceClaims& ns(const std::string& name) {
     auto& c = map[name];
     c.ns = name;
+    if (c.records.empty()) c.records.push_back({"device", 0, "", {}});
     return c;
   }
+  // The claims of the namespace's first (single-device) record.
+  claims::ClaimMap& rec(const std::string& name) { return ns(name).records.front().claims; }
   ClaimsBuilder& b(const std::string& n, const std::string& claim, bool v) {
-    ns(n).claims[claim] = claims::ClaimValue::of_bool(v);
+    rec(n)[claim] = claims::ClaimValue::of_bool(v);
     return *this;
   }
   ClaimsBuilder& i(const std::string& n, const std::string& claim, std::int64_t v) {
-    ns(n).claims[claim] = claims::ClaimValue::of_int(v);
+    rec(n)[claim] = claims::ClaimValue::of_int(v);
     return *this;
   }
   ClaimsBuilder& s(const std::string& n, const std::string& claim, const std::string& v) {
-    ns(n).claims[claim] = claims::ClaimValue::of_string(v);
+    rec(n)[claim] = claims::ClaimValue::of_string(v);
     return *this;
   }
   ClaimsBuilder& h(const std::string& n, const std::string& claim, const std::string& v) {
-    ns(n).claims[claim] = *claims::ClaimValue::of_hex(v);
+    rec(n)[claim] = *claims::ClaimValue::of_hex(v);
     return *this;
   }
   ClaimsBuilder& v(const std::string& n, const std::string& claim, const std::string& dotted) {
-    ns(n).claims[claim] = *claims::ClaimValue::of_version(dotted);
+    rec(n)[claim] = *claims::ClaimValue::of_version(dotted);
     return *this;
   }
 };

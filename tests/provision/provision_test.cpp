@@ -74,7 +74,9 @@ class Provision : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "plugins");
-    write(dir_ / "plugins" / "snp_authorizer.so", "stand-in for the SNP plugin\n");
+    // The real plugin: the provisioner reads its describe() (policy vocabulary) through the loader.
+    fs::copy_file(fs::path(CCHOST_PLUGIN_DIR) / "snp_authorizer.so", dir_ / "plugins" / "snp_authorizer.so");
+    fs::permissions(dir_ / "plugins" / "snp_authorizer.so", fs::perms(0755));
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -196,7 +198,66 @@ TEST_F(Provision, DemoProjectSimulated) {
   auto server = kit::load_kit(dir_ / "kits" / "server");
   ASSERT_TRUE(server);
   EXPECT_EQ(server->participants.size(), 4u);
-  EXPECT_EQ(slurp(dir_ / "kits/site-1/trust/x-snp/sim_ark.pem"), slurp(dir_ / "state/sim/x-snp/ark.pem"));
+  // The CA is the plugin's own (its sim_provision() through the ABI), kept in the state folder.
+  EXPECT_EQ(slurp(dir_ / "kits/site-1/trust/x-snp/sim_ark.pem"), slurp(dir_ / "state/sim/x-snp/secret/ark.pem"));
+  EXPECT_TRUE(fs::is_regular_file(dir_ / "state/sim/x-snp/sim.json"));
+}
+
+// Each authorizer's config is checked against its plugin's describe() config schema: a wrong
+// key stops provisioning with FILE:LINE and writes nothing.
+TEST_F(Provision, ConfigKeyNotInThePluginSchemaExits2WithFileLine) {
+  std::string text = kTwoSites;
+  text += "\n[[site.authorizer]]\nnamespace = \"x-snp\"\nplugin = \"snp_authorizer.so\"\nbackend = \"sim\"\n"
+          "args = { requre_crl = true }\n";
+  write(dir_ / "project.toml", text);
+  auto run = provision(dir_ / "project.toml");
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find((dir_ / "project.toml").string() + ":"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("config key 'requre_crl' is not one the plugin snp_authorizer.so (x-snp) accepts"),
+            std::string::npos)
+      << run.err;
+  expect_nothing_written();
+  text.replace(text.find("requre_crl = true"), 17, "vmpl = 9");
+  write(dir_ / "project.toml", text);
+  run = provision(dir_ / "project.toml");
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("config key 'vmpl': above the maximum 3"), std::string::npos) << run.err;
+}
+
+// A strict third-party plugin gets its own keys only: no `backend` is injected into its config
+// (it would refuse an unknown key at start).
+TEST_F(Provision, ThirdPartyPluginConfigGetsNoInjectedKeys) {
+  fs::copy_file(fs::path(CCHOST_PLUGIN_DIR) / "hello_authorizer.so", dir_ / "plugins" / "hello_authorizer.so");
+  fs::permissions(dir_ / "plugins" / "hello_authorizer.so", fs::perms(0755));
+  std::string text = kTwoSites;
+  text += "\n[[site.authorizer]]\nnamespace = \"x-hello\"\nplugin = \"hello_authorizer.so\"\n"
+          "args = { greeting = \"hi\", svn = 3 }\n";
+  write(dir_ / "project.toml", text);
+  auto run = provision(dir_ / "project.toml");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto kit = kit::load_kit(dir_ / "kits" / "site-2");
+  ASSERT_TRUE(kit) << kit.message();
+  ASSERT_EQ(kit->authorizers.size(), 1u);
+  const std::string& config = kit->authorizers[0].config_toml;
+  EXPECT_EQ(config.find("backend"), std::string::npos) << config;
+  EXPECT_NE(config.find("greeting = \"hi\""), std::string::npos) << config;
+}
+
+// Simulate mode asks the plugin for its simulated CA; a plugin that cannot simulate is refused
+// before anything is written (the provisioner has no CA of its own for any platform).
+TEST_F(Provision, SimulateNeedsAPluginThatCanSimulate) {
+  fs::copy_file(fs::path(CCHOST_PLUGIN_DIR) / "hello_authorizer.so", dir_ / "plugins" / "hello_authorizer.so");
+  fs::permissions(dir_ / "plugins" / "hello_authorizer.so", fs::perms(0755));
+  std::string text = kTwoSites;
+  text.replace(text.find("name = \"small\""), 14, "name = \"small\"\nsimulate = true");
+  text += "\n[[site.authorizer]]\nnamespace = \"x-hello\"\nplugin = \"hello_authorizer.so\"\n";
+  write(dir_ / "project.toml", text);
+  auto run = provision(dir_ / "project.toml");
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("plugin hello_authorizer.so (x-hello) does not declare the \"sim\" capability"),
+            std::string::npos)
+      << run.err;
+  expect_nothing_written();
 }
 
 TEST_F(Provision, AddSiteKeepsExistingKeysByteIdentical) {
@@ -316,13 +377,17 @@ TEST_F(Provision, InvalidPolicyExits2WithItsFileLine) {
   write(dir_ / "policies" / "bad.toml", "[policy]\nrequire = [\"x-snp\"]\n\n[snp]\ndebugg = false\n");
   std::string text = kTwoSites;
   const std::string inline_policy = "policy = { policy = { require = [], accept_unattested = true } }";
-  text.replace(text.find(inline_policy), inline_policy.size(), "policy = \"policies/bad.toml\"");
+  // The server's policy, compiled with the server's own plugin's vocabulary (as `cchost run` will).
+  text.replace(text.find(inline_policy), inline_policy.size(),
+               "policy = \"policies/bad.toml\"\n[[server.authorizer]]\nnamespace = \"x-snp\"\nplugin = \"snp_authorizer.so\"\n"
+               "backend = \"auto\"");
   write(dir_ / "project.toml", text);
   auto run = provision(dir_ / "project.toml");
   if (run.exit_code == 0) GTEST_SKIP() << "this build has no host/policy: policies are not linted";
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find((dir_ / "policies" / "bad.toml").string() + ":5"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("debugg"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("did you mean \"debug\"?"), std::string::npos) << run.err;
   for (const auto& e : fs::directory_iterator(dir_)) {
     std::string name = e.path().filename().string();
     EXPECT_TRUE(name == "plugins" || name == "policies" || name.ends_with(".toml")) << name;

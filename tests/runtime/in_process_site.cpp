@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include "cchost/attest/catalog.hpp"
 #include "cchost/plugin/loader.hpp"
 #include "cchost/policy/loader.hpp"
 
@@ -41,16 +42,19 @@ Result<std::unique_ptr<attest::PluginAttestor>> make_attestor(const AuthorizerTe
                                                               const Bytes& identity_key,
                                                               const std::filesystem::path& policy_file) {
   plugin::PluginLoader loader(t.plugin.parent_path());  // one loader each: a namespace per loader
-  auto authorizer = loader.load(t.plugin, t.config_toml, t.sha256);
+  plugin::HostServices services;
+  services.collateral_dir = t.trust_dir / "x-snp";  // the kit's trust/<ns>/ (ABI 2 host services)
+  auto authorizer = loader.load(t.plugin, t.config_toml, t.sha256, services);
   if (!authorizer) return make_error("load " + t.plugin.string() + ": " + authorizer.message());
-  auto loaded = policy::load_policy_file(policy_file.string());
+  auto catalog = attest::catalog_of(std::vector<std::shared_ptr<plugin::Authorizer>>{*authorizer});
+  if (!catalog) return catalog.error();
+  auto loaded = policy::load_policy_file(policy_file.string(), *catalog);
   if (!loaded.ok()) return make_error("policy " + policy_file.string() + " has errors");
   attest::PluginAttestorConfig config;
   config.name = name;
   config.identity_key = identity_key;
   config.authorizers = {*authorizer};
   config.policy = std::make_shared<const policy::Policy>(std::move(*loaded.policy));
-  config.collateral_dir = t.trust_dir.string();
   return std::make_unique<attest::PluginAttestor>(std::move(config));
 }
 

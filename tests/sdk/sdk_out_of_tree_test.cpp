@@ -85,11 +85,10 @@ TEST_F(SdkOutOfTree, InstallBuildExampleAndLoadIt) {
   ASSERT_TRUE(loaded.ok()) << loaded.message();
   EXPECT_EQ((*loaded)->info().ns, "x-hello");
   EXPECT_EQ((*loaded)->info().abi, CCHOST_AUTHORIZER_ABI_VERSION);
-  std::array<std::uint8_t, 64> binding{};
-  binding.fill(0x5a);
+  const Bytes binding(64, 0x5a);
   auto token = (*loaded)->generate(binding);
   ASSERT_TRUE(token.ok()) << token.message();
-  auto claims = (*loaded)->verify(*token, binding, "", std::time(nullptr) + 5);
+  auto claims = (*loaded)->verify_json(*token, binding, std::time(nullptr) + 5);
   ASSERT_TRUE(claims.ok()) << claims.message();
   EXPECT_THAT(*claims, HasSubstr("\"hello.greeting\":{\"type\":\"string\",\"value\":\"out of tree\"}"));
 

@@ -30,10 +30,10 @@ TEST(SnpClaims, GenuineCasesCarryTheirExpectedClaims) {
     if (!c.expect_verified) continue;
     SCOPED_TRACE(name);
     const auto j = claims_of(c);
-    ASSERT_TRUE(j.contains("claims"));
+    ASSERT_TRUE(j.contains("records"));
     EXPECT_EQ(j["namespace"], "x-snp");
     EXPECT_EQ(j["simulated"], false);
-    const auto& cl = j["claims"];
+    const auto& cl = j["records"][0]["claims"];
     auto value = [&](const char* n) { return cl.at(n).at("value"); };
     EXPECT_EQ(value("snp.product"), c.claims["product"].value_or(std::string()));
     EXPECT_EQ(value("snp.version"), c.claims["version"].value_or(0));
@@ -64,7 +64,7 @@ TEST(SnpClaims, GenuineCasesCarryTheirExpectedClaims) {
 TEST(SnpClaims, EveryContractNameIsPresent) {
   SNP_REQUIRE_VECTORS(snp);
   const auto j = claims_of(test::load_case(snp, "tav_turin_v5"));
-  const auto& cl = j["claims"];
+  const auto& cl = j["records"][0]["claims"];
   for (const char* name :
        {"snp.version", "snp.guest_svn", "snp.policy", "snp.policy.abi_major", "snp.policy.abi_minor",
         "snp.policy.smt", "snp.policy.migrate_ma", "snp.policy.debug", "snp.policy.single_socket",
@@ -91,7 +91,7 @@ TEST(SnpClaims, EveryContractNameIsPresent) {
 TEST(SnpClaims, V2HasNoCpuidOrMitigationClaimsAndMilanNoFmc) {
   SNP_REQUIRE_VECTORS(snp);
   const auto j = claims_of(test::load_case(snp, "gsg_milan_v2_debug"));
-  const auto& cl = j["claims"];
+  const auto& cl = j["records"][0]["claims"];
   EXPECT_FALSE(cl.contains("snp.cpuid_fam_id"));
   EXPECT_FALSE(cl.contains("snp.launch_mit_vector"));
   EXPECT_FALSE(cl.contains("snp.reported_tcb.fmc"));

@@ -1,4 +1,4 @@
-// The built snp_authorizer.so through the real C ABI (dlopen + cchost_authorizer_v1).
+// The built snp_authorizer.so through the real C ABI (dlopen + cchost_authorizer_v2).
 #include <dlfcn.h>
 #include <unistd.h>
 #include <gtest/gtest.h>
@@ -32,10 +32,14 @@ class SnpPlugin : public ::testing::Test {
     cchost_authorizer_ctx* ctx;
     std::string err;
   };
-  Created create(const char* toml) {
+  Created create(const char* toml, const std::string& collateral_dir = {}) {
     char* err = nullptr;
     cchost_authorizer_ctx* ctx = nullptr;
-    int rc = table_->create(toml, &ctx, &err);
+    cchost_host_services_v2 host{};
+    host.size = sizeof host;
+    host.collateral_dir = collateral_dir.empty() ? nullptr : collateral_dir.c_str();
+    host.log = [](void*, int, const char*) {};
+    int rc = table_->create(toml, &host, &ctx, &err);
     std::string e = err ? err : "";
     table_->free_buffer(err);
     return {rc, ctx, e};
@@ -46,30 +50,72 @@ class SnpPlugin : public ::testing::Test {
     std::string claims;
     std::string err;
   };
+  // The collateral folder is the context's (ABI 2 host services): with a non-empty `dir` the
+  // verification runs on a context created for that folder, otherwise on `ctx`.
   Verified verify(cchost_authorizer_ctx* ctx, const Bytes& token, const std::string& dir,
                   std::time_t at, const std::uint8_t* binding = nullptr) {
+    Created scoped{CCHOST_OK, nullptr, ""};
+    if (!dir.empty()) {
+      scoped = create("", dir);
+      if (scoped.status != CCHOST_OK) return {scoped.status, "", scoped.err};
+      ctx = scoped.ctx;
+    }
     char* claims = nullptr;
     char* err = nullptr;
-    int rc = table_->verify(ctx, token.data(), token.size(), binding,
-                            dir.empty() ? nullptr : dir.c_str(), at, &claims, &err);
+    const cchost_verify_args_v2 args{sizeof(cchost_verify_args_v2), token.data(), token.size(), binding,
+                                     binding ? std::size_t{64} : 0, at};
+    int rc = table_->verify(ctx, &args, &claims, &err);
     Verified v{rc, claims ? claims : "", err ? err : ""};
     table_->free_buffer(claims);
     table_->free_buffer(err);
+    if (scoped.ctx) table_->destroy(scoped.ctx);
     return v;
   }
 
+  static int generate(cchost_authorizer_ctx* ctx, const std::uint8_t* binding, std::uint8_t** token,
+                      std::size_t* len, char** err) {
+    const cchost_generate_args_v2 args{sizeof(cchost_generate_args_v2), binding, 64};
+    return table_->generate(ctx, &args, token, len, err);
+  }
+
+  // The single record's claims of a claims document.
+  static nlohmann::json record_claims(const std::string& claims) {
+    auto j = nlohmann::json::parse(claims);
+    return j["records"].size() == 1 ? j["records"][0]["claims"] : nlohmann::json();
+  }
+
   static void* handle_;
-  static const cchost_authorizer_table_v1* table_;
+  static const cchost_authorizer_table_v2* table_;
 };
 
 void* SnpPlugin::handle_ = nullptr;
-const cchost_authorizer_table_v1* SnpPlugin::table_ = nullptr;
+const cchost_authorizer_table_v2* SnpPlugin::table_ = nullptr;
 
-TEST_F(SnpPlugin, ExportsTheV1Table) {
+TEST_F(SnpPlugin, ExportsTheV2Table) {
+  EXPECT_EQ(table_->size, sizeof(cchost_authorizer_table_v2));
   EXPECT_EQ(table_->abi_version, CCHOST_AUTHORIZER_ABI_VERSION);
   EXPECT_STREQ(table_->ns, "x-snp");
   EXPECT_STREQ(table_->name, "AMD SEV-SNP");
-  EXPECT_STREQ(table_->version, "0.1.0");
+  EXPECT_STREQ(table_->version, "0.2.0");
+}
+
+// describe() needs no context; its knob table is the whole [snp] vocabulary the host knows.
+TEST_F(SnpPlugin, DescribeWithoutAContext) {
+  char* json = nullptr;
+  char* err = nullptr;
+  ASSERT_EQ(table_->describe(&json, &err), CCHOST_OK);
+  auto d = nlohmann::json::parse(json);
+  table_->free_buffer(json);
+  EXPECT_EQ(d["schema"], "cchost.describe/v1");
+  EXPECT_EQ(d["namespace"], "x-snp");
+  EXPECT_EQ(d["policy_section"], "snp");
+  EXPECT_EQ(d["binding"]["size"], 64);
+  bool has_debug = false;
+  for (const auto& k : d["knobs"]) has_debug = has_debug || k["name"] == "debug";
+  EXPECT_TRUE(has_debug);
+  bool declares_debug_claim = false;
+  for (const auto& c : d["claims"]) declares_debug_claim = declares_debug_claim || c["name"] == "snp.policy.debug";
+  EXPECT_TRUE(declares_debug_claim);
 }
 
 TEST_F(SnpPlugin, RejectsUnknownAndIllTypedConfig) {
@@ -99,11 +145,14 @@ TEST_F(SnpPlugin, EveryVectorThroughTheAbi) {
     if (vc.expect_verified) {
       ASSERT_EQ(v.status, CCHOST_OK) << v.err;
       auto j = nlohmann::json::parse(v.claims);
-      EXPECT_EQ(j["schema"], "cchost.claims/v1");
+      EXPECT_EQ(j["schema"], "cchost.claims/v2");
+      ASSERT_EQ(j["records"].size(), 1u);
+      EXPECT_EQ(j["records"][0]["class"], "cpu");
+      const auto& claims = j["records"][0]["claims"];
       EXPECT_EQ(j["namespace"], "x-snp");
       EXPECT_EQ(j["simulated"], false);
-      EXPECT_EQ(j["claims"]["snp.measurement"]["value"], vc.claims["measurement"].value_or(std::string()));
-      EXPECT_EQ(j["claims"]["snp.policy"]["value"], vc.claims["policy"].value_or(std::int64_t{0}));
+      EXPECT_EQ(claims["snp.measurement"]["value"], vc.claims["measurement"].value_or(std::string()));
+      EXPECT_EQ(claims["snp.policy"]["value"], vc.claims["policy"].value_or(std::int64_t{0}));
     } else {
       EXPECT_NE(v.status, CCHOST_OK);
       EXPECT_FALSE(v.err.empty());
@@ -152,7 +201,7 @@ TEST_F(SnpPlugin, EnvelopeWithCertTableVerifiesWithoutCollateralDir) {
   const Bytes token = encode_evidence(vc.report, table);
   auto v = verify(c.ctx, token, "", vc.at);
   ASSERT_EQ(v.status, CCHOST_OK) << v.err;
-  EXPECT_EQ(nlohmann::json::parse(v.claims)["claims"]["snp.reported_tcb.fmc"]["value"], 1);
+  EXPECT_EQ(record_claims(v.claims)["snp.reported_tcb.fmc"]["value"], 1);
   // The same envelope without the VCEK entry: collateral missing.
   const Bytes no_vcek = encode_evidence(vc.report, write_cert_table({{kGuidAsk, der("ask.pem")}}));
   EXPECT_EQ(verify(c.ctx, no_vcek, "", vc.at).status, CCHOST_E_COLLATERAL);
@@ -166,7 +215,7 @@ TEST_F(SnpPlugin, GenerateWithoutADeviceIsUnavailable) {
   std::uint8_t* token = nullptr;
   std::size_t len = 0;
   char* err = nullptr;
-  int rc = table_->generate(c.ctx, binding, &token, &len, &err);
+  int rc = generate(c.ctx, binding, &token, &len, &err);
   EXPECT_NE(rc, CCHOST_OK);
   EXPECT_EQ(token, nullptr);
   EXPECT_NE(err, nullptr);
@@ -192,7 +241,7 @@ TEST_F(SnpPlugin, SimEvidenceRoundTripsOnlyWithTheSimRoot) {
   std::uint8_t* token = nullptr;
   std::size_t len = 0;
   char* err = nullptr;
-  ASSERT_EQ(table_->generate(gen.ctx, binding, &token, &len, &err), CCHOST_OK) << (err ? err : "");
+  ASSERT_EQ(generate(gen.ctx, binding, &token, &len, &err), CCHOST_OK) << (err ? err : "");
   const Bytes evidence(token, token + len);
   table_->free_buffer(token);
   table_->destroy(gen.ctx);
@@ -211,9 +260,9 @@ TEST_F(SnpPlugin, SimEvidenceRoundTripsOnlyWithTheSimRoot) {
   ASSERT_EQ(v.status, CCHOST_OK) << v.err;
   auto j = nlohmann::json::parse(v.claims);
   EXPECT_EQ(j["simulated"], true);
-  EXPECT_EQ(j["claims"]["snp.product"]["value"], "Genoa");
-  EXPECT_EQ(j["claims"]["snp.policy.debug"]["value"], true);
-  EXPECT_EQ(j["claims"]["snp.measurement"]["value"], std::string(96, 'a'));
+  EXPECT_EQ(record_claims(v.claims)["snp.product"]["value"], "Genoa");
+  EXPECT_EQ(record_claims(v.claims)["snp.policy.debug"]["value"], true);
+  EXPECT_EQ(record_claims(v.claims)["snp.measurement"]["value"], std::string(96, 'a'));
   binding[0] ^= 1;
   EXPECT_EQ(verify(sim.ctx, evidence, "", now, binding).status, CCHOST_E_VERIFY_FAILED);
   table_->destroy(sim.ctx);

@@ -15,15 +15,25 @@ void update_prefixed(crypto::Hasher& h, ByteView part) {
   h.update(part);
 }
 
-}  // namespace
-
-Binding compute_binding(ByteView nonce, ByteView identity_key, std::string_view name) {
-  crypto::Hasher h(crypto::HashAlg::Sha512);
+Bytes hash_construction(crypto::HashAlg alg, ByteView nonce, ByteView identity_key, std::string_view name) {
+  crypto::Hasher h(alg);
   h.update(as_bytes(kBindingDomain));
   update_prefixed(h, nonce);
   update_prefixed(h, identity_key);
   update_prefixed(h, as_bytes(name));
-  const Bytes digest = h.finish();
+  return h.finish();
+}
+
+}  // namespace
+
+Result<Bytes> binding_of_size(ByteView nonce, ByteView identity_key, std::string_view name, std::size_t size) {
+  if (size == 64) return hash_construction(crypto::HashAlg::Sha512, nonce, identity_key, name);
+  if (size == 32) return hash_construction(crypto::HashAlg::Sha256, nonce, identity_key, name);
+  return make_error("binding: a plugin may declare 32 or 64 bytes, not " + std::to_string(size));
+}
+
+Binding compute_binding(ByteView nonce, ByteView identity_key, std::string_view name) {
+  const Bytes digest = hash_construction(crypto::HashAlg::Sha512, nonce, identity_key, name);
   Binding out{};
   std::copy_n(digest.begin(), out.size(), out.begin());
   return out;

@@ -1,8 +1,7 @@
 #include "cchost/attest/bundle.hpp"
 
-#include <set>
-
 #include "cchost/attest/binding.hpp"
+#include "cchost/claims/namespace_claims.hpp"
 #include "cchost/crypto/encoding.hpp"
 
 namespace cchost::attest {
@@ -70,15 +69,19 @@ Result<EvidenceBundle> bundle_from_wire(const nlohmann::json& header, const std:
   if (namespaces->size() != blobs.size())
     return make_error("bundle: header names " + std::to_string(namespaces->size()) + " tokens but " +
                       std::to_string(blobs.size()) + " evidence frames arrived");
-  std::set<std::string> seen;
+  std::size_t total = 0;
   for (std::size_t i = 0; i < blobs.size(); ++i) {
     const auto& ns = (*namespaces)[i];
     if (!ns.is_string()) return make_error("bundle: namespace " + std::to_string(i) + " is not a string");
     const auto text = ns.get<std::string>();
-    if (!seen.insert(text).second) return make_error("bundle: namespace '" + text + "' appears twice");
+    if (!cchost::claims::is_valid_namespace(text))
+      return make_error("bundle: namespace " + std::to_string(i) + " \"" + text + "\" is not x-[a-z0-9-]+");
     if (blobs[i].size() > kMaxTokenSize)
       return make_error("bundle: token for '" + text + "' is " + std::to_string(blobs[i].size()) +
                         " bytes, at most " + std::to_string(kMaxTokenSize) + " allowed");
+    total += blobs[i].size();
+    if (total > kMaxBundleBytes)
+      return make_error("bundle: evidence totals more than " + std::to_string(kMaxBundleBytes) + " bytes");
     b.tokens.push_back({text, blobs[i]});
   }
   return b;

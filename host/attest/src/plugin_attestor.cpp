@@ -25,9 +25,10 @@ Result<EvidenceBundle> PluginAttestor::produce(ByteView nonce) {
   bundle.identity_key = config_.identity_key;
   bundle.nonce.assign(nonce.begin(), nonce.end());
   bundle.issued_at = now();
-  const Binding binding = compute_binding(nonce, config_.identity_key, config_.name);
   for (const auto& authorizer : config_.authorizers) {
-    auto token = authorizer->generate(binding);
+    auto binding = binding_of_size(nonce, config_.identity_key, config_.name, authorizer->info().binding_size);
+    if (!binding) return make_error(authorizer->info().ns + ": " + binding.message());
+    auto token = authorizer->generate(*binding);
     if (!token) return make_error(authorizer->info().ns + ": cannot generate evidence: " + token.message());
     bundle.tokens.push_back({authorizer->info().ns, std::move(*token)});
   }
@@ -89,7 +90,6 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
                                    ", before the challenge it answers (" + std::to_string(*request.challenged_at) + ")");
   if (!b.out.failed_rules.empty()) return b.finish();
 
-  const Binding binding = compute_binding(bundle.nonce, bundle.identity_key, bundle.name);
   std::map<std::string, claims::NamespaceClaims> claims_by_ns;
   for (const auto& token : bundle.tokens) {
     std::shared_ptr<plugin::Authorizer> verifier;
@@ -100,17 +100,38 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
       b.errors.push_back("no authorizer loaded for namespace '" + token.ns + "': its evidence is ignored");
       continue;
     }
-    auto claims_json = verifier->verify(token.token, binding, config_.collateral_dir, t);
-    if (!claims_json) {
-      b.fail("verify." + token.ns, token.ns + " evidence did not verify: " + claims_json.message());
+    auto binding = binding_of_size(bundle.nonce, bundle.identity_key, bundle.name, verifier->info().binding_size);
+    if (!binding) {
+      b.fail("verify." + token.ns, binding.message());
       continue;
     }
-    auto parsed = claims::parse_claims_json(*claims_json);
-    if (!parsed) {
-      b.fail("verify." + token.ns, token.ns + " claims are malformed: " + parsed.message());
+    // Validated once, inside verify() (host/claims): what comes back is typed records.
+    auto verified = verifier->verify(token.token, *binding, t);
+    if (!verified) {
+      b.fail("verify." + token.ns, token.ns + " evidence did not verify: " + verified.message());
       continue;
     }
-    claims_by_ns[token.ns] = std::move(*parsed);
+    // Several tokens of one namespace (one per device) become one set of records.
+    auto [it, fresh] = claims_by_ns.try_emplace(token.ns);
+    if (fresh) {
+      it->second = std::move(*verified);
+      continue;
+    }
+    auto& merged = it->second;
+    merged.simulated = merged.simulated || verified->simulated;
+    if (verified->issued_at && (!merged.issued_at || *verified->issued_at < *merged.issued_at))
+      merged.issued_at = verified->issued_at;
+    if (merged.records.size() + verified->records.size() > claims::kMaxRecords) {
+      b.fail("verify." + token.ns, token.ns + " evidence holds more than " + std::to_string(claims::kMaxRecords) + " records");
+      continue;
+    }
+    // Indexes stay unique within a class across tokens: a later token's records follow on.
+    std::map<std::string, std::uint32_t> next;
+    for (const auto& r : merged.records) next[r.cls] = std::max(next[r.cls], r.index + 1);
+    for (auto& r : verified->records) {
+      r.index = next[r.cls]++;
+      merged.records.push_back(std::move(r));
+    }
   }
   if (!config_.policy) {
     b.fail("policy.missing", "no policy is loaded: deny by default");

@@ -35,7 +35,7 @@ Status add_collection(ClaimsByNamespace& out, const nlohmann::json& j) {
   return make_error(std::string("claims file: expected an array or an object of claims, got ") + j.type_name());
 }
 
-// `cchost verify --json` output: {"verified", "namespace", "simulated", "issued_at", "claims": {name: {type, value}},
+// `cchost verify --json` output: {"verified", "namespace", "simulated", "issued_at", "records": [..],
 // "decision", "errors"}. Only a verified report yields claims: unverified evidence must not be appraised.
 Status add_verify_report(ClaimsByNamespace& out, const nlohmann::json& j) {
   if (!j["verified"].is_boolean() || !j["verified"].get<bool>()) {
@@ -45,7 +45,7 @@ Status add_verify_report(ClaimsByNamespace& out, const nlohmann::json& j) {
                         {"namespace", j.value("namespace", nlohmann::json())},
                         {"simulated", j.value("simulated", nlohmann::json())},
                         {"issued_at", j.value("issued_at", nlohmann::json())},
-                        {"claims", j["claims"]}};
+                        {"records", j["records"]}};
   return add_one(out, doc, "");
 }
 
@@ -58,7 +58,7 @@ Result<ClaimsByNamespace> parse_claims_file_text(std::string_view json_text) {
   Status s;
   if (j.is_object() && j.contains("schema")) {
     s = add_one(out, j, "");
-  } else if (j.is_object() && j.contains("verified") && j.contains("namespace") && j.contains("claims")) {
+  } else if (j.is_object() && j.contains("verified") && j.contains("namespace") && j.contains("records")) {
     s = add_verify_report(out, j);
   } else if (j.is_object() && j.contains("claims")) {
     s = add_collection(out, j["claims"]);  // wrapper, e.g. `cchost verify --json`

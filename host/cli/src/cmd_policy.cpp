@@ -1,10 +1,14 @@
-// `cchost policy check FILE [--json]` and `cchost policy explain --policy FILE --claims FILE`.
+// `cchost policy check FILE [--plugin-dir DIR] [--json]` and `cchost policy explain --policy FILE
+// --claims FILE [--plugin-dir DIR]`. The plugins in DIR (default: the build's plugin folder)
+// give the policy its vocabulary: their sections' knobs and their claim names, so a misspelt
+// knob or claim is an error with FILE:LINE:COL and a suggestion.
 // check exits 0 or 2 (every error as FILE:LINE:COL: message); explain exits 0 accept, 1 reject,
 // 2 when an input cannot be read.
 #include <iostream>
 #include <memory>
 #include <optional>
 
+#include "cchost/attest/catalog.hpp"
 #include "cchost/claims/claims_file.hpp"
 #include "cchost/policy/decision.hpp"
 #include "cchost/policy/loader.hpp"
@@ -16,14 +20,24 @@ namespace {
 
 struct CheckOptions {
   std::string file;
+  std::string plugin_dir;
   bool json = false;
 };
+
+// The vocabularies of every plugin in `dir`; a folder that does not exist gives none (then
+// plugin sections are unknown keys).
+Result<policy::Catalog> catalog_for(const std::string& dir) {
+  std::error_code ec;
+  if (dir.empty() || !std::filesystem::is_directory(dir, ec)) return policy::Catalog{};
+  return attest::catalog_from_dir(dir);
+}
 
 struct ExplainOptions {
   std::string policy;
   std::string claims;
   std::string peer;
   std::string role;
+  std::string plugin_dir;
   std::optional<std::int64_t> evidence_age;
   bool simulated = false;
   bool json = false;
@@ -39,7 +53,12 @@ void print_errors(const std::vector<policy::PolicyError>& errors, bool json) {
 }
 
 int run_check(const CheckOptions& o) {
-  const auto load = policy::load_policy_file(o.file);
+  const auto catalog = catalog_for(o.plugin_dir);
+  if (!catalog) {
+    std::cerr << "error: --plugin-dir: " << catalog.message() << "\n";
+    return kExitUsage;
+  }
+  const auto load = policy::load_policy_file(o.file, *catalog);
   if (!load.ok()) {
     print_errors(load.errors, o.json);
     return kExitUsage;
@@ -62,7 +81,12 @@ int run_check(const CheckOptions& o) {
 }
 
 int run_explain(const ExplainOptions& o) {
-  const auto load = policy::load_policy_file(o.policy);
+  const auto catalog = catalog_for(o.plugin_dir);
+  if (!catalog) {
+    std::cerr << "error: --plugin-dir: " << catalog.message() << "\n";
+    return kExitUsage;
+  }
+  const auto load = policy::load_policy_file(o.policy, *catalog);
   if (!load.ok()) {
     print_errors(load.errors, o.json);
     return kExitUsage;
@@ -90,6 +114,8 @@ const CommandRegistration registration{"5-policy", [](CLI::App& app, auto& set_e
   auto check = std::make_shared<CheckOptions>();
   auto* check_cmd = cmd->add_subcommand("check", "load a policy; exit 0, or 2 listing every error as FILE:LINE:COL");
   check_cmd->add_option("FILE", check->file, "policy TOML file")->required();
+  check->plugin_dir = default_plugin_dir();
+  check_cmd->add_option("--plugin-dir", check->plugin_dir, "plugins whose vocabulary the policy uses")->capture_default_str();
   check_cmd->add_flag("--json", check->json, "print the result as JSON on stdout");
   check_cmd->callback([check, &set_exit] { set_exit(run_check(*check)); });
 
@@ -97,12 +123,14 @@ const CommandRegistration registration{"5-policy", [](CLI::App& app, auto& set_e
   auto* explain_cmd = cmd->add_subcommand("explain", "evaluate a policy against claims; exit 0 accept, 1 reject");
   explain_cmd->add_option("--policy", explain->policy, "policy TOML file")->required();
   explain_cmd->add_option("--claims", explain->claims,
-                          "claims JSON: one cchost.claims/v1 object, an array of them, or an object keyed by namespace")
+                          "claims JSON: one cchost.claims/v2 object, an array of them, or an object keyed by namespace")
       ->required();
   explain_cmd->add_option("--peer", explain->peer, "the peer's name (selects [peer.\"NAME\"])");
   explain_cmd->add_option("--role", explain->role, "the peer's role (selects [role.ROLE])");
   explain_cmd->add_option("--evidence-age", explain->evidence_age, "seconds since the evidence was issued");
   explain_cmd->add_flag("--simulated", explain->simulated, "treat the whole bundle as simulated");
+  explain->plugin_dir = default_plugin_dir();
+  explain_cmd->add_option("--plugin-dir", explain->plugin_dir, "plugins whose vocabulary the policy uses")->capture_default_str();
   explain_cmd->add_flag("--json", explain->json, "print the decision as JSON");
   explain_cmd->callback([explain, &set_exit] { set_exit(run_explain(*explain)); });
 }};

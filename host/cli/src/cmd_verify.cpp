@@ -18,6 +18,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "cchost/attest/catalog.hpp"
 #include "cchost/plugin/loader.hpp"
 #include "command_registry.hpp"
 #include "verify_options.hpp"
@@ -86,8 +87,6 @@ class VerifyRun {
   }
 
   int verify() {
-    auto binding = resolve_binding(o_);
-    if (!binding) return fail(kExitUsage, binding.message());
     auto at = resolve_time(o_);
     if (!at) return fail(kExitUsage, at.message());
     auto collateral = resolve_collateral_dir(o_);
@@ -103,10 +102,16 @@ class VerifyRun {
     auto so = find_plugin(o_.plugin_dir, o_.ns);
     if (!so) return fail(kExitUsage, so.message());
     report_.plugin_file = so->filename().string();
-    auto authorizer = plugin::PluginLoader().load(*so, config);
+    plugin::HostServices services;
+    std::error_code ec;
+    services.base_dir = std::filesystem::current_path(ec);  // --config paths are the caller's
+    services.collateral_dir = *collateral;
+    auto authorizer = plugin::PluginLoader().load(*so, config, std::nullopt, services);
     if (!authorizer) return fail(kExitUsage, authorizer.message());
+    auto binding = resolve_binding(o_, (*authorizer)->info().binding_size);
+    if (!binding) return fail(kExitUsage, binding.message());
 
-    auto claims = (*authorizer)->verify(as_bytes(*evidence), *binding, *collateral, *at);
+    auto claims = (*authorizer)->verify_json(as_bytes(*evidence), *binding, *at);
     if (!claims) return fail(kExitRejected, claims.message());
     // The loader has checked the schema already; parse without exceptions all the same.
     report_.claims_document = nlohmann::json::parse(*claims, nullptr, false);
@@ -117,8 +122,11 @@ class VerifyRun {
     report_.verified = true;
 
     if (o_.policy_file.empty()) return kExitOk;
+    // The policy's [section] compiles from this plugin's own knob table.
+    auto catalog = attest::catalog_of(std::vector<plugin::PluginInfo>{(*authorizer)->info()});
+    if (!catalog) return fail(kExitUsage, catalog.message());
     auto decision = evaluate_policy_for_verify(o_.policy_file, o_.ns, report_.claims_document,
-                                               evidence_age(*at));
+                                               evidence_age(*at), *catalog);
     if (!decision) return fail(kExitUsage, decision.message());
     report_.decision = std::move(*decision);
     if (!report_.decision.value("accept", false)) {
@@ -146,7 +154,7 @@ const CommandRegistration registration{"2-verify", [](CLI::App& app, auto& set_e
   auto* cmd = app.add_subcommand("verify", "verify evidence with its namespace's plugin");
   auto o = std::make_shared<VerifyOptions>();
   o->plugin_dir = default_plugin_dir();
-  cmd->add_option("--namespace", o->ns, "plugin namespace, e.g. x-snp")->required();
+  cmd->add_option("--namespace", o->ns, "plugin namespace, e.g. x-acme")->required();
   cmd->add_option("--evidence", o->evidence_file, "evidence (token) file")->required();
   cmd->add_option("--collateral", o->collateral_dir, "folder with vendor collateral");
   cmd->add_option("--trust", o->trust_dir, "folder with trust anchors (same folder as --collateral)");

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cchost/attest/catalog.hpp"
 #include "cchost/attest/nonce_registry.hpp"
 #include "cchost/attest/plugin_attestor.hpp"
 #include "cchost/audit/audit_log.hpp"
@@ -86,22 +87,31 @@ int run_participant(const RunOptions& options) {
   auto nonces = attest::NonceRegistry::open(nonce_options);
   if (!nonces) return boot_failure(nonces.message());
 
-  // Plugin configs name files relative to the kit (provision/README.md): resolve them there.
-  std::error_code ec;
-  fs::current_path(k.dir, ec);
-  if (ec) return boot_failure("cannot enter kit folder " + k.dir.string() + ": " + ec.message());
-
   plugin::PluginLoader loader(k.dir);
   std::vector<std::shared_ptr<plugin::Authorizer>> authorizers;
   for (const auto& entry : k.authorizers) {
-    auto authorizer = loader.load(entry.plugin_path, entry.config_toml, entry.sha256);
+    // Plugin configs name files relative to the kit (provision/README.md): the plugin resolves
+    // them against base_dir; each plugin sees only its own trust/<ns>/ folder. No chdir.
+    plugin::HostServices services;
+    services.base_dir = fs::absolute(k.dir);
+    if (std::error_code ec; fs::is_directory(k.trust_dir / entry.ns, ec)) services.collateral_dir = fs::absolute(k.trust_dir / entry.ns);
+    services.log = [](int level, const std::string& message) {
+      if (level >= CCHOST_LOG_ERROR) spdlog::error("{}", message);
+      else if (level >= CCHOST_LOG_WARN) spdlog::warn("{}", message);
+      else if (level >= CCHOST_LOG_INFO) spdlog::info("{}", message);
+      else spdlog::debug("{}", message);
+    };
+    auto authorizer = loader.load(entry.plugin_path, entry.config_toml, entry.sha256, services);
     if (!authorizer) return boot_failure("authorizer " + entry.ns + ": " + authorizer.message());
     if ((*authorizer)->info().ns != entry.ns)
       return boot_failure("authorizer " + entry.plugin_path.string() + " serves namespace '" + (*authorizer)->info().ns +
                           "', the kit expects '" + entry.ns + "'");
     authorizers.push_back(std::move(*authorizer));
   }
-  auto policy_load = policy::load_policy_file(k.policy_path.string());
+  // The policy's plugin sections compile from the kit's plugins' knob tables (data only).
+  auto catalog = attest::catalog_of(authorizers);
+  if (!catalog) return boot_failure("authorizer vocabulary: " + catalog.message());
+  auto policy_load = policy::load_policy_file(k.policy_path.string(), *catalog);
   if (!policy_load.ok()) {
     std::string all;
     for (const auto& e : policy_load.errors) all += "\n  " + e.to_string();
@@ -115,7 +125,6 @@ int run_participant(const RunOptions& options) {
   attestor_config.identity_key = *identity;
   attestor_config.authorizers = authorizers;
   attestor_config.policy = std::make_shared<const policy::Policy>(std::move(*policy_load.policy));
-  attestor_config.collateral_dir = k.trust_dir.string();
   attest::PluginAttestor attestor(std::move(attestor_config));
 
   boost::asio::io_context io;

@@ -11,7 +11,8 @@
 
 namespace cchost::cli {
 
-Result<std::optional<Binding64>> resolve_binding(const VerifyOptions& o) {
+Result<std::optional<std::vector<std::uint8_t>>> resolve_binding(const VerifyOptions& o, std::size_t size) {
+  using Binding = std::vector<std::uint8_t>;
   const int chosen = !o.nonce_hex.empty() + !o.report_data_hex.empty() + (o.no_binding ? 1 : 0);
   if (chosen != 1) {
     return make_error("exactly one of --nonce, --report-data or --no-binding is required, got " +
@@ -20,24 +21,22 @@ Result<std::optional<Binding64>> resolve_binding(const VerifyOptions& o) {
   const bool identity_given = !o.identity_key_hex.empty() || !o.participant_name.empty();
   if (o.no_binding) {
     if (identity_given) return make_error("--identity-key and --name go with --nonce only");
-    return std::optional<Binding64>();
+    return std::optional<Binding>();
   }
   if (!o.report_data_hex.empty()) {
     if (identity_given) return make_error("--identity-key and --name go with --nonce only");
     auto raw = crypto::hex_decode(o.report_data_hex);
     if (!raw) return make_error("--report-data: " + raw.message());
-    if (raw->size() != 64) {
-      return make_error("--report-data: expected 64 bytes (128 hex digits), got " +
-                        std::to_string(raw->size()) + " bytes");
+    if (raw->size() != size) {
+      return make_error("--report-data: the plugin's binding is " + std::to_string(size) + " bytes (" +
+                        std::to_string(2 * size) + " hex digits), got " + std::to_string(raw->size()) + " bytes");
     }
-    Binding64 b{};
-    std::copy(raw->begin(), raw->end(), b.begin());
-    return std::optional<Binding64>(b);
+    return std::optional<Binding>(std::move(*raw));
   }
   // --nonce: the host's identity binding (DESIGN.md "Evidence, binding, freshness") needs the
   // prover's identity key and name as well as the nonce.
   if (o.identity_key_hex.empty() || o.participant_name.empty()) {
-    return make_error("--nonce requires --identity-key HEX and --name NAME (or pass the 64 "
+    return make_error("--nonce requires --identity-key HEX and --name NAME (or pass the binding "
                       "bytes with --report-data HEX)");
   }
   auto nonce = crypto::hex_decode(o.nonce_hex);
@@ -46,7 +45,9 @@ Result<std::optional<Binding64>> resolve_binding(const VerifyOptions& o) {
   if (!key) return make_error("--identity-key: " + key.message());
 #ifdef CCHOST_CLI_HAVE_ATTEST_BINDING
   // One definition of the binding for the whole host: host/attest's.
-  return std::optional<Binding64>(attest::compute_binding(*nonce, *key, o.participant_name));
+  auto b = attest::binding_of_size(*nonce, *key, o.participant_name, size);
+  if (!b) return b.error();
+  return std::optional<Binding>(std::move(*b));
 #else
   return make_error("--nonce needs host/attest in this build; pass the binding with --report-data");
 #endif
@@ -60,8 +61,8 @@ Result<std::int64_t> resolve_time(const VerifyOptions& o) {
 }
 
 Result<std::string> resolve_collateral_dir(const VerifyOptions& o) {
-  // ABI v1 hands the plugin one folder; the kit's trust/ folder holds anchors and collateral
-  // together, so --trust and --collateral name the same thing from two angles.
+  // The ABI hands the plugin one collateral folder (anchors and collateral together), so
+  // --trust and --collateral name the same thing from two angles.
   if (!o.collateral_dir.empty() && !o.trust_dir.empty() && o.collateral_dir != o.trust_dir) {
     return make_error("--collateral and --trust name different folders; the plugin ABI passes "
                       "one folder: put the trust anchors and the collateral together");

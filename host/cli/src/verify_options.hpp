@@ -28,16 +28,15 @@ struct VerifyOptions {
   bool json = false;
 };
 
-using Binding64 = std::array<std::uint8_t, 64>;
-
-// The binding the evidence must carry, from exactly one of --nonce (+ --identity-key, --name),
-// --report-data or --no-binding (nullopt). An Error is a usage error.
-Result<std::optional<Binding64>> resolve_binding(const VerifyOptions& options);
+// The binding the evidence must carry (`size` bytes: the plugin's declared binding size), from
+// exactly one of --nonce (+ --identity-key, --name), --report-data or --no-binding (nullopt).
+// An Error is a usage error.
+Result<std::optional<std::vector<std::uint8_t>>> resolve_binding(const VerifyOptions& options, std::size_t size);
 
 // The verification time: --at, or now when absent. An Error is a usage error.
 Result<std::int64_t> resolve_time(const VerifyOptions& options);
 
-// The one folder the v1 ABI passes to the plugin: --collateral, or --trust, or "" for none.
+// The plugin's collateral folder (host services): --collateral, or --trust, or "" for none.
 Result<std::string> resolve_collateral_dir(const VerifyOptions& options);
 
 }  // namespace cchost::cli

@@ -12,13 +12,14 @@ namespace cchost::cli {
 
 Result<nlohmann::json> evaluate_policy_for_verify(const std::string& policy_file, const std::string& ns,
                                                   const nlohmann::json& claims_document,
-                                                  std::optional<std::int64_t> evidence_age_seconds) {
+                                                  std::optional<std::int64_t> evidence_age_seconds,
+                                                  const policy::Catalog& catalog) {
   auto claims = claims::claims_from_json(claims_document);
   if (!claims) return make_error("claims from " + ns + ": " + claims.message());
   policy::PeerContext peer;
   peer.simulated = claims->simulated;
   peer.evidence_age_seconds = evidence_age_seconds;
-  auto decision = policy::evaluate_policy_file(policy_file, *claims, peer);
+  auto decision = policy::evaluate_policy_file(policy_file, *claims, peer, catalog);
   if (!decision) return decision.error();
   return policy::decision_to_json(*decision);
 }

@@ -6,11 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cchost/policy/vocabulary.hpp"
 #include "cchost/result.hpp"
 
 namespace cchost::cli {
 
-// Appraises a plugin's claims document ("cchost.claims/v1") against the policy in
+// Appraises a plugin's claims document ("cchost.claims/v2"), compiled with `catalog` against the policy in
 // `policy_file`. Returns the "decision" object of the verify contract:
 //   {"accept":bool, "failed":[{"rule":..,"claim":..,"expected":..,"actual":..,"why":..}]}
 // `evidence_age_seconds`: how old the evidence is at the verification time, when known.
@@ -18,6 +19,7 @@ namespace cchost::cli {
 Result<nlohmann::json> evaluate_policy_for_verify(const std::string& policy_file,
                                                   const std::string& ns,
                                                   const nlohmann::json& claims_document,
-                                                  std::optional<std::int64_t> evidence_age_seconds);
+                                                  std::optional<std::int64_t> evidence_age_seconds,
+                                                  const policy::Catalog& catalog);
 
 }  // namespace cchost::cli

@@ -22,12 +22,12 @@ std::string claim_value_text(const json& claim) {
 }  // namespace
 
 json verify_report_json(const VerifyReport& r) {
-  json claims = field_or_null(r.claims_document, "claims");
+  json records = field_or_null(r.claims_document, "records");
   return json{{"verified", r.verified},
               {"namespace", r.ns},
               {"simulated", field_or_null(r.claims_document, "simulated")},
               {"issued_at", field_or_null(r.claims_document, "issued_at")},
-              {"claims", claims.is_object() ? claims : json::object()},
+              {"records", records.is_array() ? records : json::array()},
               {"decision", r.decision},
               {"errors", r.errors}};
 }
@@ -39,8 +39,21 @@ void print_verify_report_text(const VerifyReport& r, std::ostream& out) {
   if (r.claims_document.is_object()) {
     out << "simulated = " << field_or_null(r.claims_document, "simulated").dump() << "\n";
     out << "issued_at = " << field_or_null(r.claims_document, "issued_at").dump() << "\n";
-    for (const auto& [name, claim] : r.claims_document["claims"].items()) {
-      out << name << " = " << claim_value_text(claim) << " (" << claim.value("type", "?") << ")\n";
+    json records = field_or_null(r.claims_document, "records");
+    if (!records.is_array()) records = json::array();
+    for (const auto& record : records) {
+      // One device: the claims alone, as before records existed; several: a header each.
+      if (records.size() > 1) {
+        out << "record " << record.value("class", "?") << "[" << record.value("index", 0) << "]";
+        const std::string id = record.value("id", "");
+        if (!id.empty()) out << " " << id;
+        out << "\n";
+      }
+      if (!record.contains("claims") || !record["claims"].is_object()) continue;
+      for (const auto& [name, claim] : record["claims"].items()) {
+        out << (records.size() > 1 ? "  " : "") << name << " = " << claim_value_text(claim) << " ("
+            << claim.value("type", "?") << ")\n";
+      }
     }
   }
   if (r.decision.is_object()) {

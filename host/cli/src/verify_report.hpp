@@ -12,12 +12,12 @@ struct VerifyReport {
   bool verified = false;
   std::string ns;
   std::string plugin_file;
-  nlohmann::json claims_document;     // the plugin's "cchost.claims/v1" object, or null
+  nlohmann::json claims_document;     // the plugin's "cchost.claims/v2" object, or null
   nlohmann::json decision = nullptr;  // the policy decision, or null without --policy
   std::vector<std::string> errors;
 };
 
-// {"verified":..,"namespace":..,"simulated":..,"issued_at":..,"claims":{..},"decision":..,
+// {"verified":..,"namespace":..,"simulated":..,"issued_at":..,"records":[..],"decision":..,
 //  "errors":[..]}
 nlohmann::json verify_report_json(const VerifyReport& report);
 

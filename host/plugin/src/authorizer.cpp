@@ -2,7 +2,7 @@
 // plugin's free_buffer(), whatever the outcome.
 #include <cstring>
 
-#include "cchost/plugin/claims_check.hpp"
+#include "authorizer_services.hpp"
 #include "loaded_module.hpp"
 
 namespace cchost::plugin {
@@ -23,7 +23,7 @@ const char* status_name(int status) {
 // Owns one plugin allocation until the end of the scope.
 class PluginBuffer {
  public:
-  explicit PluginBuffer(const cchost_authorizer_table_v1* table) : table_(table) {}
+  explicit PluginBuffer(const cchost_authorizer_table_v2* table) : table_(table) {}
   ~PluginBuffer() { table_->free_buffer(p_); }
   PluginBuffer(const PluginBuffer&) = delete;
   PluginBuffer& operator=(const PluginBuffer&) = delete;
@@ -33,7 +33,7 @@ class PluginBuffer {
   const T* get() const { return static_cast<const T*>(p_); }
 
  private:
-  const cchost_authorizer_table_v1* table_;
+  const cchost_authorizer_table_v2* table_;
   void* p_ = nullptr;
 };
 
@@ -52,27 +52,41 @@ Error call_failed(const PluginInfo& info, const char* what, int status, const Pl
 
 }  // namespace
 
-Authorizer::Authorizer(std::shared_ptr<const LoadedModule> module, cchost_authorizer_ctx* ctx)
-    : module_(std::move(module)), ctx_(ctx) {}
+Authorizer::Authorizer(std::shared_ptr<const LoadedModule> module, std::unique_ptr<Services> services)
+    : module_(std::move(module)), services_(std::move(services)) {}
 
 Authorizer::~Authorizer() {
   if (ctx_) module_->table->destroy(ctx_);
 }
 
+Status Authorizer::create(const std::string& config_toml) {
+  const auto* table = module_->table;
+  PluginBuffer err(table);
+  cchost_authorizer_ctx* ctx = nullptr;
+  int status = table->create(config_toml.c_str(), &services_->c, &ctx, err.out<char>());
+  if (status != CCHOST_OK || !ctx) {
+    if (ctx) table->destroy(ctx);
+    return make_error("plugin " + info().file + " (" + info().ns + "): create failed (status " +
+                      std::to_string(status) + "): " + plugin_message(err));
+  }
+  ctx_ = ctx;
+  return {};
+}
+
 const PluginInfo& Authorizer::info() const { return module_->info; }
 
-Result<Bytes> Authorizer::generate(ByteView binding64) {
-  if (binding64.size() != CCHOST_BINDING_SIZE) {
-    return make_error("generate: binding must be 64 bytes, got " +
-                      std::to_string(binding64.size()));
+Result<Bytes> Authorizer::generate(ByteView binding) {
+  if (binding.size() != info().binding_size) {
+    return make_error("plugin " + info().ns + ": generate: binding must be " + std::to_string(info().binding_size) +
+                      " bytes, got " + std::to_string(binding.size()));
   }
   std::lock_guard lock(mutex_);
   const auto* table = module_->table;
   PluginBuffer token(table);
   PluginBuffer err(table);
   std::size_t token_len = 0;
-  int status = table->generate(ctx_, binding64.data(), token.out<std::uint8_t>(), &token_len,
-                               err.out<char>());
+  const cchost_generate_args_v2 args{sizeof(cchost_generate_args_v2), binding.data(), binding.size()};
+  int status = table->generate(ctx_, &args, token.out<std::uint8_t>(), &token_len, err.out<char>());
   if (status != CCHOST_OK) return call_failed(info(), "generate", status, err);
   if (!token.get<std::uint8_t>() && token_len) {
     return make_error("plugin " + info().ns + ": generate returned a NULL token of length " +
@@ -82,25 +96,50 @@ Result<Bytes> Authorizer::generate(ByteView binding64) {
   return Bytes(p, p + token_len);
 }
 
-Result<std::string> Authorizer::verify(ByteView token,
-                                       const std::optional<std::array<std::uint8_t, 64>>& binding,
-                                       const std::string& collateral_dir, std::int64_t at_time) {
-  std::lock_guard lock(mutex_);
+Result<std::string> Authorizer::call_verify(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time) {
+  if (binding && binding->size() != info().binding_size) {
+    return make_error("plugin " + info().ns + ": verify: binding must be " + std::to_string(info().binding_size) +
+                      " bytes, got " + std::to_string(binding->size()));
+  }
+  // A context that does not declare thread-safe verify is serialised (the ABI promises nothing).
+  std::unique_lock lock(mutex_, std::defer_lock);
+  if (!info().capabilities.thread_safe_verify) lock.lock();
   const auto* table = module_->table;
   PluginBuffer claims(table);
   PluginBuffer err(table);
   // A non-null pointer even for an empty token: the ABI allows (NULL, 0) but some plugins
   // may not, and an empty span's data() may be NULL.
   static const std::uint8_t kEmpty = 0;
-  int status = table->verify(ctx_, token.empty() ? &kEmpty : token.data(), token.size(),
-                             binding ? binding->data() : nullptr,
-                             collateral_dir.empty() ? nullptr : collateral_dir.c_str(), at_time,
-                             claims.out<char>(), err.out<char>());
+  const cchost_verify_args_v2 args{sizeof(cchost_verify_args_v2), token.empty() ? &kEmpty : token.data(), token.size(),
+                                   binding ? binding->data() : nullptr, binding ? binding->size() : 0, at_time};
+  int status = table->verify(ctx_, &args, claims.out<char>(), err.out<char>());
   if (status != CCHOST_OK) return call_failed(info(), "verify", status, err);
   if (!claims.get<char>()) return make_error("plugin " + info().ns + ": verify returned no claims");
-  std::string json(claims.get<char>());
-  if (auto s = check_claims_json(json, info().ns); !s) {
-    return make_error("plugin " + info().ns + " (" + info().file + "): " + s.message());
+  return std::string(claims.get<char>());
+}
+
+Result<claims::NamespaceClaims> Authorizer::verify(ByteView token, const std::optional<Bytes>& binding,
+                                                   std::int64_t at_time) {
+  auto json = call_verify(token, binding, at_time);
+  if (!json) return json.error();
+  // The one validation of plugin output (host/claims); from here on the claims are typed.
+  auto parsed = claims::parse_claims_json(*json);
+  if (!parsed) return make_error("plugin " + info().ns + " (" + info().file + "): " + parsed.message());
+  if (parsed->ns != info().ns) {
+    return make_error("plugin " + info().ns + " (" + info().file + "): claims: expected namespace \"" + info().ns +
+                      "\", got \"" + parsed->ns + "\"");
+  }
+  return parsed;
+}
+
+Result<std::string> Authorizer::verify_json(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time) {
+  auto json = call_verify(token, binding, at_time);
+  if (!json) return json.error();
+  auto parsed = claims::parse_claims_json(*json);
+  if (!parsed) return make_error("plugin " + info().ns + " (" + info().file + "): " + parsed.message());
+  if (parsed->ns != info().ns) {
+    return make_error("plugin " + info().ns + " (" + info().file + "): claims: expected namespace \"" + info().ns +
+                      "\", got \"" + parsed->ns + "\"");
   }
   return json;
 }

@@ -10,7 +10,7 @@ namespace cchost::plugin {
 
 struct LoadedModule {
   boost::dll::shared_library library;
-  const cchost_authorizer_table_v1* table = nullptr;
+  const cchost_authorizer_table_v2* table = nullptr;
   PluginInfo info;
 };
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <boost/dll/shared_library.hpp>
 
+#include "authorizer_services.hpp"
 #include "loaded_module.hpp"
 #include "secure_open.hpp"
 #include "table_check.hpp"
@@ -43,13 +44,35 @@ Result<std::shared_ptr<const LoadedModule>> PluginLoader::open(const fs::path& s
     return make_error("plugin " + file + ": cannot load: " + (why ? why : ec.message()));
   }
   if (!module->library.has(CCHOST_AUTHORIZER_ENTRY)) {
+    if (module->library.has(CCHOST_AUTHORIZER_ENTRY_V1)) {
+      return make_error("plugin " + file + ": built against authorizer ABI 1 (exports " CCHOST_AUTHORIZER_ENTRY_V1
+                        "); this host loads ABI " + format_abi(CCHOST_AUTHORIZER_ABI_VERSION) +
+                        " only (" CCHOST_AUTHORIZER_ENTRY "): rebuild the plugin against the current SDK");
+    }
     return make_error("plugin " + file + ": missing entry symbol " CCHOST_AUTHORIZER_ENTRY
                       " (expected an exported C function; built with CCHOST_EXPORT_AUTHORIZER?)");
   }
-  auto entry = module->library.get<const cchost_authorizer_table_v1*()>(CCHOST_AUTHORIZER_ENTRY);
+  auto entry = module->library.get<const cchost_authorizer_table_v2*()>(CCHOST_AUTHORIZER_ENTRY);
   module->table = entry();
   auto info = read_table(module->table, file);
   if (!info) return info.error();
+  // describe() runs no I/O and needs no context: it is part of what "loading" checks.
+  char* json = nullptr;
+  char* err = nullptr;
+  const int status = module->table->describe(&json, &err);
+  std::string text = json ? std::string(json, ::strnlen(json, (1 << 20) + 1)) : std::string();
+  std::string message = err ? std::string(err, ::strnlen(err, 4096)) : "(no message)";
+  module->table->free_buffer(json);
+  module->table->free_buffer(err);
+  if (status != CCHOST_OK) {
+    return make_error("plugin " + file + ": describe() failed (status " + std::to_string(status) + "): " + message);
+  }
+  if (auto s = read_description(text, *info); !s) return s.error();
+  if (info->capabilities.sim != (module->table->sim_provision != nullptr)) {
+    return make_error("plugin " + file + ": describe() capabilities.sim is " +
+                      (info->capabilities.sim ? "true" : "false") + " but sim_provision is " +
+                      (module->table->sim_provision ? "set" : "NULL"));
+  }
   module->info = std::move(*info);
   module->info.sha256_hex = checked->sha256_hex();
   return std::shared_ptr<const LoadedModule>(std::move(module));
@@ -61,9 +84,20 @@ Result<PluginInfo> PluginLoader::inspect(const fs::path& so, const std::optional
   return (*module)->info;
 }
 
-Result<std::shared_ptr<Authorizer>> PluginLoader::load(const fs::path& so,
-                                                       const std::string& config_toml,
-                                                       const std::optional<std::string>& pin) {
+namespace {
+
+std::string absolute_text(const fs::path& p) {
+  if (p.empty()) return {};
+  std::error_code ec;
+  auto abs = fs::absolute(p, ec);
+  return (ec ? p : abs).lexically_normal().string();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Authorizer>> PluginLoader::load(const fs::path& so, const std::string& config_toml,
+                                                       const std::optional<std::string>& pin,
+                                                       const HostServices& services) {
   auto opened = open(so, pin);
   if (!opened) return opened.error();
   std::shared_ptr<const LoadedModule> module = std::move(*opened);
@@ -77,19 +111,44 @@ Result<std::shared_ptr<Authorizer>> PluginLoader::load(const fs::path& so,
                         "': already provided by " + other->info().file);
     }
   }
-  cchost_authorizer_ctx* ctx = nullptr;
-  char* err = nullptr;
-  int status = module->table->create(config_toml.c_str(), &ctx, &err);
-  std::string message = err ? std::string(err, ::strnlen(err, 4096)) : "(no message)";
-  module->table->free_buffer(err);
-  if (status != CCHOST_OK || !ctx) {
-    if (ctx) module->table->destroy(ctx);
-    return make_error("plugin " + info.file + " (" + info.ns + "): create failed (status " +
-                      std::to_string(status) + "): " + message);
-  }
-  auto authorizer = std::make_shared<Authorizer>(module, ctx);
+  auto s = std::make_unique<Authorizer::Services>();
+  s->ns = info.ns;
+  s->base_dir = absolute_text(services.base_dir);
+  s->collateral_dir = absolute_text(services.collateral_dir);
+  s->log = services.log;
+  s->bind();
+  auto authorizer = std::make_shared<Authorizer>(module, std::move(s));
+  if (auto created = authorizer->create(config_toml); !created) return created.error();
   live_[info.ns] = authorizer;
   return authorizer;
+}
+
+Result<nlohmann::json> PluginLoader::sim_provision(const fs::path& so, const fs::path& dir,
+                                                   const std::optional<std::string>& pin) {
+  auto opened = open(so, pin);
+  if (!opened) return opened.error();
+  const auto& module = **opened;
+  if (!module.table->sim_provision) {
+    return make_error("plugin " + module.info.file + " (" + module.info.ns +
+                      "): cannot simulate: describe() does not list the \"sim\" capability");
+  }
+  const std::string where = absolute_text(dir);
+  char* json = nullptr;
+  char* err = nullptr;
+  const int status = module.table->sim_provision(where.c_str(), &json, &err);
+  std::string text = json ? std::string(json, ::strnlen(json, 1 << 20)) : std::string();
+  std::string message = err ? std::string(err, ::strnlen(err, 4096)) : "(no message)";
+  module.table->free_buffer(json);
+  module.table->free_buffer(err);
+  if (status != CCHOST_OK) {
+    return make_error("plugin " + module.info.file + " (" + module.info.ns + "): sim_provision failed (status " +
+                      std::to_string(status) + "): " + message);
+  }
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return make_error("plugin " + module.info.ns + ": sim_provision returned no JSON object");
+  }
+  return parsed;
 }
 
 Result<std::vector<DirEntry>> PluginLoader::list_dir(const fs::path& dir) {

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "cchost/claims/namespace_claims.hpp"
+
 namespace cchost::plugin {
 namespace {
 
@@ -20,13 +22,6 @@ Result<std::string> copy_text(const char* text, const char* field, const std::st
   return std::string(text, n);
 }
 
-bool valid_namespace(const std::string& ns) {
-  if (ns.size() > 64) return false;
-  for (char c : ns) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -34,7 +29,7 @@ std::string format_abi(std::uint32_t abi) {
   return std::to_string(abi >> 16) + "." + std::to_string(abi & 0xFFFFu);
 }
 
-Result<PluginInfo> read_table(const cchost_authorizer_table_v1* table, const std::string& file) {
+Result<PluginInfo> read_table(const cchost_authorizer_table_v2* table, const std::string& file) {
   if (!table) return make_error("plugin " + file + ": " CCHOST_AUTHORIZER_ENTRY "() returned NULL");
   // Checked first: with another major the rest of the table may have another layout.
   std::uint32_t major = table->abi_version >> 16;
@@ -43,14 +38,22 @@ Result<PluginInfo> read_table(const cchost_authorizer_table_v1* table, const std
                       std::to_string(CCHOST_AUTHORIZER_ABI_MAJOR) + ".x, plugin declares " +
                       format_abi(table->abi_version));
   }
+  // Every field up to sim_provision is ABI 2.0; a smaller table was built against something else.
+  if (table->size < sizeof(cchost_authorizer_table_v2)) {
+    return make_error("plugin " + file + ": table size " + std::to_string(table->size) + " is smaller than ABI " +
+                      format_abi(CCHOST_AUTHORIZER_ABI_VERSION) + "'s " +
+                      std::to_string(sizeof(cchost_authorizer_table_v2)) + " bytes");
+  }
   PluginInfo info;
   info.file = file;
   info.abi = table->abi_version;
   auto ns = copy_text(table->ns, "ns", file);
   if (!ns) return ns.error();
-  if (!valid_namespace(*ns)) {
+  // The same rule host/claims applies to every claims document: a namespace it would refuse
+  // would make every verify() fail, so the plugin is refused at load instead.
+  if (!claims::is_valid_namespace(*ns)) {
     return make_error("plugin " + file + ": namespace '" + *ns +
-                      "': expected 1..64 characters of [a-z0-9-]");
+                      "': expected \"x-\" then [a-z0-9-], at most 64 characters (e.g. x-acme)");
   }
   auto name = copy_text(table->name, "name", file);
   if (!name) return name.error();
@@ -59,7 +62,8 @@ Result<PluginInfo> read_table(const cchost_authorizer_table_v1* table, const std
   info.ns = std::move(*ns);
   info.name = std::move(*name);
   info.version = std::move(*version);
-  const char* missing = !table->create        ? "create"
+  const char* missing = !table->describe      ? "describe"
+                        : !table->create      ? "create"
                         : !table->generate    ? "generate"
                         : !table->verify      ? "verify"
                         : !table->destroy     ? "destroy"
@@ -67,7 +71,7 @@ Result<PluginInfo> read_table(const cchost_authorizer_table_v1* table, const std
                                               : nullptr;
   if (missing) {
     return make_error("plugin " + file + ": table function '" + missing +
-                      "' is NULL (expected every v1 function)");
+                      "' is NULL (expected every ABI 2 function; only sim_provision is optional)");
   }
   return info;
 }

@@ -8,7 +8,12 @@
 namespace cchost::plugin {
 
 // Fills PluginInfo's ns/name/version/abi from `table`, refusing a null table, an ABI major
-// other than ours, a missing function, or a namespace outside [a-z0-9-]{1,64}.
-Result<PluginInfo> read_table(const cchost_authorizer_table_v1* table, const std::string& file);
+// other than ours, a table smaller than ABI 2.0's, a missing function, or a namespace that is not
+// "x-[a-z0-9-]+" (at most 64 characters).
+Result<PluginInfo> read_table(const cchost_authorizer_table_v2* table, const std::string& file);
+
+// Checks the describe() document against "cchost.describe/v1" (sdk/README.md) and fills
+// binding_size, capabilities and description. Errors name the field.
+Status read_description(const std::string& json_text, PluginInfo& info);
 
 }  // namespace cchost::plugin

@@ -4,10 +4,30 @@
 //   build-rel/bench/bench_policy
 #include <benchmark/benchmark.h>
 
+#include <fstream>
+
+#include "cchost/plugin/loader.hpp"
 #include "cchost/policy/decision.hpp"
 #include "cchost/policy/loader.hpp"
 
 namespace {
+
+// [snp] from the SNP plugin's own describe(); [gpu] from the test vocabulary (no GPU plugin yet).
+const cchost::policy::Catalog& bench_catalog() {
+  static const cchost::policy::Catalog catalog = [] {
+    cchost::policy::Catalog c;
+    auto snp = cchost::plugin::PluginLoader().inspect(std::string(CCHOST_PLUGIN_DIR) + "/snp_authorizer.so");
+    if (snp) {
+      if (auto v = cchost::policy::vocabulary_from_describe(snp->description)) c.push_back(std::move(*v));
+    }
+    std::ifstream in(CCHOST_SOURCE_DIR "/tests/policy/fixtures/platform_vocabularies.json");
+    for (const auto& d : nlohmann::json::parse(in, nullptr, false)) {
+      if (auto v = cchost::policy::vocabulary_from_describe(d)) c.push_back(std::move(*v));
+    }
+    return c;
+  }();
+  return catalog;
+}
 
 using cchost::claims::ClaimValue;
 
@@ -58,7 +78,8 @@ std::map<std::string, cchost::claims::NamespaceClaims> matching_claims() {
   std::map<std::string, cchost::claims::NamespaceClaims> m;
   auto& s = m["x-snp"];
   s.ns = "x-snp";
-  auto& c = s.claims;
+  s.records.push_back({"cpu", 0, "", {}});
+  auto& c = s.records.front().claims;
   c["snp.policy.debug"] = ClaimValue::of_bool(false);
   c["snp.policy.smt"] = ClaimValue::of_bool(false);
   c["snp.policy.migrate_ma"] = ClaimValue::of_bool(false);
@@ -86,17 +107,18 @@ std::map<std::string, cchost::claims::NamespaceClaims> matching_claims() {
   c["snp.cpuid_fam_id"] = ClaimValue::of_int(25);
   auto& g = m["x-nv-gpu"];
   g.ns = "x-nv-gpu";
-  g.claims["gpu.arch"] = ClaimValue::of_string("HOPPER");
-  g.claims["gpu.driver_version"] = *ClaimValue::of_version("550.90.07");
-  g.claims["gpu.secure_boot"] = ClaimValue::of_bool(true);
-  g.claims["gpu.debug"] = ClaimValue::of_bool(false);
-  g.claims["gpu.rim_match"] = ClaimValue::of_bool(true);
-  g.claims["gpu.vbios_version"] = ClaimValue::of_string("96.00.9F.00.01");
+  g.records.push_back({"gpu", 0, "", {}});
+  g.records.front().claims["gpu.arch"] = ClaimValue::of_string("HOPPER");
+  g.records.front().claims["gpu.driver_version"] = *ClaimValue::of_version("550.90.07");
+  g.records.front().claims["gpu.secure_boot"] = ClaimValue::of_bool(true);
+  g.records.front().claims["gpu.debug"] = ClaimValue::of_bool(false);
+  g.records.front().claims["gpu.rim_match"] = ClaimValue::of_bool(true);
+  g.records.front().claims["gpu.vbios_version"] = ClaimValue::of_string("96.00.9F.00.01");
   return m;
 }
 
 void BM_Evaluate30Rules(benchmark::State& state) {
-  auto load = cchost::policy::load_policy_text(kPolicy, "bench.toml");
+  auto load = cchost::policy::load_policy_text(kPolicy, "bench.toml", bench_catalog());
   if (!load.ok()) {
     state.SkipWithError(load.errors.front().to_string().c_str());
     return;
@@ -123,7 +145,7 @@ BENCHMARK(BM_Evaluate30Rules);
 
 void BM_LoadPolicy(benchmark::State& state) {
   for (auto _ : state) {
-    auto load = cchost::policy::load_policy_text(kPolicy, "bench.toml");
+    auto load = cchost::policy::load_policy_text(kPolicy, "bench.toml", bench_catalog());
     benchmark::DoNotOptimize(load);
   }
 }

@@ -59,6 +59,62 @@ void check_bundle(const Policy& policy, const std::map<std::string, claims::Name
   }
 }
 
+std::size_t count_records(const Rule& rule, const claims::NamespaceClaims* nc) {
+  if (nc == nullptr) return 0;
+  if (rule.record_class.empty()) return nc->records.size();
+  std::size_t n = 0;
+  for (const auto& r : nc->records) n += r.cls == rule.record_class ? 1 : 0;
+  return n;
+}
+
+std::string record_name(const claims::ClaimRecord& r) {
+  return r.cls + "[" + std::to_string(r.index) + "]" + (r.id.empty() ? std::string() : " (" + r.id + ")");
+}
+
+// Count / CountMin: how many devices of a class the peer's evidence covers.
+void check_count(const Rule& rule, const claims::NamespaceClaims* nc, EvaluateOptions options, Decision& d) {
+  const std::size_t n = count_records(rule, nc);
+  const std::int64_t want = rule.operands.empty() ? 0 : rule.operands.front().integer;
+  const bool passed = rule.op == Op::Count ? static_cast<std::int64_t>(n) == want : static_cast<std::int64_t>(n) >= want;
+  if (passed && !options.record_passed) return;
+  const std::string what = rule.record_class.empty() ? "record(s)" : rule.record_class + " record(s)";
+  record(d, passed, options.record_passed,
+         {rule.id, rule.ns, "", rule.expected, std::to_string(n),
+          "The " + rule.ns + " evidence holds " + std::to_string(n) + " " + what + (passed ? ", which satisfies " : "; the policy requires ") +
+              rule.expected + "."});
+}
+
+// A claim rule holds for every record (of its class). The first failing record is reported,
+// named when the evidence has more than one.
+void check_claim_rule(const Rule& rule, const claims::NamespaceClaims* nc, EvaluateOptions options, Decision& d) {
+  if (nc == nullptr) {
+    const bool passed = detail::rule_passes(rule, nullptr);
+    if (passed && !options.record_passed) return;
+    auto why = detail::explain_rule(rule, nullptr, passed);
+    record(d, passed, options.record_passed,
+           {rule.id, rule.ns, rule.claim, rule.expected, std::move(why.actual), std::move(why.why)});
+    return;
+  }
+  static const claims::ClaimMap kNoClaims;
+  const claims::ClaimRecord* failing = nullptr;
+  const claims::ClaimMap* last = &kNoClaims;  // no record of the class: its claims are missing
+  for (const auto& r : nc->records) {
+    if (!rule.record_class.empty() && r.cls != rule.record_class) continue;
+    last = &r.claims;
+    if (!detail::rule_passes(rule, &r.claims)) {
+      failing = &r;
+      break;
+    }
+  }
+  const bool passed = failing != nullptr ? false : (last != &kNoClaims || detail::rule_passes(rule, last));
+  if (passed && !options.record_passed) return;
+  const claims::ClaimMap* shown = failing != nullptr ? &failing->claims : last;
+  auto why = detail::explain_rule(rule, shown, passed);
+  if (failing != nullptr && nc->records.size() > 1) why.why = "Record " + record_name(*failing) + ": " + why.why;
+  record(d, passed, options.record_passed,
+         {rule.id, rule.ns, rule.claim, rule.expected, std::move(why.actual), std::move(why.why)});
+}
+
 }  // namespace
 
 Decision evaluate(const Policy& policy, const std::map<std::string, claims::NamespaceClaims>& claims_by_ns,
@@ -73,11 +129,11 @@ Decision evaluate(const Policy& policy, const std::map<std::string, claims::Name
       ns_claims = it == claims_by_ns.end() ? nullptr : &it->second;
       cached_ns = &rule.ns;
     }
-    const bool passed = detail::rule_passes(rule, ns_claims);
-    if (passed && !options.record_passed) continue;
-    auto why = detail::explain_rule(rule, ns_claims, passed);
-    record(d, passed, options.record_passed,
-           {rule.id, rule.ns, rule.claim, rule.expected, std::move(why.actual), std::move(why.why)});
+    if (rule.op == Op::Count || rule.op == Op::CountMin) {
+      check_count(rule, ns_claims, options, d);
+    } else {
+      check_claim_rule(rule, ns_claims, options, d);
+    }
   }
   d.accept = d.failed.empty();
   return d;

@@ -11,9 +11,9 @@
 namespace cchost::policy::detail {
 namespace {
 
-constexpr std::array<std::string_view, 11> kOperators = {"equals", "one_of", "not_one_of", "min", "max",
+constexpr std::array<std::string_view, 13> kOperators = {"equals", "one_of", "not_one_of", "min", "max",
                                                          "version_min", "version_max", "matches", "present",
-                                                         "bits_set", "same_as"};
+                                                         "bits_set", "same_as", "count", "min_count"};
 constexpr std::size_t kMaxPatternLength = 1024;
 
 // Rule ids appear in decisions and audit lines: keep them short and shell-safe.
@@ -104,6 +104,14 @@ bool compile_operator(std::string_view op, const toml::node& n, Rule& rule, cons
     rule.operands.push_back(Operand::of_string(*s));
     return true;
   }
+  if (op == "count" || op == "min_count") {
+    // How many records (devices) of `class` (or all) the namespace's evidence holds.
+    auto v = read_int(n, w, 0, 65536, sink);
+    if (!v) return false;
+    rule.op = op == "count" ? Op::Count : Op::CountMin;
+    rule.operands.push_back(Operand::of_int(*v));
+    return true;
+  }
   if (op == "present") {
     auto v = read_bool(n, w, sink);
     if (!v) return false;
@@ -127,7 +135,7 @@ bool compile_operator(std::string_view op, const toml::node& n, Rule& rule, cons
 }  // namespace
 
 std::optional<Rule> compile_generic_rule(const toml::node& node, std::size_t index, const std::string& id_prefix,
-                                         const NamespaceCheck& check_ns, ErrorSink& sink) {
+                                         const NamespaceCheck& check_ns, const ClaimCheck& check_claim, ErrorSink& sink) {
   const std::string what = id_prefix + "rule[" + std::to_string(index + 1) + "]";
   const toml::table* t = node.as_table();
   if (t == nullptr) {
@@ -138,6 +146,7 @@ std::optional<Rule> compile_generic_rule(const toml::node& node, std::size_t ind
   Rule rule;
   rule.id = what;
   std::vector<std::pair<std::string_view, const toml::node*>> ops;
+  std::optional<toml::source_region> claim_at;
   for (auto& [key, value] : *t) {
     const std::string_view k = key.str();
     if (k == "id") {
@@ -157,21 +166,33 @@ std::optional<Rule> compile_generic_rule(const toml::node& node, std::size_t ind
       if (auto s = read_string(value, what + ".claim", sink)) {
         if (!claims::is_valid_claim_name(*s)) sink.at(value, what + ".claim: \"" + *s + "\" is not a claim name ([a-z0-9_.]+)");
         rule.claim = *s;
+        claim_at = value.source();
+      }
+    } else if (k == "class") {
+      if (auto s = read_string(value, what + ".class", sink)) {
+        if (!claims::is_valid_record_class(*s)) sink.at(value, what + ".class: \"" + *s + "\" is not a record class ([a-z0-9_-]+)");
+        rule.record_class = *s;
       }
     } else if (std::find(kOperators.begin(), kOperators.end(), k) != kOperators.end()) {
       ops.emplace_back(k, &value);
     } else {
-      sink.at(key, what + ": unknown key \"" + std::string(k) + "\" (expected id, namespace, claim and one of equals, "
+      sink.at(key, what + ": unknown key \"" + std::string(k) + "\" (expected id, namespace, claim, class and one of equals, "
                                                                  "one_of, not_one_of, min, max, version_min, version_max, "
-                                                                 "matches, present, bits_set, same_as)");
+                                                                 "matches, present, bits_set, same_as, count, min_count)");
     }
   }
   if (!t->contains("namespace")) sink.at(node, what + ": missing \"namespace\"");
-  if (!t->contains("claim")) sink.at(node, what + ": missing \"claim\"");
+  const bool counts = ops.size() == 1 && (ops.front().first == "count" || ops.front().first == "min_count");
+  if (counts && t->contains("claim")) sink.at(node, what + ": count / min_count count records and read no claim");
+  if (!counts && !t->contains("claim")) sink.at(node, what + ": missing \"claim\"");
   if (ops.size() != 1) {
     sink.at(node, what + ": needs exactly one operator, found " + std::to_string(ops.size()));
   } else {
     compile_operator(ops.front().first, *ops.front().second, rule, what, sink);
+  }
+  if (claim_at && !rule.ns.empty() && claims::is_valid_namespace(rule.ns)) {
+    check_claim(rule.ns, rule.claim, *claim_at, what + ".claim");
+    if (rule.op == Op::SameAs && !rule.other_claim.empty()) check_claim(rule.ns, rule.other_claim, *claim_at, what + ".same_as");
   }
   if (sink.count() != errors_before) return std::nullopt;
   rule.expected = render_expected(rule);

@@ -1,5 +1,5 @@
-// TOML -> Policy: the [policy] table, platform tables, [[rule]], [peer."x"] and [role.x]
-// overrides. Strict: an unknown key is an error, not a silently ignored typo that would
+// TOML -> Policy: the [policy] table, the plugins' sections (compiled from the knob tables in
+// the Catalog the caller gives), [[rule]], [peer."x"] and [role.x] overrides. Strict: an unknown key is an error, not a silently ignored typo that would
 // leave a check off. Every error is collected with its position.
 #include "cchost/policy/loader.hpp"
 
@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cchost/claims/namespace_claims.hpp"
+#include "cchost/policy/vocabulary.hpp"
 #include "error_sink.hpp"
 #include "generic_rules.hpp"
 #include "knob_spec.hpp"
@@ -56,8 +57,7 @@ void read_policy_table(const toml::node* node, PolicySettings& settings, bool& h
         auto s = read_string(item, what, sink);
         if (!s) continue;
         if (!claims::is_valid_namespace(*s)) {
-          sink.at(item, what + ": unknown namespace \"" + *s + "\" (expected x-snp, x-tdx, x-nv-gpu, x-nv-switch, "
-                                                              "x-az-aci or a plugin's x-[a-z0-9-]+)");
+          sink.at(item, what + ": unknown namespace \"" + *s + "\" (expected a plugin's x-[a-z0-9-]+)");
         } else if (in_require(settings.require, *s)) {
           sink.at(item, what + ": namespace \"" + *s + "\" listed twice");
         } else {
@@ -101,59 +101,82 @@ void read_policy_table(const toml::node* node, PolicySettings& settings, bool& h
   }
 }
 
+std::vector<std::string> claim_names(const Vocabulary& v) {
+  std::vector<std::string> out;
+  for (const auto& c : v.claims) out.push_back(c.name);
+  return out;
+}
+
 class LayerReader {
  public:
-  LayerReader(const std::vector<std::string>& require, ErrorSink& sink) : require_(require), sink_(sink) {}
+  LayerReader(const std::vector<std::string>& require, const Catalog& catalog, ErrorSink& sink)
+      : require_(require), catalog_(catalog), sink_(sink) {}
 
   // `prefix` is "" for the defaults, "peer.NAME." or "role.NAME." for overrides.
   RuleLayer read(const toml::table& table, const std::string& prefix, bool top_level) {
     RuleLayer layer;
     for (auto& [key, value] : table) {
       const std::string_view k = key.str();
-      if (const auto* platform = find_table(k)) {
-        read_platform(*platform, value, prefix, layer);
+      if (const auto* vocabulary = find_table(k)) {
+        read_section(*vocabulary, value, prefix, layer);
       } else if (k == "rule") {
         read_rules(value, prefix, layer);
       } else if (top_level && (k == "policy" || k == "peer" || k == "role")) {
         continue;  // read elsewhere
       } else {
+        std::string sections;
+        std::vector<std::string> names = {"rule"};
+        for (const auto& v : catalog_) {
+          sections += v.section + ", ";
+          names.push_back(v.section);
+        }
+        const auto near = did_you_mean(k, names);
         sink_.at(key, (prefix.empty() ? std::string() : prefix) + "unknown key \"" + std::string(k) + "\" (expected " +
-                          (top_level ? "policy, " : "") + "snp, tdx, gpu, nvswitch, aci, topology, rule" +
-                          (top_level ? ", peer, role)" : "; [policy] settings cannot be overridden)"));
+                          (top_level ? "policy, " : "") + sections + "rule" +
+                          (top_level ? ", peer, role" : "; [policy] settings cannot be overridden") +
+                          (near ? "; did you mean \"" + *near + "\"?" : std::string()) +
+                          (catalog_.empty() ? "; no plugin vocabulary was given: check with --plugin-dir" : "") + ")");
       }
     }
     return layer;
   }
 
  private:
-  const PlatformTable* find_table(std::string_view name) const {
-    for (const auto& t : platform_tables()) {
-      if (t.table == name) return &t;
+  // A plugin's section by its declared name ([snp]) or its namespace ([x-snp]).
+  const Vocabulary* find_table(std::string_view name) const {
+    for (const auto& v : catalog_) {
+      if (v.section == name || v.ns == name) return &v;
     }
     return nullptr;
   }
 
-  void read_platform(const PlatformTable& platform, const toml::node& node, const std::string& prefix, RuleLayer& layer) {
-    const std::string table_id = prefix + std::string(platform.table);
+  void read_section(const Vocabulary& vocabulary, const toml::node& node, const std::string& prefix, RuleLayer& layer) {
+    // Ids use the declared section name, whichever of the two names the file wrote.
+    const std::string table_id = prefix + vocabulary.section;
     const toml::table* t = node.as_table();
     if (t == nullptr) {
       sink_.at(node, table_id + ": expected a table, got " + toml_type_name(node));
       return;
     }
-    const auto tables = platform_tables();
-    const std::size_t table_index = static_cast<std::size_t>(&platform - tables.data());
+    const std::size_t table_index = static_cast<std::size_t>(&vocabulary - catalog_.data());
     for (auto& [key, value] : *t) {
-      const auto knobs = platform.knobs;
+      const auto& knobs = vocabulary.knobs;
       const std::string_view key_name = key.str();  // clang 14 cannot capture structured bindings
-      const auto spec = std::find_if(knobs.begin(), knobs.end(), [key_name](const KnobSpec& s) { return s.name == key_name; });
+      const auto spec = std::find_if(knobs.begin(), knobs.end(), [key_name](const KnobDef& s) { return s.name == key_name; });
       if (spec == knobs.end()) {
         std::string known;
-        for (const auto& s : knobs) append_item(known, s.name);
-        sink_.at(key, table_id + ": unknown key \"" + std::string(key.str()) + "\" (expected one of " + known + ")");
+        std::vector<std::string> names;
+        for (const auto& s : knobs) {
+          append_item(known, s.name);
+          names.push_back(s.name);
+        }
+        const auto near = did_you_mean(key_name, names);
+        sink_.at(key, table_id + ": unknown key \"" + std::string(key_name) + "\"" +
+                          (near ? " (did you mean \"" + *near + "\"?)" : std::string()) + " (expected one of " + known + ")");
         continue;
       }
-      const std::string ns(spec->ns.empty() ? platform.ns : spec->ns);
-      const std::string id = table_id + "." + std::string(spec->name);
+      const std::string& ns = vocabulary.ns;
+      const std::string id = table_id + "." + spec->name;
       if (!in_require(require_, ns)) {
         sink_.at(key, id + " reads namespace " + ns + ", which [policy] require does not list");
         continue;
@@ -162,7 +185,7 @@ class LayerReader {
       KnobContext ctx{*spec, id, ns, sink_, rules};
       compile_knob(value, ctx);
       // An allowed/unset flag compiles to no rule but still replaces a lower layer's knob.
-      layer.knobs[table_index * 256 + static_cast<std::size_t>(spec - knobs.begin())] = std::move(rules);
+      layer.knobs[table_index * kKnobsPerTable + static_cast<std::size_t>(spec - knobs.begin())] = std::move(rules);
     }
   }
 
@@ -179,12 +202,26 @@ class LayerReader {
         sink_.at(where, what + ".namespace: " + ns + " is not in [policy] require");
       }
     };
+    // A claim the namespace's plugin does not declare is a typo that would fail every peer.
+    ClaimCheck check_claim = [this](const std::string& ns, const std::string& claim, const toml::source_region& where,
+                                    const std::string& what) {
+      const Vocabulary* v = nullptr;
+      for (const auto& c : catalog_) {
+        if (c.ns == ns) v = &c;
+      }
+      if (v == nullptr || v->find_claim(claim) != nullptr) return;
+      const auto near = did_you_mean(claim, claim_names(*v));
+      sink_.at(where, what + ": unknown claim \"" + claim + "\" for " + ns +
+                          (near ? " (did you mean \"" + *near + "\"?)" : std::string(" (see `cchost plugins describe ") + ns + "`)"));
+    };
     for (std::size_t i = 0; i < arr->size(); ++i) {
-      if (auto rule = compile_generic_rule(*arr->get(i), i, prefix, check, sink_)) layer.generic.push_back(std::move(*rule));
+      if (auto rule = compile_generic_rule(*arr->get(i), i, prefix, check, check_claim, sink_)) layer.generic.push_back(std::move(*rule));
     }
   }
 
+  static constexpr std::size_t kKnobsPerTable = 4096;
   const std::vector<std::string>& require_;
+  const Catalog& catalog_;
   ErrorSink& sink_;
 };
 
@@ -213,7 +250,7 @@ std::map<std::string, RuleLayer> read_overrides(const toml::node* node, std::str
 }  // namespace
 }  // namespace detail
 
-PolicyLoad load_policy_text(std::string_view toml_text, std::string_view source_name) {
+PolicyLoad load_policy_text(std::string_view toml_text, std::string_view source_name, const Catalog& catalog) {
   using namespace detail;
   ErrorSink sink{std::string(source_name)};
   PolicyLoad result;
@@ -229,7 +266,7 @@ PolicyLoad load_policy_text(std::string_view toml_text, std::string_view source_
   bool have_require = false;
   read_policy_table(root.get("policy"), settings, have_require, sink);
 
-  LayerReader reader(settings.require, sink);
+  LayerReader reader(settings.require, catalog, sink);
   const RuleLayer defaults = reader.read(root, "", true);
   const auto roles = read_overrides(root.get("role"), "role", reader, sink);
   const auto peers = read_overrides(root.get("peer"), "peer", reader, sink);
@@ -262,7 +299,7 @@ PolicyLoad load_policy_text(std::string_view toml_text, std::string_view source_
   return result;
 }
 
-PolicyLoad load_policy_file(const std::string& path) {
+PolicyLoad load_policy_file(const std::string& path, const Catalog& catalog) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     PolicyLoad result;
@@ -271,7 +308,7 @@ PolicyLoad load_policy_file(const std::string& path) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return load_policy_text(text.str(), path);
+  return load_policy_text(text.str(), path, catalog);
 }
 
 }  // namespace cchost::policy

@@ -75,6 +75,8 @@ std::string render_expected(const Rule& r) {
     case Op::VersionPartMin: return "component " + std::to_string(r.part + 1) + " >= " + first(r);
     case Op::BytewiseMin: return "every byte >= " + first(r);
     case Op::SameAs: return "== " + r.other_claim;
+    case Op::Count: return (r.record_class.empty() ? std::string("records") : r.record_class + " records") + " == " + first(r);
+    case Op::CountMin: return (r.record_class.empty() ? std::string("records") : r.record_class + " records") + " >= " + first(r);
   }
   return "?";
 }

@@ -34,7 +34,7 @@ int hex_digit(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
 
 // Tri-state result of one operator on a present claim: true/false, or nullopt when the
 // claim's type does not fit the operator.
-std::optional<bool> apply(const Rule& r, const ClaimValue& v, const claims::NamespaceClaims& ns) {
+std::optional<bool> apply(const Rule& r, const ClaimValue& v, const claims::ClaimMap& record) {
   const Operand* o = r.operands.empty() ? nullptr : &r.operands.front();
   switch (r.op) {
     case Op::Equals: {
@@ -88,24 +88,26 @@ std::optional<bool> apply(const Rule& r, const ClaimValue& v, const claims::Name
       return true;
     }
     case Op::SameAs: {
-      const auto other = ns.claims.find(r.other_claim);
-      if (other == ns.claims.end()) return false;
+      const auto other = record.find(r.other_claim);
+      if (other == record.end()) return false;
       return other->second == v;
     }
+    case Op::Count:
+    case Op::CountMin: return std::nullopt;  // the evaluator counts records; no claim to compare
   }
   return std::nullopt;
 }
 
-const ClaimValue* find_claim(const Rule& rule, const claims::NamespaceClaims* ns) {
-  if (ns == nullptr) return nullptr;
-  const auto it = ns->claims.find(rule.claim);
-  return it == ns->claims.end() ? nullptr : &it->second;
+const ClaimValue* find_claim(const Rule& rule, const claims::ClaimMap* record) {
+  if (record == nullptr) return nullptr;
+  const auto it = record->find(rule.claim);
+  return it == record->end() ? nullptr : &it->second;
 }
 
-bool absent_passes(const Rule& rule, const claims::NamespaceClaims* ns) {
+bool absent_passes(const Rule& rule, const claims::ClaimMap* record) {
   if (rule.op == Op::Absent) return true;
   // Both sides absent (a Turin-only component on Milan) is not a mismatch.
-  return rule.absent_ok && (ns == nullptr || ns->claims.find(rule.other_claim) == ns->claims.end());
+  return rule.absent_ok && (record == nullptr || record->find(rule.other_claim) == record->end());
 }
 
 std::string operand_type_name(const Rule& r) {
@@ -125,7 +127,7 @@ std::string operand_type_name(const Rule& r) {
   return "?";
 }
 
-std::string fail_sentence(const Rule& r, const ClaimValue& v, const claims::NamespaceClaims& ns) {
+std::string fail_sentence(const Rule& r, const ClaimValue& v, const claims::ClaimMap& record) {
   const std::string& c = r.claim;
   const std::string a = v.display();
   switch (r.op) {
@@ -144,24 +146,26 @@ std::string fail_sentence(const Rule& r, const ClaimValue& v, const claims::Name
     case Op::VersionPartMin: return c + " is " + a + ", below the policy's minimum (" + r.expected + ").";
     case Op::BytewiseMin: return c + " is " + a + ", and at least one byte is below the policy's minimum " + r.operands.front().display() + ".";
     case Op::SameAs: {
-      const auto other = ns.claims.find(r.other_claim);
-      if (other == ns.claims.end()) return r.other_claim + " is missing, so " + c + " cannot be compared with it.";
+      const auto other = record.find(r.other_claim);
+      if (other == record.end()) return r.other_claim + " is missing, so " + c + " cannot be compared with it.";
       return c + " is " + a + " but " + r.other_claim + " is " + other->second.display() + "; the policy requires them equal.";
     }
+    case Op::Count:
+    case Op::CountMin: break;
   }
   return c + " does not satisfy the rule.";
 }
 
 }  // namespace
 
-bool rule_passes(const Rule& rule, const claims::NamespaceClaims* ns_claims) {
-  const ClaimValue* v = find_claim(rule, ns_claims);
-  if (v == nullptr) return absent_passes(rule, ns_claims);
-  const auto r = apply(rule, *v, *ns_claims);
+bool rule_passes(const Rule& rule, const claims::ClaimMap* record) {
+  const ClaimValue* v = find_claim(rule, record);
+  if (v == nullptr) return absent_passes(rule, record);
+  const auto r = apply(rule, *v, *record);
   return r.value_or(false);
 }
 
-RuleExplanation explain_rule(const Rule& rule, const claims::NamespaceClaims* ns_claims, bool passed) {
+RuleExplanation explain_rule(const Rule& rule, const claims::ClaimMap* ns_claims, bool passed) {
   const ClaimValue* v = find_claim(rule, ns_claims);
   if (v == nullptr) {
     if (passed) return {"(missing)", rule.claim + " is absent, as allowed."};

@@ -1,5 +1,5 @@
 #pragma once
-// One rule against one namespace's claims. `passes` is the allocation-free hot path;
+// One rule against one record of a namespace's claims. `passes` is the allocation-free hot path;
 // `explain` recomputes with the actual value and a reason sentence (failures, explain mode).
 #include <string>
 
@@ -8,13 +8,14 @@
 
 namespace cchost::policy::detail {
 
-// `ns_claims` is null when the peer presented no evidence of the rule's namespace.
-bool rule_passes(const Rule& rule, const claims::NamespaceClaims* ns_claims);
+// One rule against one record's claims. `record` is null when the peer presented no evidence
+// of the rule's namespace. (Record quantifiers and counts are the evaluator's.)
+bool rule_passes(const Rule& rule, const claims::ClaimMap* record);
 
 struct RuleExplanation {
   std::string actual;
   std::string why;
 };
-RuleExplanation explain_rule(const Rule& rule, const claims::NamespaceClaims* ns_claims, bool passed);
+RuleExplanation explain_rule(const Rule& rule, const claims::ClaimMap* record, bool passed);
 
 }  // namespace cchost::policy::detail

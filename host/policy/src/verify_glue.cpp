@@ -7,8 +7,8 @@ namespace cchost::policy {
 
 Result<Decision> evaluate_policy_file(const std::string& path,
                                       const std::map<std::string, claims::NamespaceClaims>& claims_by_ns,
-                                      const PeerContext& peer) {
-  auto load = load_policy_file(path);
+                                      const PeerContext& peer, const Catalog& catalog) {
+  auto load = load_policy_file(path, catalog);
   if (!load.ok()) {
     std::string message = "policy " + path + " has " + std::to_string(load.errors.size()) + " error(s):";
     for (const auto& e : load.errors) message += "\n  " + e.to_string();
@@ -18,10 +18,10 @@ Result<Decision> evaluate_policy_file(const std::string& path,
 }
 
 Result<Decision> evaluate_policy_file(const std::string& path, const claims::NamespaceClaims& claims,
-                                      const PeerContext& peer) {
+                                      const PeerContext& peer, const Catalog& catalog) {
   std::map<std::string, claims::NamespaceClaims> by_ns;
   by_ns.emplace(claims.ns, claims);
-  return evaluate_policy_file(path, by_ns, peer);
+  return evaluate_policy_file(path, by_ns, peer, catalog);
 }
 
 }  // namespace cchost::policy

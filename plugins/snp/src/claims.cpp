@@ -87,7 +87,7 @@ void add_report_claims(const SnpReport& r, Product product, sdk::ClaimSet& c) {
 }
 
 sdk::ClaimSet make_report_claims(const SnpReport& report, Product product, bool simulated) {
-  sdk::ClaimSet claims(kNamespace);
+  sdk::ClaimSet claims(kNamespace, "cpu");  // one record: the CPU the report is from
   claims.set_simulated(simulated);
   add_report_claims(report, product, claims);
   return claims;

@@ -4,6 +4,7 @@
 
 #include "backends/backend_keys.hpp"
 
+#include <filesystem>
 #include <set>
 #include <stdexcept>
 
@@ -14,15 +15,34 @@ namespace {
   throw std::invalid_argument("x-snp config: " + message);
 }
 
+std::string resolve(const std::string& base, const std::string& path) {
+  if (base.empty() || path.empty() || path.front() == '/') return path;
+  return (std::filesystem::path(base) / path).lexically_normal().string();
+}
+
+// Makes every path-valued key absolute, so that nothing below depends on the working directory.
+void resolve_paths(toml::table& table, const std::string& base) {
+  if (base.empty()) return;
+  if (auto* arr = table["sim_roots"].as_array()) {
+    for (auto& item : *arr) {
+      if (auto* s = item.as_string()) *s = resolve(base, s->get());
+    }
+  }
+  if (auto* sim = table["sim"].as_table()) {
+    if (auto* dir = (*sim)["ca_dir"].as_string()) *dir = resolve(base, dir->get());
+  }
+}
+
 }  // namespace
 
-SnpPluginConfig parse_plugin_config(const std::string& text) {
+SnpPluginConfig parse_plugin_config(const std::string& text, const std::string& base_dir) {
   SnpPluginConfig cfg;
   try {
     cfg.table = toml::parse(text);
   } catch (const toml::parse_error& e) {
     bad(std::string("TOML does not parse: ") + std::string(e.description()));
   }
+  resolve_paths(cfg.table, base_dir);
   // The verifier's keys plus the backends' (backend_keys.hpp, owned by the backends).
   std::set<std::string> known = {"product", "sim_roots", "require_crl"};
   for (auto key : kBackendConfigKeys) known.emplace(key);

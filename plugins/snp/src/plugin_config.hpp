@@ -21,6 +21,8 @@ struct SnpPluginConfig {
 
 // Throws std::invalid_argument naming the offending key for anything unknown or ill-typed:
 // a typo in a security setting must not silently fall back to a default.
-SnpPluginConfig parse_plugin_config(const std::string& toml_text);
+// Relative paths (sim_roots entries, [sim] ca_dir) resolve against `base_dir` (the host's
+// services: the kit folder), never against the working directory.
+SnpPluginConfig parse_plugin_config(const std::string& toml_text, const std::string& base_dir = {});
 
 }  // namespace cchost::snp

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "cchost/bytes.hpp"
+#include "cchost/result.hpp"
 
 namespace cchost::attest {
 
@@ -19,5 +20,12 @@ inline constexpr std::size_t kNonceSize = 32;
 // Each variable-length input is length-prefixed (u32 big-endian) so that no two different
 // (nonce, key, name) triples hash the same byte string.
 Binding compute_binding(ByteView nonce, ByteView identity_key, std::string_view name);
+
+// The binding for a plugin that declares `size` bytes (describe() "binding.size"): 64 is
+// compute_binding(); 32 (an SPDM-style nonce field) is SHA-256 over the very same
+// length-prefixed construction ("cchost/bind/v1" || len||nonce || len||key || len||name), so
+// both sizes commit to the same triple and neither is a truncation an attacker could extend.
+// Any other size is an error.
+Result<Bytes> binding_of_size(ByteView nonce, ByteView identity_key, std::string_view name, std::size_t size);
 
 }  // namespace cchost::attest

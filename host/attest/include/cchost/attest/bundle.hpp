@@ -25,12 +25,16 @@ struct EvidenceBundle {
   std::vector<EvidenceToken> tokens;
 };
 
-// Limits for bundles received from the network.
-inline constexpr std::size_t kMaxTokensPerBundle = 16;
+// Limits for bundles received from the network. A namespace may carry several tokens (one per
+// device when its evidence is per device: an HGX board is 8 GPUs and 4 switches, each with its
+// own report), so the bound is on the count and the total size, not on repeats.
+inline constexpr std::size_t kMaxTokensPerBundle = 64;
 inline constexpr std::size_t kMaxTokenSize = 1 << 20;
+inline constexpr std::size_t kMaxBundleBytes = 16u << 20;
 
 // Wire form: a JSON header (name, identity_key hex, nonce hex, issued_at, namespaces in token
-// order) plus one raw binary blob per token, so evidence travels unencoded.
+// order; a namespace may repeat) plus one raw binary blob per token, so evidence travels
+// unencoded.
 nlohmann::json bundle_header(const EvidenceBundle& bundle);
 std::vector<Bytes> bundle_blobs(const EvidenceBundle& bundle);
 Result<EvidenceBundle> bundle_from_wire(const nlohmann::json& header, const std::vector<Bytes>& blobs);

@@ -18,7 +18,6 @@ struct PluginAttestorConfig {
   Bytes identity_key;               // our CURVE public key, 32 raw bytes
   std::vector<std::shared_ptr<plugin::Authorizer>> authorizers;
   std::shared_ptr<const policy::Policy> policy;
-  std::string collateral_dir;       // the kit's trust/ folder: vendor roots or simulated CAs
   std::function<std::int64_t()> clock;  // seconds since the epoch; default: system clock
   std::int64_t max_clock_skew_seconds = 120;
 };

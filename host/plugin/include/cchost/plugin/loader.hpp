@@ -3,8 +3,10 @@
 // that nobody but the owner can have swapped or edited them, and that they are the bytes the
 // caller pinned. Everything a plugin hands back is copied into host memory and released with
 // the plugin's own free_buffer(); no exception crosses the C boundary in either direction.
+#include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -12,11 +14,22 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cchost/authorizer.h"
 #include "cchost/bytes.hpp"
+#include "cchost/claims/namespace_claims.hpp"
 #include "cchost/result.hpp"
 
 namespace cchost::plugin {
+
+// What the plugin's describe() declares it can do.
+struct Capabilities {
+  bool generate = false;
+  bool verify = false;
+  bool sim = false;                 // has sim_provision()
+  bool thread_safe_verify = false;  // verify() may run concurrently on one context
+};
 
 // What a plugin says about itself, plus the SHA-256 of the exact bytes that were loaded.
 struct PluginInfo {
@@ -26,6 +39,17 @@ struct PluginInfo {
   std::string version;     // plugin version text
   std::uint32_t abi = 0;   // table abi_version: major << 16 | minor
   std::string sha256_hex;  // lowercase hex of the file's SHA-256
+  std::size_t binding_size = 64;  // 32 or 64 (describe() "binding.size")
+  Capabilities capabilities;
+  nlohmann::json description;     // the whole describe() document, schema-checked
+};
+
+// What the host hands a context at create() (authorizer.h cchost_host_services_v2).
+struct HostServices {
+  std::filesystem::path base_dir;        // relative config paths resolve here; made absolute
+  std::filesystem::path collateral_dir;  // this namespace's collateral (kit trust/<ns>/); made absolute
+  // Plugin log lines (level CCHOST_LOG_*); unset: they are dropped.
+  std::function<void(int level, const std::string& message)> log;
 };
 
 // "1.0" from an abi_version word.
@@ -38,25 +62,32 @@ struct LoadedModule;  // a dlopen'ed library and its validated table (internal)
 // The shared library stays mapped while any Authorizer made from it lives.
 class Authorizer {
  public:
-  Authorizer(std::shared_ptr<const LoadedModule> module, cchost_authorizer_ctx* ctx);
+  struct Services;  // the C struct and the strings it points to, alive as long as the context
+  Authorizer(std::shared_ptr<const LoadedModule> module, std::unique_ptr<Services> services);
+  // Called once by the loader: creates the context from `config_toml`.
+  Status create(const std::string& config_toml);
   ~Authorizer();
   Authorizer(const Authorizer&) = delete;
   Authorizer& operator=(const Authorizer&) = delete;
 
   const PluginInfo& info() const;
 
-  // Evidence whose signed user data carries `binding64` (exactly 64 bytes).
-  Result<Bytes> generate(ByteView binding64);
+  // Evidence whose signed user data carries `binding` (exactly info().binding_size bytes).
+  Result<Bytes> generate(ByteView binding);
 
-  // Verifies `token`; on success returns the claims JSON ("cchost.claims/v1"), already checked
-  // to be well-formed and to name this plugin's namespace. `binding`: the 64 bytes the evidence
-  // must carry, or nullopt to skip that check. `collateral_dir`: empty for none.
-  Result<std::string> verify(ByteView token, const std::optional<std::array<std::uint8_t, 64>>& binding,
-                             const std::string& collateral_dir, std::int64_t at_time);
+  // Verifies `token`; on success returns its claim records, validated once here (host/claims:
+  // schema, types, names) and checked to name this plugin's namespace. `binding`: the
+  // info().binding_size bytes the evidence must carry, or nullopt to skip that check.
+  Result<claims::NamespaceClaims> verify(ByteView token, const std::optional<Bytes>& binding,
+                                         std::int64_t at_time);
+  // The same, returning the plugin's JSON text unparsed after validation (for `cchost verify`).
+  Result<std::string> verify_json(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time);
 
  private:
+  Result<std::string> call_verify(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time);
   std::shared_ptr<const LoadedModule> module_;
-  cchost_authorizer_ctx* ctx_;
+  std::unique_ptr<Services> services_;
+  cchost_authorizer_ctx* ctx_ = nullptr;
   std::mutex mutex_;
 };
 
@@ -70,8 +101,10 @@ struct DirEntry {
 //  - a file, or any folder from its parent up to `trusted_root`, writable by group or others,
 //    or owned by someone other than root or this user (someone else could swap the code);
 //  - a SHA-256 that differs from the caller's pin;
-//  - a missing entry symbol (CCHOST_AUTHORIZER_ENTRY) or an incomplete table;
+//  - a missing entry symbol (CCHOST_AUTHORIZER_ENTRY; an ABI 1 plugin is named as such), an
+//    incomplete table, or a table `size` smaller than ABI 2.0's;
 //  - an ABI major other than CCHOST_AUTHORIZER_ABI_MAJOR;
+//  - a namespace without the "x-" prefix, or a describe() document that fails its schema;
 //  - a namespace already held by a live Authorizer from this loader.
 // Thread-safe.
 class PluginLoader {
@@ -80,14 +113,20 @@ class PluginLoader {
   // empty: only the plugin's own folder.
   explicit PluginLoader(std::filesystem::path trusted_root = {});
 
-  // Opens the plugin, reads its table and closes it again (runs no plugin function).
+  // Opens the plugin, reads its table and describe() document (no context is created).
   Result<PluginInfo> inspect(const std::filesystem::path& so,
                              const std::optional<std::string>& pin_sha256_hex = {});
 
-  // Opens the plugin and creates a context from `config_toml`.
+  // Opens the plugin and creates a context from `config_toml` with `services`.
   Result<std::shared_ptr<Authorizer>> load(const std::filesystem::path& so,
                                            const std::string& config_toml,
-                                           const std::optional<std::string>& pin_sha256_hex = {});
+                                           const std::optional<std::string>& pin_sha256_hex = {},
+                                           const HostServices& services = {});
+
+  // Asks the plugin (which must declare the "sim" capability) to create its simulated vendor
+  // CA under `dir`; returns its JSON answer (authorizer.h sim_provision).
+  Result<nlohmann::json> sim_provision(const std::filesystem::path& so, const std::filesystem::path& dir,
+                                       const std::optional<std::string>& pin_sha256_hex = {});
 
   // Inspects every *.so in `dir` (sorted by name). A later file whose namespace an earlier
   // one already has is refused as a duplicate. Errors only when `dir` itself is unusable.

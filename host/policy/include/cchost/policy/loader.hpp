@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cchost/policy/policy.hpp"
+#include "cchost/policy/vocabulary.hpp"
 
 namespace cchost::policy {
 
@@ -24,8 +25,11 @@ struct PolicyLoad {
   bool ok() const { return policy.has_value(); }
 };
 
-// `source_name` is the FILE part of the error locations.
-PolicyLoad load_policy_text(std::string_view toml_text, std::string_view source_name);
-PolicyLoad load_policy_file(const std::string& path);
+// `source_name` is the FILE part of the error locations. `catalog`: the vocabularies of the
+// plugins in use (their describe() knob tables and claims); a plugin section ([snp] or [x-snp])
+// compiles only from its plugin's table, and [[rule]] claims are checked against its claims.
+// The loader calls no plugin.
+PolicyLoad load_policy_text(std::string_view toml_text, std::string_view source_name, const Catalog& catalog = {});
+PolicyLoad load_policy_file(const std::string& path, const Catalog& catalog = {});
 
 }  // namespace cchost::policy

@@ -1,7 +1,10 @@
 #pragma once
-// A compiled claim rule: one claim of one namespace, one operator, its operands. Platform
-// knobs ([snp] debug = false, ...) and generic [[rule]] tables both compile to these, once,
-// at load; evaluation only compares.
+// A compiled claim rule: one claim of one namespace, one operator, its operands. Plugin knobs
+// (the knob tables plugins declare in describe(), e.g. [snp] debug = false) and generic [[rule]]
+// tables both compile to these, once, at load; evaluation only compares.
+//
+// Records: a namespace's claims come as records, one per device. A claim rule holds for every
+// record (of `record_class`, when set); Count / CountMin constrain how many records there are.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -28,7 +31,9 @@ enum class Op {
   MaskedMin,       // (int claim & mask) >= operand, e.g. the ABI version inside SNP POLICY
   VersionPartMin,  // component `part` of a version claim >= operand (SNP CURRENT_BUILD)
   BytewiseMin,     // every byte of a hex claim >= the same byte of the operand (TDX TEE_TCB_SVN)
-  SameAs,          // claim == another claim of the same namespace (committed == current firmware)
+  SameAs,          // claim == another claim of the same record (committed == current firmware)
+  Count,           // the number of records (of record_class) == operand; reads no claim
+  CountMin,        // the number of records (of record_class) >= operand; reads no claim
 };
 
 // A policy-side value as TOML typed it; a string keeps its hex and version readings so that
@@ -51,7 +56,8 @@ struct Operand {
 struct Rule {
   std::string id;        // "snp.min_tcb.microcode", "peer.site-2.snp.debug", "rule.no-debug"
   std::string ns;        // "x-snp"
-  std::string claim;     // "snp.reported_tcb.microcode"
+  std::string claim;     // "snp.reported_tcb.microcode"; empty for Count / CountMin
+  std::string record_class;  // only records of this class ("gpu"); empty: every record
   Op op = Op::Present;
   std::vector<Operand> operands;
   std::int64_t mask = 0;          // MaskedMin

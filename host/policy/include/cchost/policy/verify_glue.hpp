@@ -8,15 +8,17 @@
 
 #include "cchost/claims/namespace_claims.hpp"
 #include "cchost/policy/decision.hpp"
+#include "cchost/policy/vocabulary.hpp"
 #include "cchost/result.hpp"
 
 namespace cchost::policy {
 
+// `catalog`: the vocabularies of the plugins in use (loader.hpp).
 Result<Decision> evaluate_policy_file(const std::string& path, const claims::NamespaceClaims& claims,
-                                      const PeerContext& peer = {});
+                                      const PeerContext& peer = {}, const Catalog& catalog = {});
 Result<Decision> evaluate_policy_file(const std::string& path,
                                       const std::map<std::string, claims::NamespaceClaims>& claims_by_ns,
-                                      const PeerContext& peer = {});
+                                      const PeerContext& peer = {}, const Catalog& catalog = {});
 
 }  // namespace cchost::policy
 
