@@ -394,6 +394,22 @@ def sc_kill_server_mid_job(dep):
     return ["kill-srv", "after-restart"]
 
 
+def kill_server_at(dep, job_id, entry_type, count, payload_bytes=64):
+    """Kills the server once its audit log holds COUNT entries of ENTRY_TYPE for this job,
+    restarts it, and checks the job ends terminal, counted once, and a new job still deploys."""
+    dep.submit(job_id, SITES, 2, payload_bytes=payload_bytes)
+    expect(dep.wait_audit("server", entry_type, count), f"the server records {entry_type}", None)
+    dep.kill9("server")
+    dep.start("server")
+    expect(dep.wait_registered(SITES, 60), "all sites register with the restarted server", None)
+    j = dep.wait_terminal(job_id, dep.args.timeout_s * 6 + 30)
+    expect(j is not None and j["state"] in TERMINAL, "the interrupted job is terminal after restart", j)
+    dep.submit(job_id + "-next", SITES, 2)
+    j2 = dep.wait_terminal(job_id + "-next", 60)
+    expect(j2 and j2["state"] == "deployed", "a new job deploys after the restart", j2)
+    return [job_id, job_id + "-next"]
+
+
 def sc_loss_and_delay(dep):
     dep.submit("lossy", SITES, 2)
     j = dep.wait_terminal("lossy", dep.args.timeout_s * 6 + 60)
@@ -467,6 +483,10 @@ SCENARIOS = [
     ("kill -9 site-2 mid-vote, restart", prepare_default, sc_kill_site_mid_vote),
     ("kill -9 site-1 mid-delivery, restart", prepare_default, sc_kill_site_mid_delivery),
     ("kill -9 server mid-job, restart", prepare_default, sc_kill_server_mid_job),
+    ("kill -9 server mid-vote, restart", prepare_default,
+     lambda d: kill_server_at(d, "srv-vote", "job.verify", len(SITES))),
+    ("kill -9 server mid-delivery, restart", prepare_default,
+     lambda d: kill_server_at(d, "srv-deliver", "job.decided", 1, payload_bytes=4 << 20)),
     ("10% loss + 20 ms delay on every link", prepare_lossy, sc_loss_and_delay),
 ]
 
