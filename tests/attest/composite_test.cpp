@@ -109,6 +109,22 @@ TEST(AttestComposite, APluginBuiltBeforeTheStageStillLoads) {
   EXPECT_NE(derived.message().find("has no composite stage"), std::string::npos) << derived.message();
 }
 
+TEST(AttestComposite, AStageDeclaredWronglyIsRefusedAtLoad) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"no_entry", "lists \"relates\" but the table's relate is NULL or absent"},
+      {"undeclared", "lists no \"relates\" but the table's relate is set"},
+      {"self", "a plugin cannot consume its own namespace x-fixture-relates"},
+      {"not_ns", "entries must be namespaces"},
+      {"twice", "namespace x-a listed twice"},
+  };
+  for (const auto& [variant, why] : cases) {
+    plugin::PluginLoader loader;
+    auto info = loader.inspect(kFixtures / ("fixture_relates_" + variant + ".so"));
+    ASSERT_FALSE(info) << variant;
+    EXPECT_NE(info.message().find(why), std::string::npos) << variant << ": " << info.message();
+  }
+}
+
 TEST(AttestComposite, DerivedClaimsFromTwelveVerifiedRecordsAreAppraised) {
   auto verifier = party("", "");
   const auto a = appraise_from("", verifier);
@@ -203,14 +219,22 @@ TEST(AttestComposite, AMissingInputNamespaceIsNotDerivedAndSaysSo) {
 }
 
 TEST(AttestComposite, APeerCannotPresentClaimsForADerivedNamespace) {
-  auto verifier = party("", "");
-  auto prover = party("", "");
+  // The verifier's topology plugin would accept any token (forge = true), and the peer
+  // presents no board evidence, so the stage is not run: only the host's refusal of evidence
+  // in a derived namespace stops the forged topology from passing this policy.
+  auto verifier = party("", "forge = true", R"([policy]
+require = ["x-fixture-topology"]
+[topology]
+gpus = 8
+switches = 4
+)");
+  auto prover = party("", "", kPolicy, /*with_board=*/false);
   auto bundle = prover.attestor->produce(kNonce);
   ASSERT_TRUE(bundle) << bundle.message();
   bundle->tokens.push_back({"x-fixture-topology", Bytes{'{', '}'}});
   AppraisalRequest request{&*bundle, kNonce, "site-1", kKey, "site", std::nullopt};
   const auto a = verifier.attestor->appraise(request);
-  ASSERT_FALSE(a.accept);
+  ASSERT_FALSE(a.accept) << a.detail.dump();
   EXPECT_TRUE(names(a, "verify.x-fixture-topology")) << a.detail.dump();
 }
 
