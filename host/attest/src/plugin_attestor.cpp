@@ -26,6 +26,8 @@ Result<EvidenceBundle> PluginAttestor::produce(ByteView nonce) {
   bundle.nonce.assign(nonce.begin(), nonce.end());
   bundle.issued_at = now();
   for (const auto& authorizer : config_.authorizers) {
+    // A plugin that declares no generate capability (a composite stage) presents no evidence.
+    if (!authorizer->info().capabilities.generate) continue;
     auto binding = binding_of_size(nonce, config_.identity_key, config_.name, authorizer->info().binding_size);
     if (!binding) return make_error(authorizer->info().ns + ": " + binding.message());
     auto token = authorizer->generate(*binding);
@@ -63,10 +65,48 @@ struct AppraisalBuilder {
   }
 };
 
+// The composite stage (verify -> claims -> composite -> policy): each plugin that relates
+// other namespaces derives its records from their verified claims. Stages read only verified
+// namespaces, never another stage's output, so their order does not matter and no cycle can
+// form. A stage whose input namespace is absent is not run: its namespace stays absent, which
+// the policy's `require` and rules then reject (deny by default), and `errors` says why.
+void run_composite_stages(const std::vector<std::shared_ptr<plugin::Authorizer>>& authorizers,
+                          std::map<std::string, claims::NamespaceClaims>& claims_by_ns, AppraisalBuilder& b) {
+  std::map<std::string, claims::NamespaceClaims> derived;
+  for (const auto& a : authorizers) {
+    const auto& info = a->info();
+    if (info.relates.empty()) continue;
+    std::vector<const claims::NamespaceClaims*> inputs;
+    std::string missing;
+    for (const auto& ns : info.relates) {
+      const auto it = claims_by_ns.find(ns);
+      if (it == claims_by_ns.end()) missing += (missing.empty() ? "" : ", ") + ns;
+      else inputs.push_back(&it->second);
+    }
+    if (!missing.empty()) {
+      b.errors.push_back("composite " + info.ns + " not derived: the bundle holds no verified " + missing + " claims");
+      continue;
+    }
+    auto out = a->relate(inputs);
+    if (!out) {
+      b.fail("composite." + info.ns, info.ns + " composite stage failed: " + out.message());
+      continue;
+    }
+    // Derived claims are no more real, and no fresher, than what they were derived from.
+    for (const auto* in : inputs) {
+      out->simulated = out->simulated || in->simulated;
+      if (in->issued_at && (!out->issued_at || *in->issued_at < *out->issued_at)) out->issued_at = in->issued_at;
+    }
+    derived[info.ns] = std::move(*out);
+  }
+  for (auto& [ns, nc] : derived) claims_by_ns[ns] = std::move(nc);
+}
+
 }  // namespace
 
 // The bundle must be the one we asked for (name, key, nonce), every token must verify with
-// the binding recomputed from those, and the policy must accept the claims.
+// the binding recomputed from those, every composite stage must derive its claims, and the
+// policy must accept the claims.
 Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
   AppraisalBuilder b;
   if (!request.bundle) {
@@ -95,6 +135,12 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
     std::shared_ptr<plugin::Authorizer> verifier;
     for (const auto& a : config_.authorizers)
       if (a->info().ns == token.ns) verifier = a;
+    if (verifier && !verifier->info().relates.empty()) {
+      // A composite namespace holds only what its stage derives here from verified claims; a
+      // peer cannot present claims for it.
+      b.fail("verify." + token.ns, token.ns + " is derived by a composite stage; evidence presented for it is refused");
+      continue;
+    }
     if (!verifier) {
       // Evidence we cannot verify is never trusted; the policy then fails whatever it requires.
       b.errors.push_back("no authorizer loaded for namespace '" + token.ns + "': its evidence is ignored");
@@ -133,6 +179,7 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
       merged.records.push_back(std::move(r));
     }
   }
+  run_composite_stages(config_.authorizers, claims_by_ns, b);
   if (!config_.policy) {
     b.fail("policy.missing", "no policy is loaded: deny by default");
     return b.finish();

@@ -4,6 +4,7 @@
 
 #include "authorizer_services.hpp"
 #include "loaded_module.hpp"
+#include "table_check.hpp"
 
 namespace cchost::plugin {
 namespace {
@@ -142,6 +143,29 @@ Result<std::string> Authorizer::verify_json(ByteView token, const std::optional<
                       "\", got \"" + parsed->ns + "\"");
   }
   return json;
+}
+
+Result<claims::NamespaceClaims> Authorizer::relate(const std::vector<const claims::NamespaceClaims*>& inputs) {
+  const RelateFn fn = relate_of(module_->table);
+  if (!fn) return make_error("plugin " + info().ns + ": has no composite stage");
+  // Claims only: the host builds this from typed records, so no evidence byte can reach it.
+  nlohmann::json doc{{"schema", "cchost.relate/v1"}, {"namespaces", nlohmann::json::array()}};
+  for (const auto* in : inputs) doc["namespaces"].push_back(claims::to_json(*in));
+  const std::string text = doc.dump();
+  std::unique_lock lock(mutex_, std::defer_lock);
+  if (!info().capabilities.thread_safe_verify) lock.lock();
+  PluginBuffer out(module_->table);
+  PluginBuffer err(module_->table);
+  const int status = fn(ctx_, text.c_str(), text.size(), out.out<char>(), err.out<char>());
+  if (status != CCHOST_OK) return call_failed(info(), "relate", status, err);
+  if (!out.get<char>()) return make_error("plugin " + info().ns + ": relate returned no claims");
+  auto parsed = claims::parse_claims_json(out.get<char>());
+  if (!parsed) return make_error("plugin " + info().ns + " (" + info().file + "): relate: " + parsed.message());
+  if (parsed->ns != info().ns) {
+    return make_error("plugin " + info().ns + " (" + info().file + "): relate: expected namespace \"" + info().ns +
+                      "\", got \"" + parsed->ns + "\"");
+  }
+  return parsed;
 }
 
 }  // namespace cchost::plugin

@@ -1,6 +1,7 @@
 // The describe() document's schema ("cchost.describe/v1", sdk/README.md). Only its shape is
 // checked here; the knob table's rule templates are compiled (and so checked) by host/policy,
 // the config schema by whoever validates a config against it.
+#include <algorithm>
 #include <set>
 
 #include "cchost/claims/claim_value.hpp"
@@ -13,6 +14,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxDescribeBytes = 1 << 20;
+constexpr std::size_t kMaxRelates = 16;
 
 struct Checker {
   std::string file;
@@ -133,6 +135,23 @@ Status read_description(const std::string& text, PluginInfo& info) {
     if (!k.is_object()) return c.fail(where, "expected an object {file, doc}");
     for (const char* key : {"file", "doc"}) {
       if (auto s = c.string_field(k, key, where); !s) return s;
+    }
+  }
+  // The composite stage's inputs: other namespaces, each at most once (sdk/README.md).
+  if (const auto rel = d.find("relates"); rel != d.end()) {
+    if (!rel->is_array() || rel->empty() || rel->size() > kMaxRelates) {
+      return c.fail("relates", "expected 1.." + std::to_string(kMaxRelates) + " namespaces");
+    }
+    for (const auto& ns : *rel) {
+      if (!ns.is_string() || !claims::is_valid_namespace(ns.get<std::string>())) {
+        return c.fail("relates", "entries must be namespaces \"x-[a-z0-9-]+\", got " + ns.dump());
+      }
+      const auto name = ns.get<std::string>();
+      if (name == info.ns) return c.fail("relates", "a plugin cannot consume its own namespace " + name);
+      if (std::find(info.relates.begin(), info.relates.end(), name) != info.relates.end()) {
+        return c.fail("relates", "namespace " + name + " listed twice");
+      }
+      info.relates.push_back(name);
     }
   }
   info.description = std::move(d);

@@ -73,6 +73,11 @@ Result<std::shared_ptr<const LoadedModule>> PluginLoader::open(const fs::path& s
                       (info->capabilities.sim ? "true" : "false") + " but sim_provision is " +
                       (module->table->sim_provision ? "set" : "NULL"));
   }
+  // describe() "relates" and the relate entry come together, or neither.
+  if (info->relates.empty() != (relate_of(module->table) == nullptr)) {
+    return make_error("plugin " + file + ": describe() " + (info->relates.empty() ? "lists no" : "lists") +
+                      " \"relates\" but the table's relate is " + (relate_of(module->table) ? "set" : "NULL or absent"));
+  }
   module->info = std::move(*info);
   module->info.sha256_hex = checked->sha256_hex();
   return std::shared_ptr<const LoadedModule>(std::move(module));

@@ -1,5 +1,6 @@
 #include "table_check.hpp"
 
+#include <cstddef>
 #include <cstring>
 #include <sstream>
 
@@ -39,10 +40,10 @@ Result<PluginInfo> read_table(const cchost_authorizer_table_v2* table, const std
                       format_abi(table->abi_version));
   }
   // Every field up to sim_provision is ABI 2.0; a smaller table was built against something else.
-  if (table->size < sizeof(cchost_authorizer_table_v2)) {
-    return make_error("plugin " + file + ": table size " + std::to_string(table->size) + " is smaller than ABI " +
-                      format_abi(CCHOST_AUTHORIZER_ABI_VERSION) + "'s " +
-                      std::to_string(sizeof(cchost_authorizer_table_v2)) + " bytes");
+  // Fields appended later (relate, ...) are optional: read only when `size` covers them.
+  if (table->size < kTableV20Size) {
+    return make_error("plugin " + file + ": table size " + std::to_string(table->size) + " is smaller than ABI 2.0's " +
+                      std::to_string(kTableV20Size) + " bytes");
   }
   PluginInfo info;
   info.file = file;
@@ -74,6 +75,11 @@ Result<PluginInfo> read_table(const cchost_authorizer_table_v2* table, const std
                       "' is NULL (expected every ABI 2 function; only sim_provision is optional)");
   }
   return info;
+}
+
+RelateFn relate_of(const cchost_authorizer_table_v2* table) {
+  constexpr std::size_t end = offsetof(cchost_authorizer_table_v2, relate) + sizeof(RelateFn);
+  return table->size >= end ? table->relate : nullptr;
 }
 
 }  // namespace cchost::plugin

@@ -145,6 +145,21 @@ typedef struct cchost_authorizer_table_v2 {
    * {TOML keys as JSON}, "prover_config": {...}}: the config keys, relative to the kit, that
    * make a context trust (or sign with) this CA. The provisioner never links plugin code. */
   int (*sim_provision)(const char* dir, char** out_json, char** err);
+
+  /* Optional composite stage (appended after ABI 2.0; the host reads it only when `size`
+   * covers it, so a table without it still loads). Non-NULL exactly when describe() lists
+   * "relates": the namespaces whose *verified* claim records this plugin consumes. After every
+   * token of a bundle verified, the host calls relate() once with those namespaces' claims
+   * (never evidence), as `records_json` (records_len bytes, NUL-terminated), schema
+   * "cchost.relate/v1":
+   *   {"schema": "cchost.relate/v1",
+   *    "namespaces": [ <one "cchost.claims/v2" document per consumed namespace, in "relates"
+   *                    order> ]}
+   * It does no I/O and returns in *out_claims_json a "cchost.claims/v2" document of this
+   * plugin's own namespace: the derived records, validated like verify()'s output. A failure
+   * rejects the bundle with *err as the reason. See sdk/README.md "Composite stage". */
+  int (*relate)(cchost_authorizer_ctx* ctx, const char* records_json, size_t records_len,
+                char** out_claims_json, char** err);
 } cchost_authorizer_table_v2;
 
 typedef const cchost_authorizer_table_v2* (*cchost_authorizer_entry_fn)(void);

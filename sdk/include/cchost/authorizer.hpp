@@ -5,6 +5,7 @@
 //   MyClass(const std::string& config_toml, const cchost::sdk::HostServices& host);  // throws std::invalid_argument
 //   static std::string describe();                       // the "cchost.describe/v1" JSON
 //   static cchost::sdk::Outcome sim_provision(const std::string& dir, std::string& out_json);  // optional
+//   cchost::sdk::Outcome relate(const std::string& records_json, std::string& claims_json);   // optional
 // The wrapper turns exceptions and results into C status codes and owns every allocation
 // crossing the ABI, so no C++ type and no exception ever crosses it.
 #include <cstdint>
@@ -214,6 +215,40 @@ constexpr int (*sim_provision_entry())(const char*, char**, char**) {
   }
 }
 
+// relate (the composite stage) is optional: present only when Impl has a member
+//   cchost::sdk::Outcome relate(const std::string& records_json, std::string& claims_json);
+// (authorizer.h relate; describe() must then list "relates").
+template <class Impl, class = void>
+struct HasRelate : std::false_type {};
+template <class Impl>
+struct HasRelate<Impl, std::void_t<decltype(std::declval<Impl&>().relate(std::declval<const std::string&>(),
+                                                                         std::declval<std::string&>()))>>
+    : std::true_type {};
+
+template <class Impl>
+int relate(cchost_authorizer_ctx* ctx, const char* records_json, std::size_t records_len, char** out_claims_json,
+           char** err) noexcept {
+  if (!ctx || (!records_json && records_len) || !out_claims_json)
+    return fail(err, CCHOST_E_INVALID_ARGUMENT, "relate: null argument");
+  *out_claims_json = nullptr;
+  return guarded(err, [&] {
+    std::string claims;
+    Outcome o = static_cast<Impl*>(unwrap(ctx))->relate(std::string(records_json ? records_json : "", records_len), claims);
+    if (!o.ok()) return fail(err, o.status, o.message);
+    *out_claims_json = dup_string(claims);
+    return *out_claims_json ? CCHOST_OK : fail(err, CCHOST_E_INTERNAL, "out of memory");
+  });
+}
+
+template <class Impl>
+constexpr int (*relate_entry())(cchost_authorizer_ctx*, const char*, std::size_t, char**, char**) {
+  if constexpr (HasRelate<Impl>::value) {
+    return &relate<Impl>;
+  } else {
+    return nullptr;
+  }
+}
+
 }  // namespace detail
 }  // namespace cchost::sdk
 
@@ -231,6 +266,7 @@ constexpr int (*sim_provision_entry())(const char*, char**, char**) {
         &::cchost::sdk::detail::describe<Impl>, &::cchost::sdk::detail::create<Impl>,       \
         &::cchost::sdk::detail::generate, &::cchost::sdk::detail::verify,                   \
         &::cchost::sdk::detail::destroy, &::cchost::sdk::detail::free_buffer,               \
-        ::cchost::sdk::detail::sim_provision_entry<Impl>()};                                \
+        ::cchost::sdk::detail::sim_provision_entry<Impl>(),                                 \
+        ::cchost::sdk::detail::relate_entry<Impl>()};                                       \
     return &table;                                                                          \
   }

@@ -1,7 +1,9 @@
 #pragma once
 // The Attestor the host runs: our loaded authorizer plugins produce and verify evidence, our
 // policy appraises the claims. Data walks one way (STYLE.md): bundle -> plugin verify ->
-// claims -> policy -> appraisal; the policy never calls a plugin and no plugin reads host state.
+// claims -> composite stages (plugins that relate other namespaces derive claims from the
+// verified ones, never from evidence) -> policy -> appraisal; the policy never calls a plugin
+// and no plugin reads host state.
 #include <functional>
 #include <memory>
 #include <string>

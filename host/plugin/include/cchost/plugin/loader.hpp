@@ -42,6 +42,9 @@ struct PluginInfo {
   std::size_t binding_size = 64;  // 32 or 64 (describe() "binding.size")
   Capabilities capabilities;
   nlohmann::json description;     // the whole describe() document, schema-checked
+  // describe() "relates": the namespaces whose verified claims its composite stage consumes
+  // (empty: the plugin has no composite stage).
+  std::vector<std::string> relates;
 };
 
 // What the host hands a context at create() (authorizer.h cchost_host_services_v2).
@@ -82,6 +85,11 @@ class Authorizer {
                                          std::int64_t at_time);
   // The same, returning the plugin's JSON text unparsed after validation (for `cchost verify`).
   Result<std::string> verify_json(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time);
+
+  // The composite stage (only when info().relates is not empty): derives this plugin's records
+  // from `inputs`, the verified claims of the namespaces it relates (claims only, never
+  // evidence). Its output is validated like verify()'s and must name this namespace.
+  Result<claims::NamespaceClaims> relate(const std::vector<const claims::NamespaceClaims*>& inputs);
 
  private:
   Result<std::string> call_verify(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time);
