@@ -73,6 +73,14 @@ Result<std::shared_ptr<const LoadedModule>> PluginLoader::open(const fs::path& s
                       (info->capabilities.sim ? "true" : "false") + " but sim_provision is " +
                       (module->table->sim_provision ? "set" : "NULL"));
   }
+  // A plugin that subscribes must be able to receive: an on_event the table's size does not
+  // cover is absent, whatever the bytes after the table hold.
+  const bool has_on_event = CCHOST_TABLE_HAS(module->table, on_event) && module->table->on_event != nullptr;
+  if (!info->events.empty() && !has_on_event) {
+    return make_error("plugin " + file + ": describe() subscribes to events (" + info->events.front() +
+                      ", ...) but its table (size " + std::to_string(module->table->size) +
+                      ") has no on_event; rebuild against the current SDK or drop \"events\"");
+  }
   module->info = std::move(*info);
   module->info.sha256_hex = checked->sha256_hex();
   return std::shared_ptr<const LoadedModule>(std::move(module));

@@ -1,5 +1,6 @@
 #include "table_check.hpp"
 
+#include <cstddef>
 #include <cstring>
 #include <sstream>
 
@@ -38,11 +39,13 @@ Result<PluginInfo> read_table(const cchost_authorizer_table_v2* table, const std
                       std::to_string(CCHOST_AUTHORIZER_ABI_MAJOR) + ".x, plugin declares " +
                       format_abi(table->abi_version));
   }
-  // Every field up to sim_provision is ABI 2.0; a smaller table was built against something else.
-  if (table->size < sizeof(cchost_authorizer_table_v2)) {
+  // Every field up to sim_provision is ABI 2.0; a smaller table was built against something
+  // else. Fields appended after it (on_event, ...) are optional: read only when size covers them.
+  constexpr std::size_t kMinTable = offsetof(cchost_authorizer_table_v2, sim_provision) + sizeof(table->sim_provision);
+  if (table->size < kMinTable) {
     return make_error("plugin " + file + ": table size " + std::to_string(table->size) + " is smaller than ABI " +
-                      format_abi(CCHOST_AUTHORIZER_ABI_VERSION) + "'s " +
-                      std::to_string(sizeof(cchost_authorizer_table_v2)) + " bytes");
+                      format_abi(CCHOST_AUTHORIZER_ABI_VERSION & 0xFFFF0000u) + "'s " + std::to_string(kMinTable) +
+                      " bytes");
   }
   PluginInfo info;
   info.file = file;
