@@ -26,6 +26,7 @@
 #include "cchost/job/state_store.hpp"
 #include "cchost/kit/kit.hpp"
 #include "cchost/kit/root_pin.hpp"
+#include "cchost/plugin/event_subscriber.hpp"
 #include "cchost/plugin/loader.hpp"
 #include "cchost/policy/loader.hpp"
 #include "command_registry.hpp"
@@ -132,6 +133,13 @@ int run_participant(const RunOptions& options) {
   auto log_events = bus.subscribe("*", -100, [](const bus::Event& e) {
     spdlog::debug("event {} #{} {}", e.name, e.sequence, e.payload.dump());
   }, "event-log");
+  // Each plugin that subscribed (describe() "events") gets its events on the bus's pool, one
+  // at a time; a slow or failing handler never holds up this io thread (plugin/event_subscriber.hpp).
+  std::vector<std::unique_ptr<plugin::PluginEventSubscriber>> plugin_subscribers;
+  for (const auto& authorizer : authorizers) {
+    if (authorizer->info().events.empty()) continue;
+    plugin_subscribers.push_back(std::make_unique<plugin::PluginEventSubscriber>(bus, authorizer));
+  }
   auto publish = [&bus](const std::string& name, const nlohmann::json& payload) { bus.publish(name, payload); };
   auto audit_sink = [&](const std::string& type, const nlohmann::json& fields) -> Status {
     auto appended = (*audit_log)->append(type, fields);

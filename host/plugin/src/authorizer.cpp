@@ -168,4 +168,15 @@ Result<claims::NamespaceClaims> Authorizer::relate(const std::vector<const claim
   return parsed;
 }
 
+Status Authorizer::on_event(const std::string& name, const std::string& event_json) {
+  const auto* table = module_->table;
+  if (!CCHOST_TABLE_HAS(table, on_event) || !table->on_event) {
+    return make_error("plugin " + info().ns + " (" + info().file + "): takes no events (no on_event)");
+  }
+  PluginBuffer err(table);
+  const int status = table->on_event(ctx_, name.c_str(), event_json.c_str(), event_json.size(), err.out<char>());
+  if (status != CCHOST_OK) return call_failed(info(), ("on_event " + name).c_str(), status, err);
+  return {};
+}
+
 }  // namespace cchost::plugin

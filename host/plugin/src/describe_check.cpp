@@ -42,6 +42,26 @@ bool valid_section(const std::string& s) {
   return true;
 }
 
+// [a-z0-9_-] segments joined by '.', optionally ending in ".*"; or "*" alone.
+bool valid_event_pattern(const std::string& p) {
+  if (p == "*") return true;
+  if (p.empty() || p.size() > 128) return false;
+  std::string body = p;
+  if (body.size() > 2 && body.compare(body.size() - 2, 2, ".*") == 0) body.resize(body.size() - 2);
+  bool segment_empty = true;
+  for (char ch : body) {
+    if (ch == '.') {
+      if (segment_empty) return false;
+      segment_empty = true;
+    } else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-') {
+      segment_empty = false;
+    } else {
+      return false;
+    }
+  }
+  return !segment_empty;
+}
+
 }  // namespace
 
 Status read_description(const std::string& text, PluginInfo& info) {
@@ -152,6 +172,20 @@ Status read_description(const std::string& text, PluginInfo& info) {
         return c.fail("relates", "namespace " + name + " listed twice");
       }
       info.relates.push_back(name);
+    }
+  }
+  // Optional: the host events the plugin subscribes to. The bus's own pattern rules (an exact
+  // dotted name, "prefix.*" or "*"), checked here so a bad one fails at load, not at subscribe.
+  if (d.contains("events")) {
+    if (!d["events"].is_array()) return c.fail("events", "expected an array of event names");
+    for (std::size_t i = 0; i < d["events"].size(); ++i) {
+      const json& e = d["events"][i];
+      const std::string where = "events[" + std::to_string(i) + "]";
+      if (!e.is_string() || !valid_event_pattern(e.get<std::string>())) {
+        return c.fail(where, "expected an event name such as \"job.decided\", a \"prefix.*\" pattern or \"*\", got " +
+                                 e.dump());
+      }
+      info.events.push_back(e.get<std::string>());
     }
   }
   info.description = std::move(d);

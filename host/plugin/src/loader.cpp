@@ -78,6 +78,14 @@ Result<std::shared_ptr<const LoadedModule>> PluginLoader::open(const fs::path& s
     return make_error("plugin " + file + ": describe() " + (info->relates.empty() ? "lists no" : "lists") +
                       " \"relates\" but the table's relate is " + (relate_of(module->table) ? "set" : "NULL or absent"));
   }
+  // A plugin that subscribes must be able to receive: an on_event the table's size does not
+  // cover is absent, whatever the bytes after the table hold.
+  const bool has_on_event = CCHOST_TABLE_HAS(module->table, on_event) && module->table->on_event != nullptr;
+  if (!info->events.empty() && !has_on_event) {
+    return make_error("plugin " + file + ": describe() subscribes to events (" + info->events.front() +
+                      ", ...) but its table (size " + std::to_string(module->table->size) +
+                      ") has no on_event; rebuild against the current SDK or drop \"events\"");
+  }
   module->info = std::move(*info);
   module->info.sha256_hex = checked->sha256_hex();
   return std::shared_ptr<const LoadedModule>(std::move(module));

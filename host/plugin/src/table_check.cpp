@@ -40,7 +40,7 @@ Result<PluginInfo> read_table(const cchost_authorizer_table_v2* table, const std
                       format_abi(table->abi_version));
   }
   // Every field up to sim_provision is ABI 2.0; a smaller table was built against something else.
-  // Fields appended later (relate, ...) are optional: read only when `size` covers them.
+  // Fields appended later (relate, on_event, ...) are optional: read only when `size` covers them.
   if (table->size < kTableV20Size) {
     return make_error("plugin " + file + ": table size " + std::to_string(table->size) + " is smaller than ABI 2.0's " +
                       std::to_string(kTableV20Size) + " bytes");

@@ -160,7 +160,23 @@ typedef struct cchost_authorizer_table_v2 {
    * rejects the bundle with *err as the reason. See sdk/README.md "Composite stage". */
   int (*relate)(cchost_authorizer_ctx* ctx, const char* records_json, size_t records_len,
                 char** out_claims_json, char** err);
+  /* Optional event handler, appended after ABI 2.0: the host reads it only when `size` covers
+   * it (a plugin built before it existed still loads and receives no events), and calls it
+   * only for the events describe() lists under "events" (names or "prefix.*" patterns).
+   * `event_json` (event_json_len bytes, also NUL-terminated) is a read-only document
+   * {"name", "sequence", "time" (seconds since the epoch), "payload": {...}}, valid only during
+   * the call. The host calls it on a worker thread of its bus, never on its io thread; one
+   * event at a time per context, in publish order; possibly concurrently with generate() or
+   * verify() on the same context (guard shared state). A nonzero status is logged with *err
+   * and later events are still delivered. A handler that blocks delays only its own later
+   * events. NULL: the plugin takes no events. */
+  int (*on_event)(cchost_authorizer_ctx* ctx, const char* event_name, const char* event_json,
+                  size_t event_json_len, char** err);
 } cchost_authorizer_table_v2;
+
+/* True when a table of `table->size` bytes carries the field `field` (appended later). */
+#define CCHOST_TABLE_HAS(table, field)                                                        \
+  ((table)->size >= offsetof(cchost_authorizer_table_v2, field) + sizeof((table)->field))
 
 typedef const cchost_authorizer_table_v2* (*cchost_authorizer_entry_fn)(void);
 

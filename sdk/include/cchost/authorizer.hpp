@@ -6,6 +6,7 @@
 //   static std::string describe();                       // the "cchost.describe/v1" JSON
 //   static cchost::sdk::Outcome sim_provision(const std::string& dir, std::string& out_json);  // optional
 //   cchost::sdk::Outcome relate(const std::string& records_json, std::string& claims_json);   // optional
+//   Outcome on_event(const std::string& name, const std::string& event_json) override;   // optional
 // The wrapper turns exceptions and results into C status codes and owns every allocation
 // crossing the ABI, so no C++ type and no exception ever crosses it.
 #include <cstdint>
@@ -83,6 +84,15 @@ class Authorizer {
   virtual Outcome generate(const GenerateRequest& request, std::vector<std::uint8_t>& token) = 0;
   // Verifies evidence; on success fills `claims_json` (see claims.hpp).
   virtual Outcome verify(const VerifyRequest& request, std::string& claims_json) = 0;
+  // A host event this plugin subscribed to (describe() "events"): `event_json` is the
+  // read-only document authorizer.h on_event describes. Runs on a host worker thread, possibly
+  // while generate()/verify() run on another: guard shared state. A failure or an exception is
+  // logged by the host and later events still arrive. Default: ignores the event.
+  virtual Outcome on_event(const std::string& event_name, const std::string& event_json) {
+    (void)event_name;
+    (void)event_json;
+    return Outcome::success();
+  }
 };
 
 namespace detail {
@@ -182,6 +192,15 @@ inline int verify(cchost_authorizer_ctx* ctx, const cchost_verify_args_v2* args,
   });
 }
 
+inline int on_event(cchost_authorizer_ctx* ctx, const char* name, const char* json, std::size_t json_len,
+                    char** err) noexcept {
+  if (!ctx || !name || (!json && json_len)) return fail(err, CCHOST_E_INVALID_ARGUMENT, "on_event: null argument");
+  return guarded(err, [&] {
+    Outcome o = unwrap(ctx)->on_event(std::string(name), std::string(json ? json : "", json_len));
+    return o.ok() ? CCHOST_OK : fail(err, o.status == CCHOST_OK ? CCHOST_E_INTERNAL : o.status, o.message);
+  });
+}
+
 inline void destroy(cchost_authorizer_ctx* ctx) noexcept { delete unwrap(ctx); }
 inline void free_buffer(void* p) noexcept { std::free(p); }
 
@@ -267,6 +286,7 @@ constexpr int (*relate_entry())(cchost_authorizer_ctx*, const char*, std::size_t
         &::cchost::sdk::detail::generate, &::cchost::sdk::detail::verify,                   \
         &::cchost::sdk::detail::destroy, &::cchost::sdk::detail::free_buffer,               \
         ::cchost::sdk::detail::sim_provision_entry<Impl>(),                                 \
-        ::cchost::sdk::detail::relate_entry<Impl>()};                                       \
+        ::cchost::sdk::detail::relate_entry<Impl>(),                                        \
+        &::cchost::sdk::detail::on_event};                                                  \
     return &table;                                                                          \
   }

@@ -41,6 +41,9 @@ struct PluginInfo {
   std::string sha256_hex;  // lowercase hex of the file's SHA-256
   std::size_t binding_size = 64;  // 32 or 64 (describe() "binding.size")
   Capabilities capabilities;
+  // The host events the plugin subscribes to (describe() "events": names or "prefix.*"
+  // patterns); non-empty only when its table has on_event.
+  std::vector<std::string> events;
   nlohmann::json description;     // the whole describe() document, schema-checked
   // describe() "relates": the namespaces whose verified claims its composite stage consumes
   // (empty: the plugin has no composite stage).
@@ -90,6 +93,11 @@ class Authorizer {
   // from `inputs`, the verified claims of the namespaces it relates (claims only, never
   // evidence). Its output is validated like verify()'s and must name this namespace.
   Result<claims::NamespaceClaims> relate(const std::vector<const claims::NamespaceClaims*>& inputs);
+  // Hands one event (its name and its JSON document, authorizer.h on_event) to the plugin.
+  // Not serialised with generate()/verify(): a handler that blocks must not hold up
+  // appraisal; the caller delivers one event at a time (plugin/event_subscriber.hpp).
+  // An error names the plugin and carries its message; the plugin may still take later events.
+  Status on_event(const std::string& name, const std::string& event_json);
 
  private:
   Result<std::string> call_verify(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time);
