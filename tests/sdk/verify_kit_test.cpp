@@ -58,7 +58,7 @@ TEST(StrictToml, ReadsTypedKeysAndRefusesAnUnknownOne) {
   EXPECT_TRUE(t.boolean("on")->value());
   auto done = t.finish();
   ASSERT_FALSE(done.ok());
-  EXPECT_EQ(done.message(), "[demo] leveel: unknown key");
+  EXPECT_EQ(done.message(), "[demo] leveel: unknown key (expected one of level, name, on)");
 }
 
 TEST(StrictToml, WrongTypeAndRangeNameTheKey) {
@@ -69,6 +69,16 @@ TEST(StrictToml, WrongTypeAndRangeNameTheKey) {
   EXPECT_EQ(t.integer("svn", 0, 9).message(), "[demo] svn: expected 0..9, got 10");
   EXPECT_EQ(t.array("list").message(), "[demo] list: expected an array, got an integer");
   EXPECT_EQ(t.table("absent").value(), nullptr);
+}
+
+TEST(StrictToml, AllowedKeysBelongToAnotherReader) {
+  auto table = parse_toml("mine = 1\ntheirs = 2\n", "cfg.toml");
+  ASSERT_TRUE(table.ok());
+  StrictTable t(*table, "[demo]");
+  EXPECT_EQ(t.integer("mine", 0, 9)->value(), 1);
+  EXPECT_FALSE(t.finish().ok());
+  t.allow("theirs");
+  EXPECT_TRUE(t.finish().ok());
 }
 
 TEST(StrictToml, HexHasOneOfTheSizesGiven) {

@@ -128,7 +128,11 @@ Result<const toml::array*> StrictTable::array(std::string_view key) {
 Status StrictTable::finish() const {
   for (const auto& [key, value] : table_) {
     if (known_.find(key.str()) == known_.end()) {
-      return make_error(context_ + " " + std::string(key.str()) + ": unknown key");
+      std::string expected;
+      for (const auto& k : known_) expected += (expected.empty() ? "" : ", ") + k;
+      return make_error(context_ + " " + std::string(key.str()) + ": unknown key" +
+                        (expected.empty() ? std::string(" (no keys are accepted here)")
+                                          : " (expected one of " + expected + ")"));
     }
   }
   return {};

@@ -34,7 +34,10 @@ class StrictTable {
   Result<const toml::table*> table(std::string_view key);  // nullptr when absent
   Result<const toml::array*> array(std::string_view key);  // nullptr when absent
 
-  // Errors on the first key that no getter read.
+  // Marks `key` as read by another reader this table is handed to (it is not unknown).
+  void allow(std::string_view key) { known_.emplace(key); }
+
+  // Errors on the first key that no getter read, listing the keys that were asked for.
   Status finish() const;
 
   const std::string& context() const { return context_; }
