@@ -17,6 +17,7 @@
 #include "cchost/verify/der.hpp"
 #include "cchost/verify/posix_files.hpp"
 #include "cchost/verify/strict_toml.hpp"
+#include "cchost/verify/validity_cache.hpp"
 
 namespace cchost::vkit {
 namespace {
@@ -278,6 +279,29 @@ TEST(Der, SignatureAlgorithmRefusesABrokenCertificate) {
   der.push_back(0);
   EXPECT_THAT(signature_algorithm_of_der(der).message(), HasSubstr("1 bytes after the element"));
   EXPECT_THAT(signature_algorithm_of_der(Bytes{0x02, 0x01, 0x01}).message(), HasSubstr("wrong tag"));
+}
+
+// --- validity cache -----------------------------------------------------------------------
+
+TEST(ValidityCache, HitsOnlyInsideTheWindow) {
+  ValidityCache<int> cache(2);
+  cache.put("chain", 7, 100, 200);
+  EXPECT_EQ(cache.find("chain", 100), 7);
+  EXPECT_EQ(cache.find("chain", 199), 7);
+  EXPECT_FALSE(cache.find("chain", 200).has_value()) << "valid_until is exclusive";
+  EXPECT_FALSE(cache.find("chain", 99).has_value()) << "not yet valid";
+  EXPECT_FALSE(cache.find("other", 150).has_value());
+  cache.put("empty", 1, 200, 200);
+  EXPECT_EQ(cache.size(), 1u) << "an empty window is not stored";
+}
+
+TEST(ValidityCache, StaysWithinCapacity) {
+  ValidityCache<int> cache(2);
+  cache.put("a", 1, 0, 10);
+  cache.put("b", 2, 0, 10);
+  cache.put("c", 3, 0, 10);
+  EXPECT_LE(cache.size(), 2u);
+  EXPECT_EQ(cache.find("c", 5), 3);
 }
 
 }  // namespace

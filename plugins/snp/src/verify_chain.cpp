@@ -273,31 +273,12 @@ std::variant<VerifiedChain, ChainFailure> ChainCache::verify(const Collateral& c
     return verify_signing_chain(c, request);
   }
   const std::string key = cache_key(c, request);
-  {
-    std::lock_guard lock(mutex_);
-    auto it = entries_.find(key);
-    if (it != entries_.end() && request.at >= it->second.valid_from &&
-        request.at < it->second.valid_until) {
-      return it->second;
-    }
-  }
+  if (auto hit = cache_.find(key, request.at)) return *hit;
   auto result = verify_signing_chain(c, request);
   if (auto* chain = std::get_if<VerifiedChain>(&result)) {
-    std::lock_guard lock(mutex_);
-    if (entries_.size() >= capacity_) entries_.clear();  // simple bound; chips are few
-    entries_[key] = *chain;
+    cache_.put(key, *chain, chain->valid_from, chain->valid_until);
   }
   return result;
-}
-
-std::size_t ChainCache::size() const {
-  std::lock_guard lock(mutex_);
-  return entries_.size();
-}
-
-void ChainCache::clear() {
-  std::lock_guard lock(mutex_);
-  entries_.clear();
 }
 
 }  // namespace cchost::snp
