@@ -111,5 +111,31 @@ TEST_F(SdkOutOfTree, PackageRefusesAnotherAbiMajor) {
   EXPECT_THAT(log_, HasSubstr("cchost-sdk"));
 }
 
+// The verification kit comes with the installed package: a program outside the tree links
+// cchost::verify_kit from the prefix alone and its strict reader refuses an unknown key.
+TEST_F(SdkOutOfTree, VerifyKitLinksFromTheInstalledPackage) {
+  const std::string cmake = CCHOST_CMAKE_COMMAND;
+  const fs::path prefix = root_ / "prefix";
+  const fs::path build = root_ / "kit-build";
+  ASSERT_EQ(run(quote(cmake) + " --install " + quote(CCHOST_BINARY_DIR) + " --prefix " +
+                quote(prefix) + " --component sdk"), 0) << log_;
+  for (const char* file : {"include/cchost/verify/strict_toml.hpp",
+                           "include/cchost/verify/configfs_tsm.hpp",
+                           "include/cchost/verify/posix_files.hpp", "include/cchost/result.hpp",
+                           "include/cchost/bytes.hpp"}) {
+    EXPECT_TRUE(fs::exists(prefix / file)) << file;
+  }
+  ASSERT_EQ(run(quote(cmake) + " -G Ninja -S " +
+                quote(fs::path(CCHOST_SOURCE_DIR) / "tests/sdk/kit_consumer") + " -B " +
+                quote(build) + " -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=" + quote(prefix) +
+                " -DCMAKE_CXX_COMPILER=" + quote(CCHOST_CXX_COMPILER)), 0) << log_;
+  ASSERT_EQ(run(quote(cmake) + " --build " + quote(build)), 0) << log_;
+  const std::string exe = quote(build / "kit_consumer");
+  ASSERT_EQ(run(exe + " 'min_level = 3'"), 0) << log_;
+  EXPECT_THAT(log_, HasSubstr("min_level=3"));
+  EXPECT_EQ(run(exe + " 'min_levle = 3'"), 1) << log_;
+  EXPECT_THAT(log_, HasSubstr("[demo] min_levle: unknown key"));
+}
+
 }  // namespace
 }  // namespace cchost::plugin

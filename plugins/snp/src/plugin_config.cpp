@@ -1,18 +1,25 @@
-// Parsing of the x-snp plugin configuration. Unknown keys are errors (DESIGN.md: policies and
-// configs never ignore what they do not understand).
+// Parsing of the x-snp plugin configuration with the verification kit's strict reader: unknown
+// keys and ill-typed values are errors (DESIGN.md: policies and configs never ignore what they
+// do not understand).
 #include "plugin_config.hpp"
 
-#include "backends/backend_keys.hpp"
-
 #include <filesystem>
-#include <set>
 #include <stdexcept>
+
+#include "backends/backend_keys.hpp"
+#include "cchost/verify/strict_toml.hpp"
 
 namespace cchost::snp {
 namespace {
 
-[[noreturn]] void bad(const std::string& message) {
-  throw std::invalid_argument("x-snp config: " + message);
+constexpr const char* kContext = "x-snp config";
+
+[[noreturn]] void bad(const std::string& message) { throw std::invalid_argument(message); }
+
+template <class T>
+T checked(Result<T> r) {
+  if (!r) bad(r.message());
+  return std::move(*r);
 }
 
 std::string resolve(const std::string& base, const std::string& path) {
@@ -37,58 +44,41 @@ void resolve_paths(toml::table& table, const std::string& base) {
 
 SnpPluginConfig parse_plugin_config(const std::string& text, const std::string& base_dir) {
   SnpPluginConfig cfg;
-  try {
-    cfg.table = toml::parse(text);
-  } catch (const toml::parse_error& e) {
-    bad(std::string("TOML does not parse: ") + std::string(e.description()));
-  }
+  cfg.table = checked(vkit::parse_toml(text, kContext));
   resolve_paths(cfg.table, base_dir);
-  // The verifier's keys plus the backends' (backend_keys.hpp, owned by the backends).
-  std::set<std::string> known = {"product", "sim_roots", "require_crl"};
-  for (auto key : kBackendConfigKeys) known.emplace(key);
-  for (const auto& [key, node] : cfg.table) {
-    if (!known.count(std::string(key.str()))) {
-      std::string expected;
-      for (const auto& k : known) expected += (expected.empty() ? "" : ", ") + k;
-      bad("unknown key \"" + std::string(key.str()) + "\" (expected one of " + expected + ")");
+  vkit::StrictTable t(cfg.table, kContext);
+
+  if (auto backend = checked(t.string("backend"))) {
+    if (*backend != "auto" && *backend != "configfs-tsm" && *backend != "sev-guest" &&
+        *backend != "sim") {
+      bad(std::string(kContext) + " backend: expected auto, configfs-tsm, sev-guest or sim, got \"" +
+          *backend + "\"");
     }
+    cfg.backend = *backend;
   }
-  if (auto* n = cfg.table.get("backend")) {
-    auto v = n->value<std::string>();
-    if (!v) bad("\"backend\" must be a string");
-    if (*v != "auto" && *v != "configfs-tsm" && *v != "sev-guest" && *v != "sim") {
-      bad("\"backend\" must be auto, configfs-tsm, sev-guest or sim, got \"" + *v + "\"");
-    }
-    cfg.backend = *v;
-  }
-  if (auto* n = cfg.table.get("product")) {
-    auto v = n->value<std::string>();
-    if (!v) bad("\"product\" must be a string");
-    auto p = parse_product_name(*v);
-    if (!p) bad(p.message());
+  if (auto product = checked(t.string("product"))) {
+    auto p = parse_product_name(*product);
+    if (!p) bad(std::string(kContext) + " product: " + p.message());
     cfg.product = *p;
   }
-  if (auto* n = cfg.table.get("require_crl")) {
-    auto v = n->value<bool>();
-    if (!v) bad("\"require_crl\" must be true or false");
-    cfg.require_crl = *v;
-  }
-  if (auto* n = cfg.table.get("vmpl")) {
-    auto v = n->value<std::int64_t>();
-    if (!v || *v < 0 || *v > 3) bad("\"vmpl\" must be an integer 0..3");
-  }
-  if (auto* n = cfg.table.get("sim"); n && !n->is_table()) bad("\"sim\" must be a table");
-  if (auto* n = cfg.table.get("sim_roots")) {
-    auto* arr = n->as_array();
-    if (!arr) bad("\"sim_roots\" must be an array of certificate paths");
-    for (const auto& item : *arr) {
+  cfg.require_crl = checked(t.boolean("require_crl")).value_or(false);
+  (void)checked(t.integer("vmpl", 0, 3));
+  (void)checked(t.table("sim"));
+  (void)checked(t.string("configfs_root"));
+  (void)checked(t.string("device"));
+  if (const toml::array* roots = checked(t.array("sim_roots"))) {
+    for (const auto& item : *roots) {
       auto path = item.value<std::string>();
-      if (!path) bad("\"sim_roots\" entries must be strings");
+      if (!path) bad(std::string(kContext) + " sim_roots: expected certificate paths (strings), got " +
+                     vkit::toml_type_name(item));
       auto cert = crypto::Certificate::from_file(*path);
-      if (!cert) bad("sim_roots: " + cert.message());
+      if (!cert) bad(std::string(kContext) + " sim_roots: " + cert.message());
       cfg.sim_roots.push_back(std::move(*cert));
     }
   }
+  // The backends read their own keys again in make_backend(); they are known here too.
+  for (auto key : kBackendConfigKeys) t.allow(key);
+  if (auto done = t.finish(); !done) bad(done.message());
   return cfg;
 }
 

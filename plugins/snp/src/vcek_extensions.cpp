@@ -1,67 +1,33 @@
 // Decoding of the AMD VCEK/VLEK extensions. Encodings as observed on KDS certificates (NOTES §5):
 // INTEGER for SPLs (ucodeSPL >= 0x80 takes a leading zero byte), IA5String for names, and hwID
 // as raw bytes without a DER tag (some issuers wrap it in an OCTET STRING; both are accepted).
+// The DER is decoded by the verification kit (cchost/verify/der.hpp) on OpenSSL's decoders.
 #include "vcek_extensions.hpp"
 
 #include <string>
+
+#include "cchost/verify/der.hpp"
 
 namespace cchost::snp {
 namespace {
 
 constexpr std::string_view kAmdOid = "1.3.6.1.4.1.3704.1.";
 
-// Short- or long-form DER length at b[1..]; returns {header_size, length} or an error.
-Result<std::pair<std::size_t, std::size_t>> der_header(ByteView b, std::uint8_t tag,
-                                                       const char* what) {
-  if (b.size() < 2 || b[0] != tag) {
-    return make_error(std::string("VCEK extension: expected DER ") + what);
+// hwID is raw bytes (64, or 8 on Turin); some issuers wrap it in an OCTET STRING. A value that
+// decodes as exactly one OCTET STRING of those sizes is unwrapped, anything else kept as is.
+Bytes hwid_bytes(ByteView v) {
+  if (auto inner = vkit::der_octet_string(v); inner && (inner->size() == 64 || inner->size() == 8)) {
+    return std::move(*inner);
   }
-  std::size_t len = b[1];
-  std::size_t hdr = 2;
-  if (len & 0x80) {
-    const std::size_t n = len & 0x7F;
-    if (n == 0 || n > 2 || b.size() < 2 + n) {
-      return make_error(std::string("VCEK extension: bad DER length in ") + what);
-    }
-    len = 0;
-    for (std::size_t i = 0; i < n; ++i) len = (len << 8) | b[2 + i];
-    hdr += n;
-  }
-  if (hdr + len != b.size()) {
-    return make_error(std::string("VCEK extension: DER ") + what + " length " +
-                      std::to_string(len) + " does not match the value size " +
-                      std::to_string(b.size() - hdr));
-  }
-  return std::pair{hdr, len};
+  return Bytes(v.begin(), v.end());
 }
 
 }  // namespace
 
-Result<std::uint64_t> decode_der_uint(ByteView der) {
-  auto h = der_header(der, 0x02, "INTEGER");
-  if (!h) return h.error();
-  auto [hdr, len] = *h;
-  if (len == 0) return make_error("VCEK extension: empty INTEGER");
-  ByteView v = der.subspan(hdr, len);
-  if (v[0] & 0x80) return make_error("VCEK extension: negative INTEGER");
-  if (v[0] == 0 && len > 1) v = v.subspan(1);  // sign byte before a value >= 0x80
-  if (v.size() > 8) return make_error("VCEK extension: INTEGER wider than 64 bits");
-  std::uint64_t out = 0;
-  for (auto byte : v) out = (out << 8) | byte;
-  return out;
-}
+// The DER itself is read by the verification kit (OpenSSL's decoders), never walked here.
+Result<std::uint64_t> decode_der_uint(ByteView der) { return vkit::der_uint64(der); }
 
-Result<std::string> decode_der_ia5(ByteView der) {
-  auto h = der_header(der, 0x16, "IA5String");
-  if (!h) return h.error();
-  auto [hdr, len] = *h;
-  std::string s;
-  for (auto c : der.subspan(hdr, len)) {
-    if (c > 0x7F) return make_error("VCEK extension: IA5String holds a non-ASCII byte");
-    s += static_cast<char>(c);
-  }
-  return s;
-}
+Result<std::string> decode_der_ia5(ByteView der) { return vkit::der_ia5_string(der); }
 
 Result<VcekExtensions> parse_vcek_extensions(const crypto::Certificate& cert) {
   VcekExtensions x;
@@ -93,13 +59,7 @@ Result<VcekExtensions> parse_vcek_extensions(const crypto::Certificate& cert) {
       if (!str) return make_error("VCEK extension " + oid + ": " + str.message());
       (suffix == "2" ? x.product_name : x.csp_id) = *str;
     } else if (suffix == "4") {
-      Bytes raw(v.begin(), v.end());
-      // Tolerate an OCTET STRING wrapper (04 len ...) of the two sizes AMD uses.
-      if ((raw.size() == 66 && raw[0] == 0x04 && raw[1] == 0x40) ||
-          (raw.size() == 10 && raw[0] == 0x04 && raw[1] == 0x08)) {
-        raw.erase(raw.begin(), raw.begin() + 2);
-      }
-      x.hwid = std::move(raw);
+      x.hwid = hwid_bytes(v);
     }
     if (!s) return s.error();
   }

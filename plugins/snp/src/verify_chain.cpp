@@ -13,6 +13,7 @@
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/hash.hpp"
 #include "cchost/crypto/random.hpp"
+#include "cchost/verify/der.hpp"
 
 namespace cchost::snp {
 namespace {
@@ -37,50 +38,18 @@ const crypto::Certificate& pinned_ark_cert(Product product) {
 
 // AMD signs ARK, ASK/ASVK and VCEK/VLEK with RSASSA-PSS, SHA-384, MGF1-SHA-384, salt 48
 // (NOTES §5). OpenSSL verifies with whatever parameters a certificate names, so the parameters
-// themselves are checked here: a chain re-signed with weaker ones is not AMD's.
-bool contains(ByteView hay, std::initializer_list<std::uint8_t> needle_list) {
-  const std::vector<std::uint8_t> needle(needle_list);
-  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end()) != hay.end();
-}
-
-// The outer signatureAlgorithm of a DER Certificate ::= SEQUENCE { tbs, sigAlg, sig }.
-std::optional<ByteView> outer_signature_algorithm(ByteView der) {
-  auto element = [&](std::size_t off) -> std::optional<std::pair<std::size_t, std::size_t>> {
-    if (off + 2 > der.size()) return std::nullopt;
-    std::size_t len = der[off + 1];
-    std::size_t hdr = 2;
-    if (len & 0x80) {
-      const std::size_t n = len & 0x7F;
-      if (n == 0 || n > 3 || off + 2 + n > der.size()) return std::nullopt;
-      len = 0;
-      for (std::size_t i = 0; i < n; ++i) len = (len << 8) | der[off + 2 + i];
-      hdr += n;
-    }
-    if (off + hdr + len > der.size()) return std::nullopt;
-    return std::pair{hdr, len};
-  };
-  auto outer = element(0);
-  if (!outer) return std::nullopt;
-  const std::size_t tbs_off = outer->first;
-  auto tbs = element(tbs_off);
-  if (!tbs) return std::nullopt;
-  const std::size_t alg_off = tbs_off + tbs->first + tbs->second;
-  auto alg = element(alg_off);
-  if (!alg) return std::nullopt;
-  return der.subspan(alg_off, alg->first + alg->second);
-}
-
+// themselves are checked here: a chain re-signed with weaker ones is not AMD's. The kit decodes
+// them with OpenSSL's RSASSA-PSS-params decoder, from the certificate already parsed.
 Status check_amd_pss(const crypto::Certificate& cert, const char* role) {
-  const Bytes der = cert.der();
-  auto alg = outer_signature_algorithm(der);
-  const bool ok =
-      alg &&
-      contains(*alg, {0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0A}) &&  // PSS
-      contains(*alg, {0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02}) &&  // SHA-384
-      contains(*alg, {0xA2, 0x03, 0x02, 0x01, 0x30});                                         // salt 48
+  auto alg = vkit::signature_algorithm(*cert.get());
+  const bool ok = alg && alg->algorithm == vkit::kOidRsassaPss && alg->pss &&
+                  alg->pss->hash == "SHA384" && alg->pss->mask_gen == "MGF1" &&
+                  alg->pss->mgf1_hash == "SHA384" && alg->pss->salt_length == 48 &&
+                  alg->pss->trailer_field == 1;
   if (!ok) {
     return make_error(std::string("SNP chain: ") + role + " \"" + cert.subject() +
-                      "\" must be signed with RSASSA-PSS SHA-384 salt 48, it is not");
+                      "\" must be signed with RSASSA-PSS SHA-384 salt 48, it is not" +
+                      (alg ? "" : " (" + alg.message() + ")"));
   }
   return {};
 }
@@ -304,31 +273,12 @@ std::variant<VerifiedChain, ChainFailure> ChainCache::verify(const Collateral& c
     return verify_signing_chain(c, request);
   }
   const std::string key = cache_key(c, request);
-  {
-    std::lock_guard lock(mutex_);
-    auto it = entries_.find(key);
-    if (it != entries_.end() && request.at >= it->second.valid_from &&
-        request.at < it->second.valid_until) {
-      return it->second;
-    }
-  }
+  if (auto hit = cache_.find(key, request.at)) return *hit;
   auto result = verify_signing_chain(c, request);
   if (auto* chain = std::get_if<VerifiedChain>(&result)) {
-    std::lock_guard lock(mutex_);
-    if (entries_.size() >= capacity_) entries_.clear();  // simple bound; chips are few
-    entries_[key] = *chain;
+    cache_.put(key, *chain, chain->valid_from, chain->valid_until);
   }
   return result;
-}
-
-std::size_t ChainCache::size() const {
-  std::lock_guard lock(mutex_);
-  return entries_.size();
-}
-
-void ChainCache::clear() {
-  std::lock_guard lock(mutex_);
-  entries_.clear();
 }
 
 }  // namespace cchost::snp

@@ -10,6 +10,7 @@
 
 #include "cchost/crypto/x509.hpp"
 #include "cchost/result.hpp"
+#include "cchost/verify/validity_cache.hpp"
 #include "collateral.hpp"
 #include "report.hpp"
 
@@ -47,19 +48,18 @@ std::variant<VerifiedChain, ChainFailure> verify_signing_chain(const Collateral&
 
 // Caches verified chains by SHA-256 of (leaf DER, intermediate DER, anchor SPKI, CRL DERs), so a
 // second report from the same chip costs one ECDSA verification. A hit is used only when the
-// request's time lies inside the cached validity window, so an expired chain is never reused.
+// request's time lies inside the cached validity window, so an expired chain is never reused
+// (the verification kit's ValidityCache).
 class ChainCache {
  public:
-  explicit ChainCache(std::size_t capacity = 256) : capacity_(capacity) {}
+  explicit ChainCache(std::size_t capacity = 256) : cache_(capacity) {}
   std::variant<VerifiedChain, ChainFailure> verify(const Collateral& collateral,
                                                    const ChainRequest& request);
-  std::size_t size() const;
-  void clear();
+  std::size_t size() const { return cache_.size(); }
+  void clear() { cache_.clear(); }
 
  private:
-  std::size_t capacity_;
-  mutable std::mutex mutex_;
-  std::map<std::string, VerifiedChain> entries_;  // key: the SHA-256 as raw bytes
+  vkit::ValidityCache<VerifiedChain> cache_;  // key: the SHA-256 as raw bytes
 };
 
 }  // namespace cchost::snp

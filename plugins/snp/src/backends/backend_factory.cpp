@@ -8,9 +8,10 @@
 #include "backends/sev_guest_backend.hpp"
 #include "backends/sim_backend.hpp"
 #include "backends/sim_config.hpp"
-#include "backends/strict_table.hpp"
+#include "cchost/verify/strict_toml.hpp"
 
 namespace cchost::snp {
+using vkit::StrictTable;
 
 Result<std::unique_ptr<ReportBackend>> make_backend(const toml::table& config) {
   StrictTable t(config, "snp config");

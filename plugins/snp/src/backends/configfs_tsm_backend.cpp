@@ -1,222 +1,52 @@
-// configfs-tsm report backend, following Documentation/ABI/testing/configfs-tsm as summarised in
-// NOTES.md §10: mkdir an entry, check the provider, note the write generation, write inblob (and
-// privlevel), read outblob/auxblob, and require the generation to show exactly our writes: if
-// another process wrote the same entry in between, the report may carry its REPORT_DATA.
+// The SNP report backend over the kit's configfs-tsm client (cchost/verify/configfs_tsm.hpp,
+// which follows NOTES.md §10): provider "sev_guest", privlevel is the VMPL, inblob the 64-byte
+// REPORT_DATA, outblob the 1184-byte ATTESTATION_REPORT and auxblob the host's cert table.
 #include "backends/configfs_tsm_backend.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cerrno>
-#include <charconv>
 #include <string>
 
-#include "backends/posix_files.hpp"
-#include "cchost/crypto/encoding.hpp"
-#include "cchost/crypto/random.hpp"
+#include "cchost/verify/configfs_tsm.hpp"
 
 namespace cchost::snp {
 namespace {
 
 constexpr std::size_t kReportSize = 0x4A0;
-constexpr std::size_t kMaxAuxblobSize = 1 << 20;
 constexpr std::string_view kName = "configfs-tsm";
-
-// The kernel's errno for a failed configfs-tsm step says what went wrong (NOTES §10).
-std::string hint_for(int err) {
-  switch (err) {
-    case ENXIO: return " (no TSM provider, or the firmware returned an error status)";
-    case ENOTTY: return " (the kernel disabled the VMPCK after an earlier failed request)";
-    case EINVAL: return " (rejected parameter: inblob must be 64 bytes, privlevel floor..3)";
-    case EBUSY: return " (write generation wrapped; retry)";
-    case ENOENT: return " (configfs-tsm is not available here)";
-    default: return "";
-  }
-}
-
-Error step_error(std::string_view step, const std::filesystem::path& path, int err) {
-  return make_error(std::string(kName) + ": " + std::string(step) + " " + path.string() + ": " +
-                    errno_text(err) + hint_for(err));
-}
-
-std::string trimmed(const Bytes& b) {
-  std::string s(b.begin(), b.end());
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\0')) s.pop_back();
-  return s;
-}
-
-Result<std::uint64_t> read_uint_attribute(const std::filesystem::path& path) {
-  int err = 0;
-  auto bytes = read_whole_file(path, 64, &err);
-  if (!bytes) return err ? step_error("read", path, err) : make_error(bytes.message());
-  const std::string text = trimmed(*bytes);
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
-    return make_error(std::string(kName) + ": " + path.string() +
-                      ": expected a decimal number, got \"" + text + "\"");
-  }
-  return value;
-}
-
-// Removes the entry on every path out, so a failed request leaves nothing behind in configfs.
-class EntryGuard {
- public:
-  explicit EntryGuard(std::filesystem::path entry) : entry_(std::move(entry)) {}
-  ~EntryGuard() {
-    if (!entry_.empty()) ::rmdir(entry_.c_str());
-  }
-  EntryGuard(const EntryGuard&) = delete;
-  EntryGuard& operator=(const EntryGuard&) = delete;
-  const std::filesystem::path& path() const { return entry_; }
-
- private:
-  std::filesystem::path entry_;
-};
-
-std::filesystem::path unique_entry(const std::filesystem::path& root) {
-  static std::atomic<unsigned> counter{0};
-  return root / ("cchost-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-                 crypto::hex_encode(crypto::random_bytes(6)));
-}
 
 class ConfigfsTsmBackend final : public ReportBackend {
  public:
-  explicit ConfigfsTsmBackend(ConfigfsTsmOptions options) : options_(std::move(options)) {}
+  explicit ConfigfsTsmBackend(vkit::TsmReportClient client) : client_(std::move(client)) {}
   std::string_view name() const override { return kName; }
 
   Result<RawEvidence> get_report(const std::array<std::uint8_t, 64>& report_data) override {
-    std::string races;
-    for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-      bool raced = false;
-      auto evidence = attempt_once(report_data, raced, races);
-      if (evidence || !raced) return evidence;
+    auto report = client_.get_report(report_data);
+    if (!report) return report.error();
+    if (report->outblob.size() != kReportSize) {
+      return make_error(std::string(kName) + ": outblob: expected a " +
+                        std::to_string(kReportSize) + "-byte report, got " +
+                        std::to_string(report->outblob.size()) + " bytes");
     }
-    return make_error(std::string(kName) + ": another writer changed the report entry on all " +
-                      std::to_string(options_.max_attempts) + " attempts (" + races +
-                      "); refusing a report that may carry someone else's REPORT_DATA");
-  }
-
-  // Creates and removes an entry to check the provider, once, at backend creation.
-  Status probe() {
-    auto entry = make_entry();
-    if (!entry) return entry.error();
-    EntryGuard guard(std::move(*entry));
-    return check_provider(guard.path());
+    return RawEvidence{std::move(report->outblob), std::move(report->auxblob)};
   }
 
  private:
-  Result<std::filesystem::path> make_entry() {
-    std::filesystem::path entry = unique_entry(options_.root);
-    if (::mkdir(entry.c_str(), 0700) != 0) return step_error("mkdir", entry, errno);
-    if (options_.after_mkdir) options_.after_mkdir(entry);
-    return entry;
-  }
-
-  Status check_provider(const std::filesystem::path& entry) {
-    int err = 0;
-    auto provider = read_whole_file(entry / "provider", 256, &err);
-    if (!provider) return err ? step_error("read", entry / "provider", err) : provider.error();
-    if (trimmed(*provider) != "sev_guest") {
-      return make_error(std::string(kName) + ": " + (entry / "provider").string() +
-                        ": expected provider \"sev_guest\", got \"" + trimmed(*provider) +
-                        "\" (not an SEV-SNP guest)");
-    }
-    return {};
-  }
-
-  Status write_attribute(const std::filesystem::path& entry, std::string_view file, ByteView data) {
-    int err = 0;
-    if (auto s = write_whole_file(entry / file, data, &err); !s) {
-      return err ? step_error("write", entry / file, err)
-                 : make_error(std::string(kName) + ": " + s.message());
-    }
-    if (options_.after_write) options_.after_write(entry, file);
-    return {};
-  }
-
-  Result<RawEvidence> attempt_once(const std::array<std::uint8_t, 64>& report_data, bool& raced,
-                                   std::string& races) {
-    auto made = make_entry();
-    if (!made) return made.error();
-    EntryGuard guard(std::move(*made));
-    const std::filesystem::path& entry = guard.path();
-
-    if (auto s = check_provider(entry); !s) return s.error();
-    auto generation_before = read_uint_attribute(entry / "generation");
-    if (!generation_before) return generation_before.error();
-    std::uint64_t writes = 0;
-
-    if (options_.privlevel) {
-      // The kernel refuses a level below the VMPCK in use; say so before it answers EINVAL.
-      std::uint64_t floor = 0;
-      std::error_code ec;
-      if (std::filesystem::exists(entry / "privlevel_floor", ec)) {  // absent before Linux 6.8
-        auto f = read_uint_attribute(entry / "privlevel_floor");
-        if (!f) return f.error();
-        floor = *f;
-      }
-      if (*options_.privlevel < floor || *options_.privlevel > 3) {
-        return make_error(std::string(kName) + ": vmpl " + std::to_string(*options_.privlevel) +
-                          " is outside " + std::to_string(floor) + "..3 (privlevel_floor in " +
-                          entry.string() + ")");
-      }
-      const std::string level = std::to_string(*options_.privlevel) + "\n";
-      if (auto s = write_attribute(entry, "privlevel", as_bytes(level)); !s) return s.error();
-      ++writes;
-    }
-    // Exactly 64 bytes in one write: the kernel answers EINVAL to anything else.
-    if (auto s = write_attribute(entry, "inblob", report_data); !s) return s.error();
-    ++writes;
-
-    int err = 0;
-    auto outblob = read_whole_file(entry / "outblob", 64 * 1024, &err);
-    if (!outblob) return err ? step_error("read", entry / "outblob", err) : outblob.error();
-    if (outblob->size() != kReportSize) {
-      return make_error(std::string(kName) + ": " + (entry / "outblob").string() + ": expected a " +
-                        std::to_string(kReportSize) + "-byte report, got " +
-                        std::to_string(outblob->size()) + " bytes");
-    }
-    Bytes auxblob;
-    err = 0;
-    if (auto aux = read_whole_file(entry / "auxblob", kMaxAuxblobSize, &err); aux) {
-      auxblob = std::move(*aux);
-    } else if (err != ENOENT && err != ENODATA && err != EOPNOTSUPP) {
-      // The certificates are optional (hosts often have none), a broken read is not.
-      return err ? step_error("read", entry / "auxblob", err) : aux.error();
-    }
-
-    auto generation_after = read_uint_attribute(entry / "generation");
-    if (!generation_after) return generation_after.error();
-    const std::uint64_t expected = *generation_before + writes;
-    if (*generation_after != expected) {
-      raced = true;
-      races += (races.empty() ? "" : ", ") + std::string("generation ") +
-               std::to_string(*generation_before) + " -> " + std::to_string(*generation_after) +
-               " where " + std::to_string(expected) + " was expected";
-      return make_error("raced");
-    }
-    return RawEvidence{std::move(*outblob), std::move(auxblob)};
-  }
-
-  ConfigfsTsmOptions options_;
+  vkit::TsmReportClient client_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<ReportBackend>> make_configfs_tsm_backend(ConfigfsTsmOptions options) {
-  struct stat st {};
-  if (::stat(options.root.c_str(), &st) != 0) {
-    return step_error("stat", options.root, errno);
-  }
-  if (!S_ISDIR(st.st_mode)) {
-    return make_error(std::string(kName) + ": " + options.root.string() + " is not a directory");
-  }
-  if (options.max_attempts < 1) options.max_attempts = 1;
-  auto backend = std::make_unique<ConfigfsTsmBackend>(std::move(options));
-  if (auto s = backend->probe(); !s) return s.error();
-  return std::unique_ptr<ReportBackend>(std::move(backend));
+  vkit::TsmReportOptions tsm;
+  tsm.root = std::move(options.root);
+  tsm.provider = "sev_guest";  // a TDX guest has configfs-tsm too
+  tsm.provider_hint = "not an SEV-SNP guest";
+  tsm.privlevel = options.privlevel;
+  tsm.max_attempts = options.max_attempts;
+  tsm.after_mkdir = std::move(options.after_mkdir);
+  tsm.after_write = std::move(options.after_write);
+  auto client = vkit::TsmReportClient::open(std::move(tsm));
+  if (!client) return client.error();
+  return std::unique_ptr<ReportBackend>(std::make_unique<ConfigfsTsmBackend>(std::move(*client)));
 }
 
 }  // namespace cchost::snp

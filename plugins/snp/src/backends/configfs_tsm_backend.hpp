@@ -1,6 +1,6 @@
 #pragma once
-// The configfs-tsm backend (Linux 6.7+, NOTES.md §10): /sys/kernel/config/tsm/report/<entry>/
-// {provider, generation, privlevel, privlevel_floor, inblob, outblob, auxblob}.
+// The configfs-tsm backend (Linux 6.7+, NOTES.md §10) over the verification kit's client:
+// cchost/verify/configfs_tsm.hpp, with provider "sev_guest".
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -9,10 +9,11 @@
 #include <string_view>
 
 #include "backends/backend.hpp"
+#include "cchost/verify/configfs_tsm.hpp"
 
 namespace cchost::snp {
 
-inline constexpr std::string_view kDefaultConfigfsTsmRoot = "/sys/kernel/config/tsm/report";
+inline constexpr std::string_view kDefaultConfigfsTsmRoot = vkit::kDefaultTsmReportRoot;
 
 struct ConfigfsTsmOptions {
   std::filesystem::path root{kDefaultConfigfsTsmRoot};

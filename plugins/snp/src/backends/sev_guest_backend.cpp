@@ -11,11 +11,13 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "backends/posix_files.hpp"
+#include "cchost/verify/posix_files.hpp"
 #include "backends/sev_guest_response.hpp"
 #include "backends/sev_guest_uapi.hpp"
 
 namespace cchost::snp {
+using vkit::errno_text;
+using vkit::UniqueFd;
 namespace {
 
 namespace uapi = sev_guest_uapi;

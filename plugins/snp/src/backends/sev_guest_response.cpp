@@ -4,10 +4,11 @@
 #include <cerrno>
 #include <cstdio>
 
-#include "backends/posix_files.hpp"
+#include "cchost/verify/posix_files.hpp"
 #include "backends/sev_guest_uapi.hpp"
 
 namespace cchost::snp {
+using vkit::errno_text;
 namespace {
 
 constexpr std::size_t kReportSize = 0x4A0;

@@ -7,11 +7,12 @@
 #include <limits>
 #include <string>
 
-#include "backends/strict_table.hpp"
+#include "cchost/verify/strict_toml.hpp"
 #include "cchost/crypto/hash.hpp"
 #include "sim/sim_ca_files.hpp"
 
 namespace cchost::snp {
+using vkit::StrictTable;
 namespace {
 
 constexpr std::int64_t kU8 = 0xFF;

@@ -1,9 +1,45 @@
-// Strict TOML table reader for backend configuration (deny unknown keys and wrong types).
-#include "backends/strict_table.hpp"
+// The kit's one strict TOML reader (plugins read their config with it).
+#include "cchost/verify/strict_toml.hpp"
 
-#include "cchost/crypto/encoding.hpp"
+namespace cchost::vkit {
+namespace {
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
 
-namespace cchost::snp {
+Result<toml::table> parse_toml(std::string_view text, const std::string& source) {
+  try {
+    return toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    const auto& begin = e.source().begin;
+    std::string where = source;
+    if (begin.line != 0) where += ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column);
+    return make_error(where + ": " + std::string(e.description()));
+  }
+}
+
+Result<Bytes> decode_hex(std::string_view text) {
+  if (text.size() % 2 != 0) {
+    return make_error("odd length: expected an even number of hex digits, got " +
+                      std::to_string(text.size()));
+  }
+  Bytes out;
+  out.reserve(text.size() / 2);
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int hi = hex_digit(text[i]);
+    const int lo = hex_digit(text[i + 1]);
+    if (hi < 0 || lo < 0) {
+      return make_error("invalid character at position " + std::to_string(hi < 0 ? i : i + 1) +
+                        ": expected 0-9, a-f or A-F");
+    }
+    out.push_back(static_cast<std::uint8_t>((hi << 4) | lo));
+  }
+  return out;
+}
 
 std::string toml_type_name(const toml::node& node) {
   switch (node.type()) {
@@ -64,7 +100,7 @@ Result<std::optional<Bytes>> StrictTable::hex(std::string_view key,
   auto text = string(key);
   if (!text) return text.error();
   if (!*text) return std::optional<Bytes>{};
-  auto decoded = crypto::hex_decode(**text);
+  auto decoded = decode_hex(**text);
   if (!decoded) return error(key, "not a hex string: " + decoded.message());
   std::string expected;
   for (std::size_t size : sizes) {
@@ -82,13 +118,24 @@ Result<const toml::table*> StrictTable::table(std::string_view key) {
   return node->as_table();
 }
 
+Result<const toml::array*> StrictTable::array(std::string_view key) {
+  const toml::node* node = lookup(key);
+  if (node == nullptr) return static_cast<const toml::array*>(nullptr);
+  if (!node->is_array()) return error(key, "expected an array, got " + toml_type_name(*node));
+  return node->as_array();
+}
+
 Status StrictTable::finish() const {
   for (const auto& [key, value] : table_) {
     if (known_.find(key.str()) == known_.end()) {
-      return make_error(context_ + " " + std::string(key.str()) + ": unknown key");
+      std::string expected;
+      for (const auto& k : known_) expected += (expected.empty() ? "" : ", ") + k;
+      return make_error(context_ + " " + std::string(key.str()) + ": unknown key" +
+                        (expected.empty() ? std::string(" (no keys are accepted here)")
+                                          : " (expected one of " + expected + ")"));
     }
   }
   return {};
 }
 
-}  // namespace cchost::snp
+}  // namespace cchost::vkit

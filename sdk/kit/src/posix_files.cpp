@@ -1,4 +1,4 @@
-#include "backends/posix_files.hpp"
+#include "cchost/verify/posix_files.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace cchost::snp {
+namespace cchost::vkit {
 UniqueFd::~UniqueFd() {
   if (fd_ >= 0) ::close(fd_);
 }
@@ -66,4 +66,4 @@ Status write_whole_file(const std::filesystem::path& path, ByteView data, int* e
   return {};
 }
 
-}  // namespace cchost::snp
+}  // namespace cchost::vkit

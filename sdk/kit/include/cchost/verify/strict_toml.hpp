@@ -1,8 +1,9 @@
 #pragma once
-// Strict reading of a TOML configuration table: every key read is recorded, wrong types and
-// out-of-range values are errors naming the key, and finish() rejects keys nobody asked for
-// (a typo such as `debgu = true` must not silently produce a report with the default).
+// Strict reading of TOML configuration: every key read is recorded, wrong types and out-of-range
+// values are errors naming the key, and finish() rejects keys nobody asked for (a typo such as
+// `debgu = true` must not silently fall back to the default).
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,11 +14,15 @@
 #include "cchost/bytes.hpp"
 #include "cchost/result.hpp"
 
-namespace cchost::snp {
+namespace cchost::vkit {
+
+// Parses TOML text; a syntax error reads "<source>:LINE:COL: <what>".
+Result<toml::table> parse_toml(std::string_view text, const std::string& source);
 
 class StrictTable {
  public:
-  // `context` prefixes every message, e.g. "[sim]" gives "[sim] measurement: ...".
+  // `context` prefixes every message, e.g. "[sim]" gives "[sim] measurement: ...". The table
+  // must outlive the reader.
   StrictTable(const toml::table& table, std::string context);
 
   Result<std::optional<std::string>> string(std::string_view key);
@@ -27,8 +32,12 @@ class StrictTable {
   // A hex string (no prefix, no separators) of exactly one of `sizes` bytes.
   Result<std::optional<Bytes>> hex(std::string_view key, std::initializer_list<std::size_t> sizes);
   Result<const toml::table*> table(std::string_view key);  // nullptr when absent
+  Result<const toml::array*> array(std::string_view key);  // nullptr when absent
 
-  // Errors on the first key that no getter read.
+  // Marks `key` as read by another reader this table is handed to (it is not unknown).
+  void allow(std::string_view key) { known_.emplace(key); }
+
+  // Errors on the first key that no getter read, listing the keys that were asked for.
   Status finish() const;
 
   const std::string& context() const { return context_; }
@@ -41,6 +50,10 @@ class StrictTable {
   std::set<std::string, std::less<>> known_;
 };
 
+// "a string", "an integer", ... for messages.
 std::string toml_type_name(const toml::node& node);
 
-}  // namespace cchost::snp
+// Hex digits (either case, no prefix, no separators) to bytes; errors name the bad position.
+Result<Bytes> decode_hex(std::string_view text);
+
+}  // namespace cchost::vkit

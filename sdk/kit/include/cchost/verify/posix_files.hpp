@@ -1,13 +1,13 @@
 #pragma once
-// Small POSIX file operations whose errors name the path and the errno, for the kernel
-// interfaces (configfs-tsm attributes, /dev/sev-guest).
+// Small POSIX file operations whose errors name the path and the errno, for kernel interfaces
+// (configfs-tsm attributes, /dev/sev-guest, /dev/tdx_guest) and other files a plugin reads.
 #include <filesystem>
 #include <string>
 
 #include "cchost/bytes.hpp"
 #include "cchost/result.hpp"
 
-namespace cchost::snp {
+namespace cchost::vkit {
 
 // Owns a file descriptor; closes it on every path out.
 class UniqueFd {
@@ -26,7 +26,7 @@ class UniqueFd {
 std::string errno_text(int err);
 
 // Reads a whole file up to `max_size` bytes (larger is an error). `errno_out`, when given,
-// receives the errno of a failed open (so callers can treat ENOENT as "absent").
+// receives the errno of a failed open or read (so callers can treat ENOENT as "absent").
 Result<Bytes> read_whole_file(const std::filesystem::path& path, std::size_t max_size,
                               int* errno_out = nullptr);
 
@@ -34,4 +34,4 @@ Result<Bytes> read_whole_file(const std::filesystem::path& path, std::size_t max
 // a short write is an error. `errno_out` as for read_whole_file.
 Status write_whole_file(const std::filesystem::path& path, ByteView data, int* errno_out = nullptr);
 
-}  // namespace cchost::snp
+}  // namespace cchost::vkit

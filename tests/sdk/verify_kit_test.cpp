@@ -1,0 +1,308 @@
+// The verification kit's helpers on their own: the strict TOML reader, the provider-generic
+// configfs-tsm client (against a fake tree whose kernel part the test seams play) and the fd
+// helpers. Each check below guards a refusal a plugin relies on.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "cchost/verify/configfs_tsm.hpp"
+#include "cchost/verify/der.hpp"
+#include "cchost/verify/posix_files.hpp"
+#include "cchost/verify/strict_toml.hpp"
+#include "cchost/verify/validity_cache.hpp"
+
+namespace cchost::vkit {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string templ = (fs::temp_directory_path() / "cchost-vkit-XXXXXX").string();
+    if (::mkdtemp(templ.data()) != nullptr) path_ = templ;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+void write_text(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// --- strict TOML --------------------------------------------------------------------------
+
+TEST(StrictToml, ReadsTypedKeysAndRefusesAnUnknownOne) {
+  auto table = parse_toml("level = 3\nname = \"a\"\non = true\nleveel = 4\n", "cfg.toml");
+  ASSERT_TRUE(table.ok()) << table.message();
+  StrictTable t(*table, "[demo]");
+  EXPECT_EQ(t.integer("level", 0, 9)->value(), 3);
+  EXPECT_EQ(t.string("name")->value(), "a");
+  EXPECT_TRUE(t.boolean("on")->value());
+  auto done = t.finish();
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.message(), "[demo] leveel: unknown key (expected one of level, name, on)");
+}
+
+TEST(StrictToml, WrongTypeAndRangeNameTheKey) {
+  auto table = parse_toml("level = \"3\"\nsvn = 10\nlist = 1\n", "cfg.toml");
+  ASSERT_TRUE(table.ok());
+  StrictTable t(*table, "[demo]");
+  EXPECT_EQ(t.integer("level", 0, 9).message(), "[demo] level: expected an integer, got a string");
+  EXPECT_EQ(t.integer("svn", 0, 9).message(), "[demo] svn: expected 0..9, got 10");
+  EXPECT_EQ(t.array("list").message(), "[demo] list: expected an array, got an integer");
+  EXPECT_EQ(t.table("absent").value(), nullptr);
+}
+
+TEST(StrictToml, AllowedKeysBelongToAnotherReader) {
+  auto table = parse_toml("mine = 1\ntheirs = 2\n", "cfg.toml");
+  ASSERT_TRUE(table.ok());
+  StrictTable t(*table, "[demo]");
+  EXPECT_EQ(t.integer("mine", 0, 9)->value(), 1);
+  EXPECT_FALSE(t.finish().ok());
+  t.allow("theirs");
+  EXPECT_TRUE(t.finish().ok());
+}
+
+TEST(StrictToml, HexHasOneOfTheSizesGiven) {
+  auto table = parse_toml("a = \"00ff\"\nb = \"0g\"\nc = \"abc\"\nd = \"AaBb\"\n", "cfg.toml");
+  ASSERT_TRUE(table.ok());
+  StrictTable t(*table, "[demo]");
+  EXPECT_EQ(t.hex("a", {2})->value(), (Bytes{0x00, 0xff}));
+  EXPECT_THAT(t.hex("b", {1}).message(), HasSubstr("invalid character at position 1"));
+  EXPECT_THAT(t.hex("c", {1}).message(), HasSubstr("odd length"));
+  EXPECT_THAT(t.hex("d", {1, 4}).message(), HasSubstr("expected 1 or 4 bytes"));
+}
+
+TEST(StrictToml, SyntaxErrorGivesFileLineColumn) {
+  auto table = parse_toml("a = 1\nb = = 2\n", "cfg.toml");
+  ASSERT_FALSE(table.ok());
+  EXPECT_THAT(table.message(), HasSubstr("cfg.toml:2:"));
+}
+
+// --- fd helpers ---------------------------------------------------------------------------
+
+TEST(PosixFiles, ReadRefusesMoreThanTheLimitAndReportsErrno) {
+  TempDir dir;
+  write_text(dir.path() / "f", std::string(10, 'x'));
+  EXPECT_EQ(read_whole_file(dir.path() / "f", 10)->size(), 10u);
+  EXPECT_THAT(read_whole_file(dir.path() / "f", 9).message(), HasSubstr("more than 9 bytes"));
+  int err = 0;
+  auto missing = read_whole_file(dir.path() / "none", 10, &err);
+  EXPECT_FALSE(missing.ok());
+  EXPECT_EQ(err, ENOENT);
+  EXPECT_THAT(missing.message(), HasSubstr("(errno " + std::to_string(ENOENT) + ")"));
+}
+
+// --- configfs-tsm -------------------------------------------------------------------------
+
+// Plays the kernel: attribute files on mkdir, generation bumps and outblob on each write.
+struct FakeTsm {
+  FakeTsm(fs::path r, std::string p) : root(std::move(r)), provider(std::move(p)) {}
+  fs::path root;
+  std::string provider;
+  std::uint64_t generation = 1;
+  int racing_attempts = 0;
+  std::vector<std::string> writes;
+
+  TsmReportOptions options(std::string want) {
+    TsmReportOptions o;
+    o.root = root;
+    o.provider = std::move(want);
+    o.after_mkdir = [this](const fs::path& e) {
+      write_text(e / "provider", provider + "\n");
+      write_text(e / "generation", std::to_string(generation) + "\n");
+      for (const char* f : {"inblob", "privlevel", "outblob"}) write_text(e / f, "");
+    };
+    o.after_write = [this](const fs::path& e, std::string_view file) {
+      writes.emplace_back(file);
+      ++generation;
+      if (file == "inblob") {
+        write_text(e / "outblob", "quote:" + read_text(e / "inblob"));
+        if (racing_attempts > 0) {
+          --racing_attempts;
+          ++generation;
+        }
+      }
+      write_text(e / "generation", std::to_string(generation) + "\n");
+    };
+    return o;
+  }
+};
+
+TEST(TsmReportClient, TdxProviderGetsAQuoteForItsInblob) {
+  TempDir dir;
+  FakeTsm kernel{dir.path(), "tdx_guest"};
+  auto client = TsmReportClient::open(kernel.options("tdx_guest"));
+  ASSERT_TRUE(client.ok()) << client.message();
+  const std::string inblob(64, 'n');
+  auto report = client->get_report(as_bytes(inblob));
+  ASSERT_TRUE(report.ok()) << report.message();
+  EXPECT_EQ(std::string(report->outblob.begin(), report->outblob.end()), "quote:" + inblob);
+  EXPECT_TRUE(report->auxblob.empty());
+  EXPECT_EQ(kernel.writes, std::vector<std::string>{"inblob"});
+}
+
+TEST(TsmReportClient, RefusesAnotherProvider) {
+  TempDir dir;
+  FakeTsm kernel{dir.path(), "sev_guest"};
+  auto options = kernel.options("tdx_guest");
+  options.provider_hint = "not a TDX guest";
+  auto client = TsmReportClient::open(std::move(options));
+  ASSERT_FALSE(client.ok());
+  EXPECT_THAT(client.message(),
+              HasSubstr("expected provider \"tdx_guest\", got \"sev_guest\" (not a TDX guest)"));
+}
+
+TEST(TsmReportClient, RequiresAProviderAndAnInblobOfOneTo64Bytes) {
+  TempDir dir;
+  FakeTsm kernel{dir.path(), "tdx_guest"};
+  EXPECT_THAT(TsmReportClient::open(kernel.options("")).message(), HasSubstr("no provider named"));
+  auto client = TsmReportClient::open(kernel.options("tdx_guest"));
+  ASSERT_TRUE(client.ok());
+  const std::string big(65, 'n');
+  EXPECT_THAT(client->get_report(as_bytes(big)).message(), HasSubstr("1..64 bytes, got 65"));
+  EXPECT_THAT(client->get_report({}).message(), HasSubstr("got 0"));
+}
+
+TEST(TsmReportClient, RefusesAReportWhenAnotherWriterRacesEveryAttempt) {
+  TempDir dir;
+  FakeTsm kernel{dir.path(), "tdx_guest"};
+  kernel.racing_attempts = 3;
+  auto client = TsmReportClient::open(kernel.options("tdx_guest"));
+  ASSERT_TRUE(client.ok());
+  const std::string inblob(64, 'n');
+  auto report = client->get_report(as_bytes(inblob));
+  ASSERT_FALSE(report.ok());
+  EXPECT_THAT(report.message(), HasSubstr("another writer changed the report entry on all 3"));
+}
+
+// --- DER reader ---------------------------------------------------------------------------
+
+TEST(Der, ReadsGenuineShapes) {
+  EXPECT_EQ(der_uint64(Bytes{0x02, 0x01, 0x05}).value(), 5u);
+  EXPECT_EQ(der_uint64(Bytes{0x02, 0x02, 0x00, 0xd1}).value(), 0xd1u);  // sign byte before >= 0x80
+  EXPECT_EQ(der_uint64(Bytes{0x02, 0x09, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}).value(),
+            0xffffffffffffffffu);
+  EXPECT_EQ(der_ia5_string(Bytes{0x16, 0x05, 'M', 'i', 'l', 'a', 'n'}).value(), "Milan");
+  EXPECT_EQ(der_octet_string(Bytes{0x04, 0x02, 0xab, 0xcd}).value(), (Bytes{0xab, 0xcd}));
+  // Long-form length (0x81 0x80: 128 bytes).
+  Bytes long_form{0x04, 0x81, 0x80};
+  long_form.resize(3 + 128, 0x11);
+  EXPECT_EQ(der_octet_string(long_form)->size(), 128u);
+}
+
+TEST(Der, RefusesMalformedElements) {
+  EXPECT_THAT(der_uint64(Bytes{}).message(), HasSubstr("empty input"));
+  EXPECT_THAT(der_uint64(Bytes{0x16, 0x01, 0x05}).message(),
+              HasSubstr("wrong tag, expected 0x02, got tag 0x16"));
+  EXPECT_THAT(der_uint64(Bytes{0x02, 0x02, 0x05}).message(), HasSubstr("truncated"));  // 1 of 2
+  EXPECT_THAT(der_uint64(Bytes{0x02}).message(), HasSubstr("truncated"));
+  // A long-form length far beyond the input.
+  EXPECT_THAT(der_octet_string(Bytes{0x04, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x00}).message(),
+              HasSubstr("truncated, or a length beyond"));
+  EXPECT_THAT(der_uint64(Bytes{0x02, 0x01, 0x05, 0x00}).message(), HasSubstr("1 bytes after the element"));
+  EXPECT_THAT(der_uint64(Bytes{0x02, 0x01, 0xff}).message(), HasSubstr("negative"));
+  EXPECT_THAT(der_uint64(Bytes{0x02, 0x09, 0x01, 0, 0, 0, 0, 0, 0, 0, 0}).message(),
+              HasSubstr("wider than 64 bits"));
+  EXPECT_THAT(der_ia5_string(Bytes{0x16, 0x01, 0xc3}).message(), HasSubstr("non-ASCII"));
+  EXPECT_THAT(der_ia5_string(Bytes{0x0c, 0x01, 'a'}).message(), HasSubstr("wrong tag"));  // UTF8String
+}
+
+// A self-signed RSA certificate signed with RSASSA-PSS over SHA-384 / MGF1-SHA-384 and `salt`.
+Bytes pss_certificate(int salt) {
+  EVP_PKEY* key = EVP_RSA_gen(2048);
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), 0);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+  X509_NAME_add_entry_by_txt(X509_get_subject_name(cert), "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("pss test"), -1, -1, 0);
+  X509_set_issuer_name(cert, X509_get_subject_name(cert));
+  X509_set_pubkey(cert, key);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_PKEY_CTX* pctx = nullptr;
+  EVP_DigestSignInit(ctx, &pctx, EVP_sha384(), nullptr, key);
+  EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
+  EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, salt);
+  EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha384());
+  const bool signed_ok = X509_sign_ctx(cert, ctx) > 0;
+  unsigned char* der = nullptr;
+  const int len = signed_ok ? i2d_X509(cert, &der) : 0;
+  Bytes out(der, der + (len > 0 ? len : 0));
+  OPENSSL_free(der);
+  EVP_MD_CTX_free(ctx);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  return out;
+}
+
+TEST(Der, SignatureAlgorithmGivesThePssParameters) {
+  const Bytes der = pss_certificate(48);
+  ASSERT_FALSE(der.empty());
+  auto alg = signature_algorithm_of_der(der);
+  ASSERT_TRUE(alg.ok()) << alg.message();
+  EXPECT_EQ(alg->algorithm, kOidRsassaPss);
+  ASSERT_TRUE(alg->pss.has_value());
+  EXPECT_EQ(alg->pss->hash, "SHA384");
+  EXPECT_EQ(alg->pss->mask_gen, "MGF1");
+  EXPECT_EQ(alg->pss->mgf1_hash, "SHA384");
+  EXPECT_EQ(alg->pss->salt_length, 48);
+  EXPECT_EQ(alg->pss->trailer_field, 1);
+  EXPECT_EQ(signature_algorithm_of_der(pss_certificate(32))->pss->salt_length, 32);
+}
+
+TEST(Der, SignatureAlgorithmRefusesABrokenCertificate) {
+  Bytes der = pss_certificate(48);
+  ASSERT_GT(der.size(), 10u);
+  EXPECT_THAT(signature_algorithm_of_der(ByteView(der).first(der.size() - 1)).message(),
+              HasSubstr("Certificate: truncated"));
+  der.push_back(0);
+  EXPECT_THAT(signature_algorithm_of_der(der).message(), HasSubstr("1 bytes after the element"));
+  EXPECT_THAT(signature_algorithm_of_der(Bytes{0x02, 0x01, 0x01}).message(), HasSubstr("wrong tag"));
+}
+
+// --- validity cache -----------------------------------------------------------------------
+
+TEST(ValidityCache, HitsOnlyInsideTheWindow) {
+  ValidityCache<int> cache(2);
+  cache.put("chain", 7, 100, 200);
+  EXPECT_EQ(cache.find("chain", 100), 7);
+  EXPECT_EQ(cache.find("chain", 199), 7);
+  EXPECT_FALSE(cache.find("chain", 200).has_value()) << "valid_until is exclusive";
+  EXPECT_FALSE(cache.find("chain", 99).has_value()) << "not yet valid";
+  EXPECT_FALSE(cache.find("other", 150).has_value());
+  cache.put("empty", 1, 200, 200);
+  EXPECT_EQ(cache.size(), 1u) << "an empty window is not stored";
+}
+
+TEST(ValidityCache, StaysWithinCapacity) {
+  ValidityCache<int> cache(2);
+  cache.put("a", 1, 0, 10);
+  cache.put("b", 2, 0, 10);
+  cache.put("c", 3, 0, 10);
+  EXPECT_LE(cache.size(), 2u);
+  EXPECT_EQ(cache.find("c", 5), 3);
+}
+
+}  // namespace
+}  // namespace cchost::vkit
