@@ -7,14 +7,14 @@ namespace cchost::attack_test {
 using runtime_test::lenient_policy;
 using runtime_test::ProjectSpec;
 
-void AttackCluster::start(bool register_site3) {
+void AttackCluster::start(bool register_site3, const std::vector<std::string>& server_args) {
   ProjectSpec spec;
   spec.server_policy = lenient_policy();
   spec.request_timeout = "2s";
   for (const char* s : {"site-1", "site-2", "site-3"}) spec.sites.push_back({s, lenient_policy(), false});
   auto provisioned = h.provision(spec);
   ASSERT_EQ(provisioned.exit_code, 0) << provisioned.output;
-  ASSERT_TRUE(h.start("server"));
+  ASSERT_TRUE(h.start("server", server_args));
   ASSERT_TRUE(h.wait_for_log("server", "listening on")) << h.read_log("server");
   ASSERT_TRUE(h.start("site-1"));
   auto s2 = WireSite::connect(h, "site-2");

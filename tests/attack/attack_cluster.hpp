@@ -19,7 +19,8 @@ struct AttackCluster {
 
   // Provisions, starts the server and site-1, connects site-2 and site-3, registers site-2
   // (site-3 only when `register_site3`). Use with ASSERT_NO_FATAL_FAILURE.
-  void start(bool register_site3 = false);
+  // `server_args` go to the server's `cchost run` (e.g. --reattest-seconds).
+  void start(bool register_site3 = false, const std::vector<std::string>& server_args = {});
   // Submits and waits (hang guard 90 s) for a terminal state; fails the test when none comes.
   nlohmann::json run_job(const std::string& id, const std::vector<std::string>& deploy_map, int min_sites,
                          const std::string& payload = "attack payload");

@@ -5,6 +5,11 @@
 // (defect 7).
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+
 #include "attack_cluster.hpp"
 #include "cchost/attest/binding.hpp"
 #include "cchost/attest/bundle.hpp"
@@ -46,6 +51,57 @@ TEST(AttackFreshness, AnotherOutstandingNonceDoesNotAnswerAJobChallenge) {
   EXPECT_EQ(sites_of(job), std::vector<std::string>{"site-1"}) << "evidence for another nonce was accepted: " << job.dump(2);
   EXPECT_EQ(stage_of(job, "site-2"), "attestation") << job.dump(2);
   EXPECT_TRUE(has(failed_of(job, "site-2"), "binding.nonce")) << job.dump(2);
+}
+
+TEST(AttackFreshness, RegistrationIsAnsweredOnlyByItsOwnServerNonce) {
+  AttackCluster c("regnonce");
+  ASSERT_NO_FATAL_FAILURE(c.start(false, {"--reattest-seconds", "1"}));
+  // site-2 leaves the server's re-attestation challenge unanswered: that nonce, issued to
+  // site-2 by the same registry, stays outstanding.
+  struct Caught {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Bytes> nonce;
+  };
+  auto caught = std::make_shared<Caught>();
+  c.site2->set_behaviour([caught](WireSite& me, const net::Message& m) -> std::optional<net::Message> {
+    if (m.type != "challenge" || m.body.value("purpose", "") != "reattest") return me.honest(m);
+    std::lock_guard<std::mutex> lock(caught->mu);
+    if (!caught->nonce) {
+      auto nonce = crypto::hex_decode(m.body.value("nonce", std::string()));
+      caught->nonce = nonce ? *nonce : Bytes{};
+    }
+    caught->cv.notify_all();
+    return std::nullopt;
+  });
+  Bytes reattest_nonce;
+  {
+    std::unique_lock<std::mutex> lock(caught->mu);
+    ASSERT_TRUE(caught->cv.wait_for(lock, std::chrono::seconds(60), [&] { return caught->nonce.has_value(); }))
+        << "no re-attestation challenge reached site-2\n" << c.h.log_tails();
+    reattest_nonce = *caught->nonce;
+  }
+  ASSERT_EQ(reattest_nonce.size(), attest::kNonceSize);
+  // A new registration; site-2 answers it with the re-attestation nonce instead of the
+  // server_nonce this registration was given.
+  auto challenge = c.site2->ask(net::make_message(
+      "register", "site-2", {{"client_nonce", crypto::hex_encode(crypto::random_bytes(attest::kNonceSize))}}));
+  ASSERT_TRUE(challenge && challenge->type == "register.challenge") << (challenge ? challenge->body.dump() : challenge.message());
+  ASSERT_NE(challenge->body.value("server_nonce", ""), crypto::hex_encode(reattest_nonce));
+  auto bundle = c.site2->attestor().produce(reattest_nonce);
+  ASSERT_TRUE(bundle) << bundle.message();
+  auto m = net::make_message("register.evidence", "site-2", {{"bundle", attest::bundle_header(*bundle)}});
+  m.blobs = attest::bundle_blobs(*bundle);
+  auto result = c.site2->ask(std::move(m));
+  ASSERT_TRUE(result) << result.message();
+  ASSERT_EQ(result->type, "register.result") << result->body.dump();
+  EXPECT_FALSE(result->body.value("accepted", true))
+      << "a re-attestation nonce answered a registration: " << result->body.dump();
+  EXPECT_TRUE(has(result->body.value("failed", std::vector<std::string>{}), "binding.nonce")) << result->body.dump();
+  // Answered with its own server_nonce, a registration still succeeds.
+  auto again = c.site2->register_now();
+  ASSERT_TRUE(again) << again.message();
+  EXPECT_TRUE(*again) << c.h.log_tails();
 }
 
 TEST(AttackFreshness, IssuedAtOneIsNotFresh) {

@@ -35,6 +35,37 @@ TEST(JobMessages, VoteSchemaNamesTheField) {
   EXPECT_EQ(wrong_type.message(), "expected a 'vote' message, got 'ack'");
 }
 
+// The admin's requests are schema-checked too: a mistyped field is named, not an exception
+// ("internal error handling status") from deep inside the handler.
+TEST(JobMessages, AdminRequestsNameTheField) {
+  auto all = parse_status_request(msg("status", nlohmann::json::object()));
+  ASSERT_TRUE(all) << all.message();
+  EXPECT_EQ(all->job_id, "");
+  auto one = parse_status_request(msg("status", {{"job_id", "j"}}));
+  ASSERT_TRUE(one) << one.message();
+  EXPECT_EQ(one->job_id, "j");
+  EXPECT_EQ(parse_status_request(msg("status", {{"job_id", 5}})).message(), "status.job_id must be a string, got number");
+  EXPECT_EQ(parse_status_request(msg("status", {{"jobid", "j"}})).message(), "status.jobid is not a field of this message");
+  EXPECT_EQ(parse_submit(msg("submit", {{"spec_toml", 1}})).message(), "submit.spec_toml must be a string, got number");
+  EXPECT_EQ(parse_submit(msg("submit", nlohmann::json::object())).message(), "submit.spec_toml is missing");
+  auto two = msg("submit", {{"spec_toml", "id = \"j\""}});
+  two.blobs = {Bytes{1}, Bytes{2}};
+  EXPECT_EQ(parse_submit(two).message(), "submit: a job carries at most one payload");
+  EXPECT_TRUE(parse_submit(msg("submit", {{"spec_toml", "id = \"j\""}})));
+}
+
+// What an attacker's second look tried on the vote: an unknown top-level field, and votes
+// that are not objects; each is named.
+TEST(JobMessages, VoteWithExtraOrMistypedFieldsIsRefused) {
+  EXPECT_EQ(parse_vote(msg("vote", {{"job_id", "j"}, {"votes", nlohmann::json::object()}, {"also", true}})).message(),
+            "vote.also is not a field of this message");
+  EXPECT_EQ(parse_vote(msg("vote", {{"job_id", "j"}, {"votes", {{"server", true}}}})).message(),
+            "vote.votes.server must be an object, got boolean");
+  auto blob = msg("vote", {{"job_id", "j"}, {"votes", nlohmann::json::object()}});
+  blob.blobs = {Bytes{1}};
+  EXPECT_EQ(parse_vote(blob).message(), "vote: expected 0 binary frame(s), got 1");
+}
+
 TEST(JobMessages, AckNeedsTheDigest) {
   auto r = parse_deploy_ack(msg("ack", {{"job_id", "j"}, {"stored", "jobs/j/payload"}}));
   ASSERT_FALSE(r);

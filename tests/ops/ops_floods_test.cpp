@@ -168,6 +168,46 @@ TEST(OpsFloods, WrongRoleAndSpoofedSenderAreAuditedRateLimited) {
   EXPECT_LE(lines_containing(log, "claims sender 'site-2'"), 3u);
 }
 
+// register.abort writes an audit entry (fsync'd) and a log line each time; replies that no
+// request waits for (a duplicated ack, another message's corr) write a log line each time.
+// Neither may let one site's keys fill the server's disk.
+TEST(OpsFloods, AbortAndUnexpectedReplyFloodsAreBounded) {
+  RuntimeHarness h("ops-abortflood");
+  auto p = h.provision(sites_spec({{"site-1", lenient_policy(), false}}));
+  ASSERT_EQ(p.exit_code, 0) << p.output;
+  ASSERT_TRUE(h.start("server"));
+  ASSERT_TRUE(h.wait_for_log("server", "listening on")) << h.log_tails();
+  auto flooder = KitClient::open(h.kit("site-1"));
+  ASSERT_TRUE(flooder) << flooder.message();
+
+  constexpr int kFlood = 200;
+  const auto aborts = (*flooder)->flood(
+      kFlood, 50, [](int) { return net::make_message("register.abort", "site-1", {{"failed", {"x"}}}); },
+      std::chrono::seconds(20));
+  int limited = 0;
+  for (const auto& r : aborts)
+    if (!r && r.message().find("rate limited: too many register.abort requests") != std::string::npos) ++limited;
+  EXPECT_GE(limited, kFlood - 10) << "register.abort is not rate-limited";
+  const auto recorded = audit_entries(h.workspace("server") / "audit.log", "registration.aborted").size();
+  std::cout << "ops: " << kFlood << " register.abort: " << recorded << " audit entries, " << limited << " refused\n";
+  EXPECT_LE(recorded, 10u);
+
+  // Replies to nothing: the server answers none of them (each request times out here).
+  const auto stray = (*flooder)->flood(
+      kFlood, kFlood,
+      [](int i) {
+        auto m = net::make_message("ack", "site-1", {{"job_id", "no-such-job"}});
+        m.corr = "stray-" + std::to_string(i);
+        return m;
+      },
+      std::chrono::seconds(3));
+  for (const auto& r : stray) EXPECT_FALSE(r);
+  ASSERT_TRUE(h.running("server")) << h.log_tails();
+  const auto lines = lines_containing(h.read_log("server"), "unexpected repl");
+  std::cout << "ops: " << kFlood << " stray replies: " << lines << " log line(s)\n";
+  EXPECT_LE(lines, 10u) << "every stray reply wrote a log line";
+}
+
 TEST(OpsFloods, RejectedSiteBacksOffAndIsAuditedOnce) {
   RuntimeHarness h("ops-backoff");
   // site-3 runs a DEBUG guest; the server's strict policy rejects it every time.

@@ -156,6 +156,25 @@ nlohmann::json contributions_json(const Contributions& contributions) {
   return out;
 }
 
+Result<StatusRequest> parse_status_request(const net::Message& m) {
+  if (auto st = expect_type(m, "status"); !st) return st.error();
+  if (auto st = expect_blobs(m, 0); !st) return st.error();
+  FieldReader r(m.body, m.type);
+  StatusRequest out;
+  if (r.has("job_id")) out.job_id = r.string("job_id", 64);
+  if (auto st = r.finish(); !st) return st.error();
+  return out;
+}
+
+Result<SubmitRequest> parse_submit(const net::Message& m) {
+  if (auto st = expect_type(m, "submit"); !st) return st.error();
+  if (m.blobs.size() > 1) return make_error("submit: a job carries at most one payload");
+  FieldReader r(m.body, m.type);
+  SubmitRequest out{r.string("spec_toml", kMaxSpecTomlBytes)};
+  if (auto st = r.finish(); !st) return st.error();
+  return out;
+}
+
 Result<ContributeRequest> parse_contribute(const net::Message& m) {
   if (auto st = expect_type(m, "contribute"); !st) return st.error();
   if (auto st = expect_blobs(m, 0); !st) return st.error();

@@ -31,6 +31,7 @@ namespace cchost::job {
 inline constexpr std::size_t kMaxRuleIdsPerVote = 64;
 inline constexpr std::size_t kMaxRuleIdLength = 256;
 inline constexpr std::size_t kMaxJobParticipants = 1025;  // kMaxJobSites + the server
+inline constexpr std::size_t kMaxSpecTomlBytes = 1u << 20;
 
 struct ContributeRequest {
   std::string job_id;
@@ -77,6 +78,16 @@ struct ShutdownRequest {
   std::string reason;
   std::vector<std::string> failed;
 };
+
+// The admin's requests to the server.
+struct StatusRequest {
+  std::string job_id;  // empty: every job
+};
+struct SubmitRequest {
+  std::string spec_toml;
+};
+Result<StatusRequest> parse_status_request(const net::Message& m);
+Result<SubmitRequest> parse_submit(const net::Message& m);  // at most one blob: the payload
 
 Result<ContributeRequest> parse_contribute(const net::Message& m);
 Result<ContributionReply> parse_contribution(const net::Message& m);

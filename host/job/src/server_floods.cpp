@@ -36,7 +36,8 @@ void ServerRuntime::Impl::note_refusal(const std::string& peer, const std::strin
 
 std::optional<std::string> ServerRuntime::Impl::rate_limited(const net::Delivery& d) {
   // What a peer can make the server do that costs evidence, a nonce (fsync'd) or an audit entry.
-  static const std::set<std::string> limited = {"register", "register.evidence", "server.attest"};
+  // register.abort writes an audit entry (fsync'd) each time.
+  static const std::set<std::string> limited = {"register", "register.evidence", "register.abort", "server.attest"};
   const auto& type = d.message.type;
   if (!limited.count(type)) return std::nullopt;
   const auto decision = request_limiter.check(d.peer.name + "|" + type, net::FloodClock::now());

@@ -5,6 +5,7 @@
 // (payload delivery acknowledged by SHA-256), server_reattest.cpp (re-attestation).
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "cchost/net/reply_cache.hpp"
 #include "cchost/net/throttled_reporter.hpp"
 #include "job_messages.hpp"
+#include "recorded_outcomes.hpp"
 
 namespace cchost::job {
 
@@ -129,7 +131,17 @@ struct ServerRuntime::Impl {
                                        [this](const net::Throttle::Summary& s) { audit_refusal_summary(s); }};
   net::ThrottledReporter rejection_audit{io, {.burst = 1, .interval = std::chrono::minutes(10)},
                                          [this](const net::Throttle::Summary& s) { audit_rejection_summary(s); }};
+  // Replies nobody waits for (late, duplicated, another site's corr) are dropped; their log
+  // lines are rate-limited per peer, so a site cannot fill the server's log with them.
+  net::ThrottledReporter unexpected_replies{io, {.burst = 5, .interval = std::chrono::seconds(60)},
+                                            [](const net::Throttle::Summary& s) {
+                                              spdlog::warn("server: dropped {} more unexpected repl(ies) from {} in the last {}; latest: {}",
+                                                           s.suppressed, s.key, net::interval_text(s.interval), s.last_detail);
+                                            }};
   std::uint64_t phase_counter = 0;  // numbers job phases (JobPhase::seq)
+  // site -> hex of the server_nonce of its latest `register`: the only nonce that answers its
+  // register.evidence (not a re-attestation's, not an older registration's).
+  std::map<std::string, std::string> registration_nonce;
 
   // server_runtime.cpp
   Status start();
@@ -167,6 +179,9 @@ struct ServerRuntime::Impl {
   void attempt_failed(const std::shared_ptr<JobRun>& job, const std::string& reason);
   void save_job(const JobRun& job);
   void resume_job(const std::shared_ptr<JobRun>& job);  // after a restart
+  // Before resume_job: a decision the audit log holds and job.json lacks (a crash between the
+  // two writes) replaces `job`, so that it is never decided twice.
+  void adopt_recorded_outcome(std::shared_ptr<JobRun>& job, const RecordedOutcome& outcome);
 
   // server_job_phase.cpp
   void begin_phase(const std::shared_ptr<JobRun>& job, const std::string& name, const std::vector<std::string>& sites,
@@ -178,7 +193,7 @@ struct ServerRuntime::Impl {
                     std::function<Status(const net::Message&)> on_reply);
   void settle(const std::shared_ptr<JobRun>& job, std::uint64_t seq, const std::string& site);
   // Runs one step of a job; an exception ends the job "failed" with the reason, never stuck.
-  void guarded(const std::shared_ptr<JobRun>& job, const char* step, const std::function<void()>& fn);
+  void guarded(const std::shared_ptr<JobRun>& job, const std::string& step, const std::function<void()>& fn);
   void conclude(const std::shared_ptr<JobRun>& job, const std::string& state, const std::string& reason);
 
   // server_delivery.cpp

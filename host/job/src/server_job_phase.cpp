@@ -53,7 +53,7 @@ void ServerRuntime::Impl::begin_phase(const std::shared_ptr<JobRun>& job, const 
     auto go = std::move(job->phase.next);
     job->phase.deadline->cancel();
     job->phase.seq = 0;
-    guarded(job, name.c_str(), [&] {
+    guarded(job, "the step after phase " + name, [&] {
       if (go) go();
     });
   }
@@ -81,17 +81,18 @@ void ServerRuntime::Impl::settle(const std::shared_ptr<JobRun>& job, std::uint64
   job->phase.deadline->cancel();
   job->phase.seq = 0;
   auto next = std::move(job->phase.next);
-  guarded(job, "next phase", [&] {
+  guarded(job, "the step after phase " + job->phase.name, [&] {
     if (next) next();
   });
 }
 
-void ServerRuntime::Impl::guarded(const std::shared_ptr<JobRun>& job, const char* step, const std::function<void()>& fn) {
+void ServerRuntime::Impl::guarded(const std::shared_ptr<JobRun>& job, const std::string& step,
+                                  const std::function<void()>& fn) {
   try {
     fn();
   } catch (const std::exception& e) {
     spdlog::error("server: job {}: {} failed: {}", job->spec.id, step, e.what());
-    if (!job->terminal()) conclude(job, "failed", std::string("internal error in ") + step + ": " + e.what());
+    if (!job->terminal()) conclude(job, "failed", "internal error in " + step + ": " + e.what());
   }
 }
 

@@ -84,11 +84,11 @@ void ServerRuntime::Impl::save_job(const JobRun& job) {
 }
 
 net::Message ServerRuntime::Impl::handle_submit(const net::Delivery& d) {
-  const std::string text = d.message.body.value("spec_toml", std::string());
-  auto spec = parse_job_spec(text, "submitted-job.toml");
+  auto request = parse_submit(d.message);
+  if (!request) return error_reply(request.message());
+  auto spec = parse_job_spec(request->spec_toml, "submitted-job.toml");
   if (!spec) return error_reply(spec.message());
   if (jobs.count(spec->id)) return error_reply("job '" + spec->id + "' already exists");
-  if (d.message.blobs.size() > 1) return error_reply("a job carries at most one payload");
   auto job = std::make_shared<JobRun>();
   job->spec = *spec;
   job->submitted_at = now();
@@ -374,6 +374,43 @@ void ServerRuntime::Impl::attempt_failed(const std::shared_ptr<JobRun>& job, con
     return;
   }
   conclude(job, "failed", reason);
+}
+
+// The audit entry is fsync'd before job.json is saved (conclude, deliver), so a kill between the
+// two leaves job.json behind the log. Trusting job.json would start a new attempt and record a
+// second job.decided for a job already decided; the log is the later word, so it wins.
+void ServerRuntime::Impl::adopt_recorded_outcome(std::shared_ptr<JobRun>& job, const RecordedOutcome& outcome) {
+  auto recorded = JobRun::from_json(outcome.entry);
+  if (!recorded) {
+    spdlog::error("server: job {}: the audit log's {} entry is unreadable: {}", job->spec.id, outcome.type,
+                  recorded.message());
+    return;
+  }
+  auto& r = *recorded;
+  // A decision of an earlier job under the same id (its folder removed, the id submitted
+  // again) is not this job's.
+  if (r->submitted_at != job->submitted_at || r->payload_sha256 != job->payload_sha256) return;
+  if (!r->terminal() && r->state != "delivering") return;  // not an outcome
+  bool changed = false;
+  // job.json "delivering" was saved after job.decided "delivering" and may hold acks: keep it.
+  if (!(job->state == "delivering" && r->state == "delivering")) {
+    job = r;
+    changed = true;
+  }
+  // Acks recorded (job.deployed) but not yet saved to job.json.
+  if (job->state == "delivering")
+    for (const auto& site : outcome.deployed)
+      if (auto d = job->delivery.find(site); d != job->delivery.end() && d->second.state != "deployed") {
+        d->second.state = "deployed";
+        d->second.reason.clear();
+        changed = true;
+      }
+  if (!changed) return;
+  spdlog::warn("server: job {}: job.json lagged behind the audit log; adopting its {} ({})", job->spec.id,
+               outcome.type, job->state);
+  audit_note("job.recovered", {{"job", job->spec.id}, {"state", job->state}, {"from", outcome.type},
+                               {"from_seq", outcome.entry.value("seq", std::uint64_t{0})}});
+  save_job(*job);
 }
 
 // After a restart: an attempt that was verifying starts again; a delivery that was not

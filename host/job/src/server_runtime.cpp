@@ -84,7 +84,9 @@ void ServerRuntime::Impl::on_message(const net::Delivery& d) {
   if (!d.message.corr.empty()) {
     auto it = pending.find(d.message.corr);
     if (it == pending.end() || it->second.site != d.peer.name) {
-      spdlog::warn("server: unexpected reply {} from {} (corr {})", type, d.peer.name, d.message.corr);
+      const std::string detail = type + " (corr " + d.message.corr.substr(0, 64) + ")";
+      if (unexpected_replies.report(d.peer.name, detail))
+        spdlog::warn("server: unexpected reply {} from {}", detail, d.peer.name);
       return;
     }
     auto waiter = std::move(it->second);
@@ -180,6 +182,7 @@ net::Message ServerRuntime::Impl::handle_register(const net::Delivery& d) {
   if (!own) return error_reply("server cannot produce evidence: " + own.message());
   auto server_nonce = nonces.issue(site);
   if (!server_nonce) return error_reply("server cannot issue a nonce: " + server_nonce.message());
+  registration_nonce[site] = crypto::hex_encode(*server_nonce);
   auto reply = reply_to("register.challenge", {{"server_bundle", attest::bundle_header(*own)},
                                                {"server_nonce", crypto::hex_encode(*server_nonce)}});
   reply.blobs = attest::bundle_blobs(*own);
@@ -193,13 +196,23 @@ net::Message ServerRuntime::Impl::handle_register_evidence(const net::Delivery& 
   if (!bundle) return error_reply("bad bundle: " + bundle.message());
   publish("client.register.received", {{"site", site}});
   Appraisal appraisal;
-  if (auto st = nonces.consume(bundle->nonce, site); !st) {
+  // Only the nonce of this registration answers it: any other outstanding nonce of the site (a
+  // re-attestation challenge's, an earlier registration's) is someone else's freshness.
+  auto expected = registration_nonce.find(site);
+  if (expected == registration_nonce.end() || expected->second != crypto::hex_encode(bundle->nonce)) {
+    appraisal.accept = false;
+    appraisal.failed_rules = {"binding.nonce"};
+    appraisal.detail = {{"errors", {expected == registration_nonce.end()
+                                        ? "no registration of this site is in progress (send register first)"
+                                        : "the bundle answers another challenge, not this registration's server_nonce"}}};
+  } else if (auto st = nonces.consume(bundle->nonce, site); !st) {
     appraisal.accept = false;
     appraisal.failed_rules = {"binding.nonce"};
     appraisal.detail = {{"errors", {st.message()}}};
   } else {
     appraisal = appraise_site(*bundle, site);
   }
+  if (expected != registration_nonce.end()) registration_nonce.erase(expected);  // one answer per registration
   auto& rec = sites[site];
   rec.last_attested_at = now();
   rec.last_accept = appraisal.accept;
@@ -271,6 +284,8 @@ net::Message ServerRuntime::Impl::handle_server_attest(const net::Delivery& d) {
 }
 
 net::Message ServerRuntime::Impl::handle_status(const net::Delivery& d) {
+  auto request = parse_status_request(d.message);
+  if (!request) return error_reply(request.message());
   nlohmann::json participants = nlohmann::json::array();
   for (const auto& [name, rec] : sites) {
     participants.push_back({{"name", name},
@@ -284,7 +299,7 @@ net::Message ServerRuntime::Impl::handle_status(const net::Delivery& d) {
                             {"resources", rec.resources}});
   }
   nlohmann::json job_list = nlohmann::json::array();
-  const std::string only = d.message.body.value("job_id", std::string());
+  const std::string& only = request->job_id;
   for (const auto& [id, job] : jobs)
     if (only.empty() || only == id) job_list.push_back(job->to_json());
   if (!only.empty() && job_list.empty()) return error_reply("no job '" + only + "'");
@@ -359,11 +374,20 @@ void ServerRuntime::Impl::load_state() {
     spdlog::error("server: {}", saved.message());
     return;
   }
+  std::optional<std::map<std::string, RecordedOutcome>> outcomes;  // read once, when a job needs it
   for (const auto& j : *saved) {
     auto job = JobRun::from_json(j);
     if (!job) {
       spdlog::error("server: cannot recover job: {}", job.message());
       continue;
+    }
+    if (!(*job)->terminal()) {
+      if (!outcomes) {
+        auto read = recorded_job_outcomes(store.audit_log_path());
+        if (!read) spdlog::error("server: {}", read.message());
+        outcomes.emplace(read ? std::move(*read) : std::map<std::string, RecordedOutcome>{});
+      }
+      if (auto it = outcomes->find((*job)->spec.id); it != outcomes->end()) adopt_recorded_outcome(*job, it->second);
     }
     jobs[(*job)->spec.id] = *job;
     resume_job(*job);
