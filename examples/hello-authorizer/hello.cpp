@@ -11,7 +11,8 @@
 //   80  4  svn (from the config)
 //   84  2  greeting length n (<= 256)
 //   86  n  greeting, UTF-8 (from the config)
-// Config (TOML subset): `greeting = "text"` and `svn = N`; any other key is refused.
+// Config (TOML, read with the SDK's verification kit): `greeting = "text"` and `svn = N`; any
+// other key, a wrong type or an out-of-range value is refused by name.
 // Policy vocabulary (describe() below): a policy may write
 //   [hello]
 //   min_svn = 3            # hello.svn >= 3
@@ -19,9 +20,9 @@
 // and the host compiles those knobs from this plugin's table; it knows nothing about x-hello.
 #include <cchost/authorizer.hpp>
 #include <cchost/claims.hpp>
+#include <cchost/verify/strict_toml.hpp>
 #include <cstring>
 #include <ctime>
-#include <sstream>
 #include <stdexcept>
 
 namespace {
@@ -70,33 +71,24 @@ std::uint64_t get_be(const std::uint8_t* p, int bytes) {
   return v;
 }
 
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r");
-  auto e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
 class HelloAuthorizer : public cchost::sdk::Authorizer {
  public:
   // Throws std::invalid_argument for a bad config: the SDK turns it into CCHOST_E_INVALID_ARGUMENT.
+  // The kit's strict reader refuses wrong types, out-of-range values and unknown keys by name.
   HelloAuthorizer(const std::string& config_toml, const cchost::sdk::HostServices& /*host*/) {
-    std::istringstream lines(config_toml);
-    for (std::string line; std::getline(lines, line);) {
-      line = trim(line.substr(0, line.find('#')));
-      if (line.empty()) continue;
-      auto eq = line.find('=');
-      if (eq == std::string::npos) throw std::invalid_argument("config: expected key = value: " + line);
-      std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
-      if (key == "greeting" && value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-        greeting_ = value.substr(1, value.size() - 2);
-        if (greeting_.size() > kMaxGreeting) throw std::invalid_argument("config: greeting too long");
-      } else if (key == "svn" && !value.empty() && value.find_first_not_of("0123456789") == std::string::npos &&
-                 value.size() <= 9) {
-        svn_ = static_cast<std::uint32_t>(std::stoul(value));
-      } else {
-        throw std::invalid_argument("config: unknown key or bad value: " + line);
-      }
+    auto table = cchost::vkit::parse_toml(config_toml, "x-hello config");
+    if (!table) throw std::invalid_argument(table.message());
+    cchost::vkit::StrictTable config(*table, "[x-hello]");
+    auto greeting = config.string("greeting");
+    if (!greeting) throw std::invalid_argument(greeting.message());
+    if (*greeting) {
+      if ((*greeting)->size() > kMaxGreeting) throw std::invalid_argument("[x-hello] greeting: longer than 256 bytes");
+      greeting_ = **greeting;
     }
+    auto svn = config.integer("svn", 0, 999999999);
+    if (!svn) throw std::invalid_argument(svn.message());
+    if (*svn) svn_ = static_cast<std::uint32_t>(**svn);
+    if (auto done = config.finish(); !done) throw std::invalid_argument(done.message());
   }
 
   static std::string describe() { return kDescription; }

@@ -139,7 +139,15 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
   }
   std::map<std::string, kit::PeerKey> peers;
   for (const ParticipantSpec* p : selected) {
-    if (p->role != kit::Role::Server) peers.emplace(p->name, kit::PeerKey{p->role, keys[p->name].public_z85});
+    if (p->role == kit::Role::Server) continue;
+    kit::PeerKey peer{p->role, keys[p->name].public_z85, {}};
+    if (p->role == kit::Role::Site) {
+      // The server checks the signed audit heads this site sends with the site's public key.
+      auto audit = state.audit_keys(p->name);
+      if (!audit) return failure(audit.message());
+      peer.audit_public_pem = audit->public_pem;
+    }
+    peers.emplace(p->name, std::move(peer));
   }
 
   // 4. Build every kit in a staging folder, then move it into place in one step.

@@ -44,6 +44,9 @@ TEST_F(KitLoad, KitLoadsEveryRoleWithItsFields) {
   EXPECT_EQ(site->server_public, server->curve_public);
   EXPECT_EQ(site->participants.size(), 0u);
   EXPECT_EQ(server->participants.at("site-a").public_key, site->curve_public);
+  // The server holds each site's audit key, the one that signs the heads the site sends.
+  EXPECT_EQ(server->participants.at("site-a").audit_public_pem, site->audit_public_pem);
+  EXPECT_TRUE(server->participants.at("ops").audit_public_pem.empty());
   // A policy given as a path is copied byte for byte.
   EXPECT_EQ(read_text(site->policy_path), testing::kSitePolicy);
   EXPECT_EQ(site->resolve("trust/x.pem"), kit("site-a") / "trust/x.pem");

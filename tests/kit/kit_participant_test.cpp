@@ -132,19 +132,29 @@ TEST(KitParticipant, MissingTablesAndSyntaxErrorsRefusedWithLine) {
 }
 
 TEST(KitParticipant, ParticipantsListRoundTripAndStrict) {
-  std::map<std::string, PeerKey> peers{{"site-1", {Role::Site, kKey}}, {"ops", {Role::Admin, kKey}}};
+  const std::string pem = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n";
+  std::map<std::string, PeerKey> peers{{"site-1", {Role::Site, kKey, pem}}, {"ops", {Role::Admin, kKey, {}}}};
   auto parsed = parse_participants_toml(format_participants_toml(peers), "participants.toml");
   ASSERT_TRUE(parsed) << parsed.message();
   EXPECT_EQ(parsed->size(), 2u);
   EXPECT_EQ(parsed->at("ops").role, Role::Admin);
-  auto unknown = parse_participants_toml(
-      "[participants.site-1]\nrole = \"site\"\npublic_key = \"" + kKey + "\"\nweight = 3\n",
-      "participants.toml");
+  EXPECT_EQ(parsed->at("site-1").audit_public_pem, pem);
+  const std::string site = "[participants.site-1]\nrole = \"site\"\npublic_key = \"" + kKey +
+                           "\"\naudit_public = \"\"\"\n" + pem + "\"\"\"\n";
+  auto unknown = parse_participants_toml(site + "weight = 3\n", "participants.toml");
   ASSERT_FALSE(unknown);
-  EXPECT_NE(unknown.message().find("participants.toml:4"), std::string::npos) << unknown.message();
+  EXPECT_NE(unknown.message().find("weight"), std::string::npos) << unknown.message();
   auto bad_name = parse_participants_toml(
       "[participants.\"../x\"]\nrole = \"site\"\npublic_key = \"" + kKey + "\"\n", "p");
   EXPECT_FALSE(bad_name);
+  // A site without its audit key cannot have its heartbeat heads checked: refused.
+  auto no_audit = parse_participants_toml(
+      "[participants.site-1]\nrole = \"site\"\npublic_key = \"" + kKey + "\"\n", "participants.toml");
+  ASSERT_FALSE(no_audit);
+  EXPECT_NE(no_audit.message().find("audit_public"), std::string::npos) << no_audit.message();
+  auto admin_audit = parse_participants_toml(
+      "[participants.ops]\nrole = \"admin\"\npublic_key = \"" + kKey + "\"\naudit_public = \"x\"\n", "p");
+  EXPECT_FALSE(admin_audit);
 }
 
 TEST(KitManifest, RoundTripAndUnsafePathsRefused) {

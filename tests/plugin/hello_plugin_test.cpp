@@ -86,7 +86,21 @@ TEST(PluginHello, DescribesItsKnobTable) {
 TEST(PluginHello, UnknownConfigKeyRefused) {
   auto loaded = PluginLoader().load(hello_so(), "colour = \"red\"");
   ASSERT_FALSE(loaded.ok());
-  EXPECT_THAT(loaded.message(), HasSubstr("config: unknown key or bad value: colour"));
+  EXPECT_THAT(loaded.message(), HasSubstr("[x-hello] colour: unknown key"));
+}
+
+// The example reads its config with the kit's strict reader: types and ranges are checked by
+// key name, and a TOML syntax error carries its position.
+TEST(PluginHello, ConfigTypesRangesAndSyntaxRefusedByName) {
+  auto wrong_type = PluginLoader().load(hello_so(), "svn = \"3\"");
+  ASSERT_FALSE(wrong_type.ok());
+  EXPECT_THAT(wrong_type.message(), HasSubstr("[x-hello] svn"));
+  auto out_of_range = PluginLoader().load(hello_so(), "svn = -1");
+  ASSERT_FALSE(out_of_range.ok());
+  EXPECT_THAT(out_of_range.message(), HasSubstr("[x-hello] svn"));
+  auto syntax = PluginLoader().load(hello_so(), "greeting = \"unterminated\n");
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_THAT(syntax.message(), HasSubstr("x-hello config:1:"));
 }
 #else
 TEST(PluginHello, Skipped) { GTEST_SKIP() << "examples/hello-authorizer is not in this build"; }

@@ -17,7 +17,8 @@
 #include "cchost/attest/nonce_registry.hpp"
 #include "cchost/attest/plugin_attestor.hpp"
 #include "cchost/audit/audit_log.hpp"
-#include "cchost/audit/received_heads.hpp"
+#include "cchost/audit/head_receiver.hpp"
+#include "cchost/net/flood_control.hpp"
 #include "cchost/bus/event_bus.hpp"
 #include "cchost/crypto/signing_key.hpp"
 #include "cchost/job/identity_key.hpp"
@@ -159,6 +160,8 @@ int run_participant(const RunOptions& options) {
   const std::string endpoint = "tcp://" + k.server.host + ":" + std::to_string(k.server.port);
 
   std::unique_ptr<job::ServerRuntime> server;
+  std::unique_ptr<audit::HeadReceiver> heads;
+  net::Throttle head_warnings(net::Throttle::Options{.burst = 3, .interval = std::chrono::seconds(60)});
   std::unique_ptr<job::SiteRuntime> site;
   net::CurveKeyPair keys{k.curve_public, k.curve_secret.reveal()};
   if (k.participant.role == kit::Role::Server) {
@@ -175,14 +178,21 @@ int run_participant(const RunOptions& options) {
     config.publish = publish;
     // The trust-set search is CPU-bound: the bus's verification pool runs it, not the io thread.
     config.run_off_io = [&bus](std::function<void()> work) { (void)bus.run_verification(std::move(work)); };
-    // Each site's latest signed audit head, kept so its log can be checked against it later.
-    config.on_audit_head = [&workspace](const std::string& site, const nlohmann::json& value) {
-      auto head = audit::signed_head_from_json(value, "audit_head in a heartbeat of " + site);
-      if (head) {
-        if (auto kept = audit::keep_received_head(workspace / "site-heads", site, *head); kept) return;
-        else spdlog::warn("server: {}", kept.message());
-      } else {
-        spdlog::warn("server: {}", head.message());
+    // Each site's latest signed audit head, kept so its log can be checked against it later:
+    // only heads its own audit key (listed in this kit) signed, at most one a second per site.
+    std::map<std::string, crypto::PublicKey> audit_keys;
+    for (const auto& [name, peer] : k.participants) {
+      if (peer.audit_public_pem.empty()) continue;
+      auto key = crypto::PublicKey::from_pem(peer.audit_public_pem);
+      if (!key) return boot_failure("server: participants.toml: audit_public of " + name + ": " + key.message());
+      audit_keys.emplace(name, std::move(*key));
+    }
+    heads = std::make_unique<audit::HeadReceiver>(workspace / "site-heads", std::move(audit_keys),
+                                                  std::chrono::seconds(1));
+    config.on_audit_head = [&heads, &head_warnings](const std::string& site, const nlohmann::json& value) {
+      auto outcome = heads->receive(site, value, audit::HeadReceiver::Clock::now());
+      if (!outcome && head_warnings.admit(site, net::FloodClock::now(), outcome.message())) {
+        spdlog::warn("server: {}", outcome.message());
       }
     };
     auto created = job::ServerRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);

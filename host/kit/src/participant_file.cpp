@@ -233,8 +233,17 @@ Result<std::map<std::string, PeerKey>> parse_participants_toml(std::string_view 
     if (!is_z85_key(*key)) {
       return make_error(r.where_key("public_key") + ": public_key must be a 40-character Z85 key");
     }
+    auto audit = r.optional_string("audit_public");
+    if (!audit) return audit.error();
+    std::string audit_pem = audit->value_or("");
+    if (*role == Role::Site && audit_pem.find("-----BEGIN PUBLIC KEY-----") == std::string::npos) {
+      return make_error(r.where_key("role") + ": a site's entry needs audit_public (its audit key, SPKI PEM)");
+    }
+    if (*role != Role::Site && !audit_pem.empty()) {
+      return make_error(r.where_key("audit_public") + ": only a site's entry carries audit_public");
+    }
     if (auto s = r.finish(); !s) return s.error();
-    peers.emplace(std::string(name.str()), PeerKey{*role, *key});
+    peers.emplace(std::string(name.str()), PeerKey{*role, *key, std::move(audit_pem)});
   }
   return peers;
 }
@@ -281,8 +290,9 @@ std::string format_participant_toml(const ParticipantFile& file) {
 std::string format_participants_toml(const std::map<std::string, PeerKey>& peers) {
   toml::table list;
   for (const auto& [name, peer] : peers) {
-    list.insert(name, toml::table{{"role", std::string(role_name(peer.role))},
-                                  {"public_key", peer.public_key}});
+    toml::table entry{{"role", std::string(role_name(peer.role))}, {"public_key", peer.public_key}};
+    if (!peer.audit_public_pem.empty()) entry.insert("audit_public", peer.audit_public_pem);
+    list.insert(name, std::move(entry));
   }
   toml::table doc;
   doc.insert("participants", std::move(list));

@@ -3,9 +3,8 @@
 // (<workspace>/site-heads/<site>.json, one JSON object per site, 0600) so that a site's log can
 // later be checked against them: `cchost audit verify SITE_LOG --kit SITE_KIT --against FILE`.
 //
-// The server cannot check the signatures (it does not hold the sites' audit keys) and does not
-// need to: the heartbeat arrives over the site's own CURVE connection, so a site can only put
-// words in its own mouth, and a head it did not sign makes only its own log fail to verify.
+// The server keeps only heads signed with the site's audit key, which its kit lists
+// (head_receiver.hpp does the checking and the pacing; this file only stores).
 #include <filesystem>
 #include <string>
 

@@ -44,6 +44,9 @@ struct AuthorizerEntry {
 struct PeerKey {
   Role role = Role::Site;
   std::string public_key;  // Z85
+  // Sites: the SPKI PEM of the site's audit key (keys/audit.pub in its kit), so the server can
+  // check the signed audit heads a site sends in its heartbeats. Empty for an admin.
+  std::string audit_public_pem;
 };
 
 // A CURVE secret key. Kept in its own type so that it is never formatted by accident:
