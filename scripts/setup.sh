@@ -15,6 +15,7 @@ PACKAGES=(
   libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 iproute2   # tests/faults: the harness, and network namespaces + veth pairs
+  nftables           # tests/faults: packet loss where the kernel has no netem (random drop rule)
 )
 
 missing=()
