@@ -1,8 +1,6 @@
 // The server's side of heartbeat heads: a head is kept only when the site's own audit key
 // signed it, never moves the mark back, and is written at most once per interval per site.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include "audit_test_support.hpp"
 #include "cchost/audit/audit_log.hpp"
@@ -14,24 +12,11 @@ namespace {
 using testing::ScratchDir;
 using Clock = HeadReceiver::Clock;
 
-std::shared_ptr<const crypto::SigningKey> fresh_key() {
-  EVP_PKEY* raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, raw, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long len = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(len));
-  BIO_free(bio);
-  EVP_PKEY_free(raw);
-  auto key = crypto::SigningKey::from_pem(pem);
-  EXPECT_TRUE(key.ok()) << key.message();
-  return std::make_shared<const crypto::SigningKey>(std::move(*key));
-}
 
 class HeadReceiverTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    site_key_ = fresh_key();
+    site_key_ = testing::fresh_signing_key();
     auto log = AuditLog::open(dir_ / "site.log", {}, AuditSigning(site_key_, 1000));
     ASSERT_TRUE(log.ok()) << log.message();
     log_ = std::move(*log);
@@ -86,7 +71,7 @@ TEST_F(HeadReceiverTest, AHeadWithAForgedSeqIsRefusedAndDoesNotBlockLaterHeads) 
 
 TEST_F(HeadReceiverTest, AnotherKeysHeadAndAnUnknownSiteAreRefused) {
   auto r = receiver();
-  auto other = fresh_key();
+  auto other = testing::fresh_signing_key();
   auto log = AuditLog::open(dir_ / "other.log", {}, AuditSigning(other, 1000));
   ASSERT_TRUE(log.ok());
   ASSERT_TRUE((*log)->append("x", nlohmann::json::object()).ok());

@@ -2,8 +2,6 @@
 // entry rewritten and every `prev` recomputed is detected by a verifier holding the writer's
 // audit key. With the chain alone (the parent commit) every one of these logs read "intact".
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
@@ -25,19 +23,6 @@ using testing::read_file;
 using testing::split_lines;
 using testing::write_file;
 
-std::shared_ptr<const crypto::SigningKey> fresh_key() {
-  EVP_PKEY* raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, raw, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long len = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(len));
-  BIO_free(bio);
-  EVP_PKEY_free(raw);
-  auto key = crypto::SigningKey::from_pem(pem);
-  EXPECT_TRUE(key.ok()) << key.message();
-  return std::make_shared<const crypto::SigningKey>(std::move(*key));
-}
 
 AuditVerifyOptions with_key(const crypto::SigningKey& key, bool live = false) {
   AuditVerifyOptions options;
@@ -73,7 +58,7 @@ std::string rechain(std::vector<std::string> lines) {
 class SignedHeads : public ::testing::Test {
  protected:
   void SetUp() override {
-    key_ = fresh_key();
+    key_ = testing::fresh_signing_key();
     path_ = dir_ / "audit.log";
     auto log = AuditLog::open(path_, {}, AuditSigning(key_, 3));
     ASSERT_TRUE(log.ok()) << log.message();
@@ -200,7 +185,7 @@ TEST_F(SignedHeads, ARewrittenShutdownReasonIsDetected) {
 }
 
 TEST_F(SignedHeads, AnotherKeyIsRefusedAndTheChainAloneStillVerifies) {
-  auto other = fresh_key();
+  auto other = testing::fresh_signing_key();
   auto report = verify_audit_bytes(text_, with_key(*other));
   ASSERT_FALSE(report.intact());
   EXPECT_EQ(report.broken->kind, AuditBreakKind::BadHead);

@@ -132,23 +132,7 @@ class Rig {
   }
 
   Result<net::Message> admin_ask(net::Message request) {
-    boost::asio::io_context io;
-    net::ClientConfig c;
-    c.endpoint = endpoint;
-    c.server_public_z85 = server.keys.public_z85;
-    c.keys = admin;
-    c.name = "admin";
-    auto client = net::Client::create(io, c);
-    if (!client) return client.error();
-    std::optional<Result<net::Message>> reply;
-    (*client)->request(std::move(request), std::chrono::seconds(30), [&](Result<net::Message> r) {
-      reply.emplace(std::move(r));
-      io.stop();
-    });
-    io.run();
-    client->reset();
-    if (!reply) return make_error("no reply");
-    return std::move(*reply);
+    return ops_test::ask_as_admin(endpoint, server.keys.public_z85, admin, std::move(request));
   }
 
   // job.json once its state is terminal; nullopt after `guard` (a hang guard, not a timing check).

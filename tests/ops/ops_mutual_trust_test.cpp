@@ -19,6 +19,7 @@
 #include "cchost/kit/kit.hpp"
 #include "cchost/net/client.hpp"
 #include "in_process_site.hpp"
+#include "ops_support.hpp"
 #include "runtime_harness.hpp"
 
 namespace cchost::runtime_test {
@@ -129,27 +130,6 @@ struct HeldWork {
   }
 };
 
-Result<net::Message> ask(const std::string& endpoint, const std::string& server_key, const net::CurveKeyPair& keys,
-                         net::Message request) {
-  boost::asio::io_context io;
-  net::ClientConfig c;
-  c.endpoint = endpoint;
-  c.server_public_z85 = server_key;
-  c.keys = keys;
-  c.name = "admin";
-  auto client = net::Client::create(io, c);
-  if (!client) return client.error();
-  std::optional<Result<net::Message>> reply;
-  (*client)->request(std::move(request), std::chrono::seconds(30), [&](Result<net::Message> r) {
-    reply.emplace(std::move(r));
-    io.stop();
-  });
-  io.run();
-  client->reset();
-  if (!reply) return make_error("no reply");
-  return std::move(*reply);
-}
-
 TEST(OpsMutualTrust, GroupsOfThreeAtSixtyFourSitesDecideFastOffTheIoThread) {
   RuntimeHarness h("ops-mutual");
   ProjectSpec spec;
@@ -239,7 +219,7 @@ TEST(OpsMutualTrust, GroupsOfThreeAtSixtyFourSitesDecideFastOffTheIoThread) {
   std::string deploy_map;
   for (const auto& s : sites) deploy_map += (deploy_map.empty() ? "\"" : ", \"") + s.name + "\"";
   const std::string job_toml = "id = \"groups\"\ndeploy_map = [" + deploy_map + "]\nmin_sites = 1\nretries = 0\n";
-  auto submitted = ask(endpoint, server.keys.public_z85, admin, net::make_message("submit", "admin", {{"spec_toml", job_toml}}));
+  auto submitted = ops_test::ask_as_admin(endpoint, server.keys.public_z85, admin, net::make_message("submit", "admin", {{"spec_toml", job_toml}}));
   ASSERT_TRUE(submitted) << submitted.message();
   ASSERT_EQ(submitted->type, "submitted") << submitted->body.dump();
 
@@ -247,7 +227,7 @@ TEST(OpsMutualTrust, GroupsOfThreeAtSixtyFourSitesDecideFastOffTheIoThread) {
   auto work = held.take(std::chrono::seconds(600));
   ASSERT_TRUE(work.has_value()) << "the trust-set search never started (votes: " << events.votes << ")";
   EXPECT_EQ(events.votes, kSites);
-  auto status = ask(endpoint, server.keys.public_z85, admin, net::make_message("status", "admin", {{"job_id", "groups"}}));
+  auto status = ops_test::ask_as_admin(endpoint, server.keys.public_z85, admin, net::make_message("status", "admin", {{"job_id", "groups"}}));
   ASSERT_TRUE(status) << status.message();
   ASSERT_EQ(status->type, "status.report") << status->body.dump();
   EXPECT_EQ(status->body["jobs"][0].value("state", ""), "verifying");

@@ -63,6 +63,27 @@ std::vector<Result<net::Message>> KitClient::flood(int count, int window, const 
   return out;
 }
 
+Result<net::Message> ask_as_admin(const std::string& endpoint, const std::string& server_public_z85,
+                                  const net::CurveKeyPair& keys, net::Message request) {
+  boost::asio::io_context io;
+  net::ClientConfig c;
+  c.endpoint = endpoint;
+  c.server_public_z85 = server_public_z85;
+  c.keys = keys;
+  c.name = "admin";
+  auto client = net::Client::create(io, c);
+  if (!client) return client.error();
+  std::optional<Result<net::Message>> reply;
+  (*client)->request(std::move(request), std::chrono::seconds(30), [&](Result<net::Message> r) {
+    reply.emplace(std::move(r));
+    io.stop();
+  });
+  io.run();
+  client->reset();
+  if (!reply) return make_error("no reply");
+  return std::move(*reply);
+}
+
 std::vector<nlohmann::json> audit_entries(const fs::path& audit_log, const std::string& type) {
   std::vector<nlohmann::json> out;
   std::ifstream in(audit_log);

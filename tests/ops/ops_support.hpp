@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cchost/net/curve_keys.hpp"
 #include "cchost/net/message.hpp"
 #include "cchost/result.hpp"
 
@@ -40,6 +41,11 @@ class KitClient {
   std::unique_ptr<Impl> impl_;
   std::string name_;
 };
+
+// One request to the server at `endpoint` as "admin" with `keys`, run to its reply on an
+// io_context of its own (the server under test runs on another thread).
+Result<net::Message> ask_as_admin(const std::string& endpoint, const std::string& server_public_z85,
+                                  const net::CurveKeyPair& keys, net::Message request);
 
 // Every audit entry of `type` in `audit_log` (one JSON object per line).
 std::vector<nlohmann::json> audit_entries(const fs::path& audit_log, const std::string& type);
