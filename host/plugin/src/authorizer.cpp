@@ -123,26 +123,25 @@ Result<claims::NamespaceClaims> Authorizer::verify(ByteView token, const std::op
                                                    std::int64_t at_time) {
   auto json = call_verify(token, binding, at_time);
   if (!json) return json.error();
-  // The one validation of plugin output (host/claims); from here on the claims are typed.
-  auto parsed = claims::parse_claims_json(*json);
+  return checked_claims(*json);
+}
+
+Result<std::string> Authorizer::verify_json(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time) {
+  auto json = call_verify(token, binding, at_time);
+  if (!json) return json.error();
+  if (auto parsed = checked_claims(*json); !parsed) return parsed.error();
+  return json;
+}
+
+// The one validation of plugin output (host/claims); from here on the claims are typed.
+Result<claims::NamespaceClaims> Authorizer::checked_claims(const std::string& json) const {
+  auto parsed = claims::parse_claims_json(json);
   if (!parsed) return make_error("plugin " + info().ns + " (" + info().file + "): " + parsed.message());
   if (parsed->ns != info().ns) {
     return make_error("plugin " + info().ns + " (" + info().file + "): claims: expected namespace \"" + info().ns +
                       "\", got \"" + parsed->ns + "\"");
   }
   return parsed;
-}
-
-Result<std::string> Authorizer::verify_json(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time) {
-  auto json = call_verify(token, binding, at_time);
-  if (!json) return json.error();
-  auto parsed = claims::parse_claims_json(*json);
-  if (!parsed) return make_error("plugin " + info().ns + " (" + info().file + "): " + parsed.message());
-  if (parsed->ns != info().ns) {
-    return make_error("plugin " + info().ns + " (" + info().file + "): claims: expected namespace \"" + info().ns +
-                      "\", got \"" + parsed->ns + "\"");
-  }
-  return json;
 }
 
 Result<claims::NamespaceClaims> Authorizer::relate(const std::vector<const claims::NamespaceClaims*>& inputs) {

@@ -101,6 +101,7 @@ class Authorizer {
 
  private:
   Result<std::string> call_verify(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time);
+  Result<claims::NamespaceClaims> checked_claims(const std::string& json) const;
   std::shared_ptr<const LoadedModule> module_;
   std::unique_ptr<Services> services_;
   cchost_authorizer_ctx* ctx_ = nullptr;
