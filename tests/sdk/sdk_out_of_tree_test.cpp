@@ -105,7 +105,7 @@ TEST_F(SdkOutOfTree, PackageRefusesAnotherAbiMajor) {
   fs::create_directories(root_ / "wants2");
   std::ofstream(root_ / "wants2/CMakeLists.txt")
       << "cmake_minimum_required(VERSION 3.16)\nproject(wants2 LANGUAGES CXX)\n"
-         "find_package(cchost-sdk 2 REQUIRED)\n";
+         "find_package(cchost-sdk " + std::to_string(CCHOST_AUTHORIZER_ABI_MAJOR + 1) + " REQUIRED)\n";
   EXPECT_NE(run(quote(cmake) + " -G Ninja -S " + quote(root_ / "wants2") + " -B " +
                 quote(root_ / "wants2/build") + " -DCMAKE_PREFIX_PATH=" + quote(prefix)), 0);
   EXPECT_THAT(log_, HasSubstr("cchost-sdk"));
@@ -114,6 +114,7 @@ TEST_F(SdkOutOfTree, PackageRefusesAnotherAbiMajor) {
 // The verification kit comes with the installed package: a program outside the tree links
 // cchost::verify_kit from the prefix alone and its strict reader refuses an unknown key.
 TEST_F(SdkOutOfTree, VerifyKitLinksFromTheInstalledPackage) {
+  constexpr const char* kMinLevelSha256 = "d392a33b4533411d0bb0847b0f8b324d3eac38207e28b47ff70c901d59a76762";
   const std::string cmake = CCHOST_CMAKE_COMMAND;
   const fs::path prefix = root_ / "prefix";
   const fs::path build = root_ / "kit-build";
@@ -122,7 +123,8 @@ TEST_F(SdkOutOfTree, VerifyKitLinksFromTheInstalledPackage) {
   for (const char* file : {"include/cchost/verify/strict_toml.hpp",
                            "include/cchost/verify/configfs_tsm.hpp",
                            "include/cchost/verify/posix_files.hpp", "include/cchost/result.hpp",
-                           "include/cchost/bytes.hpp"}) {
+                           "include/cchost/bytes.hpp", "include/cchost/crypto/x509.hpp",
+                           "include/cchost/crypto/jws.hpp"}) {
     EXPECT_TRUE(fs::exists(prefix / file)) << file;
   }
   ASSERT_EQ(run(quote(cmake) + " -G Ninja -S " +
@@ -133,6 +135,8 @@ TEST_F(SdkOutOfTree, VerifyKitLinksFromTheInstalledPackage) {
   const std::string exe = quote(build / "kit_consumer");
   ASSERT_EQ(run(exe + " 'min_level = 3'"), 0) << log_;
   EXPECT_THAT(log_, HasSubstr("min_level=3"));
+  // SHA-256("min_level = 3"), from the installed cchost::crypto archive.
+  EXPECT_THAT(log_, HasSubstr("sha256=" + std::string(kMinLevelSha256)));
   EXPECT_EQ(run(exe + " 'min_levle = 3'"), 1) << log_;
   EXPECT_THAT(log_, HasSubstr("[demo] min_levle: unknown key"));
 }

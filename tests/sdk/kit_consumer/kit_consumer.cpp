@@ -1,7 +1,10 @@
 // Reads a config with the kit's strict TOML reader, as a third-party plugin would; prints what
-// it read, or the reader's error and exits 1.
+// it read and the SHA-256 of the text (the kit's crypto half), or the reader's error and exits 1.
 #include <cstdio>
+#include <string_view>
 
+#include "cchost/crypto/encoding.hpp"
+#include "cchost/crypto/hash.hpp"
 #include "cchost/verify/strict_toml.hpp"
 
 int main(int argc, char** argv) {
@@ -22,5 +25,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf("min_level=%lld\n", static_cast<long long>(level->value_or(-1)));
+  const std::string_view bytes(text);
+  std::printf("sha256=%s\n", cchost::crypto::hex_encode(cchost::crypto::sha256(cchost::as_bytes(bytes))).c_str());
   return 0;
 }
