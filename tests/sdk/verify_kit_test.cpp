@@ -1,6 +1,6 @@
 // The verification kit's helpers on their own: the strict TOML reader, the provider-generic
 // configfs-tsm client (against a fake tree whose kernel part the test seams play) and the fd
-// helpers. Each check below guards a refusal a plugin relies on.
+// helpers, the test-CA builder and key files. Each check below guards a refusal a plugin relies on.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -13,10 +13,14 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "cchost/crypto/hash.hpp"
+#include "cchost/crypto/x509.hpp"
 #include "cchost/verify/configfs_tsm.hpp"
 #include "cchost/verify/der.hpp"
+#include "cchost/verify/key_files.hpp"
 #include "cchost/verify/posix_files.hpp"
 #include "cchost/verify/strict_toml.hpp"
+#include "cchost/verify/test_ca.hpp"
 #include "cchost/verify/validity_cache.hpp"
 
 namespace cchost::vkit {
@@ -302,6 +306,102 @@ TEST(ValidityCache, StaysWithinCapacity) {
   cache.put("c", 3, 0, 10);
   EXPECT_LE(cache.size(), 2u);
   EXPECT_EQ(cache.find("c", 5), 3);
+}
+
+}  // namespace
+}  // namespace cchost::vkit
+
+// ---- the test-CA builder (test_ca.hpp) and key files (key_files.hpp) ----------------------
+namespace cchost::vkit {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+namespace testca {
+
+struct Issued {
+  EvpPkeyPtr key;
+  X509Ptr cert;
+};
+
+Issued make_root(std::string_view cn) {
+  auto key = generate_ec("P-256");
+  EXPECT_TRUE(key.ok()) << key.message();
+  auto name = make_name({{"C", "US"}, {"O", "cchost SIMULATED"}, {"CN", std::string(cn)}});
+  EXPECT_TRUE(name.ok()) << name.message();
+  auto cert = start_certificate(name->get(), name->get(), 1, key->get(), 10);
+  EXPECT_TRUE(cert.ok()) << cert.message();
+  EXPECT_TRUE(add_standard_extension(cert->get(), cert->get(), NID_basic_constraints, "critical,CA:TRUE").ok());
+  EXPECT_TRUE(add_standard_extension(cert->get(), cert->get(), NID_key_usage, "critical,keyCertSign,cRLSign").ok());
+  EXPECT_TRUE(sign_certificate(cert->get(), key->get(), CertSignature::ecdsa_sha256).ok());
+  return {std::move(*key), std::move(*cert)};
+}
+
+}  // namespace testca
+
+TEST(VerifyKitTestCa, BuildsAChainTheCryptoHalfVerifiesToThePinnedRoot) {
+  auto root = testca::make_root("Sim Root");
+  auto leaf_key = generate_ec("P-384");
+  ASSERT_TRUE(leaf_key.ok()) << leaf_key.message();
+  auto leaf_name = make_name({{"CN", "Sim Leaf"}});
+  ASSERT_TRUE(leaf_name.ok());
+  auto leaf = start_certificate(leaf_name->get(), X509_get_subject_name(root.cert.get()), 7, leaf_key->get(), 1);
+  ASSERT_TRUE(leaf.ok()) << leaf.message();
+  const Bytes payload{0x04, 0x02, 0xca, 0xfe};
+  ASSERT_TRUE(add_raw_extension(leaf->get(), "1.3.6.1.4.1.99999.1", payload).ok());
+  ASSERT_TRUE(sign_certificate(leaf->get(), root.key.get(), CertSignature::ecdsa_sha256).ok());
+
+  auto root_der = certificate_der(root.cert.get());
+  auto leaf_der = certificate_der(leaf->get());
+  ASSERT_TRUE(root_der.ok() && leaf_der.ok());
+  auto anchor = crypto::Certificate::from_der(*root_der);
+  auto end = crypto::Certificate::from_der(*leaf_der);
+  ASSERT_TRUE(anchor.ok() && end.ok());
+  EXPECT_EQ(end->extension("1.3.6.1.4.1.99999.1"), payload);
+  crypto::ChainOptions options;
+  options.anchors = {*anchor};
+  options.at = std::time(nullptr);
+  options.pinned_root_spki_sha256 = anchor->public_key().spki_sha256();
+  auto path = crypto::verify_chain(*end, {}, options);
+  EXPECT_TRUE(path.ok()) << path.message();
+  // Another root with the same name does not verify it: the signature is checked, not the name.
+  auto other = testca::make_root("Sim Root");
+  auto other_der = certificate_der(other.cert.get());
+  ASSERT_TRUE(other_der.ok());
+  options.anchors = {*crypto::Certificate::from_der(*other_der)};
+  options.pinned_root_spki_sha256.reset();
+  EXPECT_FALSE(crypto::verify_chain(*end, {}, options).ok());
+}
+
+TEST(VerifyKitTestCa, RsaPssAndBadCurveAndKeyFileModes) {
+  auto rsa = generate_rsa(2048);
+  ASSERT_TRUE(rsa.ok()) << rsa.message();
+  auto name = make_name({{"CN", "PSS"}});
+  ASSERT_TRUE(name.ok());
+  auto cert = start_certificate(name->get(), name->get(), 2, rsa->get(), 1);
+  ASSERT_TRUE(cert.ok());
+  ASSERT_TRUE(sign_certificate(cert->get(), rsa->get(), CertSignature::rsa_pss_sha384).ok());
+  auto der = certificate_der(cert->get());
+  ASSERT_TRUE(der.ok());
+  auto alg = signature_algorithm_of_der(*der);
+  ASSERT_TRUE(alg.ok()) << alg.message();
+
+  auto bad = generate_ec("P-999");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.message(), HasSubstr("P-999"));
+
+  TempDir dir;
+  auto pem = private_key_pkcs8_pem(rsa->get());
+  ASSERT_TRUE(pem.ok());
+  const fs::path key_path = dir.path() / "ca.key";
+  ASSERT_TRUE(write_new_file(key_path, *pem, 0600).ok());
+  EXPECT_TRUE(load_private_key_file(key_path).ok());
+  // Never clobbers an existing key, and refuses a key others can read.
+  EXPECT_FALSE(write_new_file(key_path, *pem, 0600).ok());
+  fs::permissions(key_path, fs::perms::group_read | fs::perms::others_read, fs::perm_options::add);
+  auto readable = load_private_key_file(key_path);
+  ASSERT_FALSE(readable.ok());
 }
 
 }  // namespace

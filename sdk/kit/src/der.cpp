@@ -11,18 +11,15 @@
 #include <climits>
 #include <memory>
 
+#include "cchost/verify/openssl_handles.hpp"
+
 namespace cchost::vkit {
 namespace {
 
-template <class T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using IntegerPtr = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER, ASN1_INTEGER_free>>;
-using StringPtr = std::unique_ptr<ASN1_STRING, Deleter<ASN1_STRING, ASN1_STRING_free>>;
-using PssPtr = std::unique_ptr<RSA_PSS_PARAMS, Deleter<RSA_PSS_PARAMS, RSA_PSS_PARAMS_free>>;
-using AlgorPtr = std::unique_ptr<X509_ALGOR, Deleter<X509_ALGOR, X509_ALGOR_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
+using IntegerPtr = Asn1IntegerPtr;
+using StringPtr = Asn1StringPtr;
+using PssPtr = OpenSslPtr<RSA_PSS_PARAMS, RSA_PSS_PARAMS_free>;
+using AlgorPtr = OpenSslPtr<X509_ALGOR, X509_ALGOR_free>;
 
 // The tag byte, for "expected INTEGER (tag 0x02), got tag 0x16".
 std::string tag_text(ByteView der) {

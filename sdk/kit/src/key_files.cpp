@@ -1,5 +1,5 @@
-// Atomic, no-replace writes of the simulated CA's keys and certificates; PEM encodings.
-#include "sim/key_files.hpp"
+// Atomic, no-replace writes of keys and certificates; PEM encodings.
+#include "cchost/verify/key_files.hpp"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,13 +17,10 @@
 
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/random.hpp"
+#include "cchost/verify/posix_files.hpp"
 
-namespace cchost::snp::sim {
+namespace cchost::vkit {
 namespace {
-
-std::string errno_text(int err) {
-  return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")";
-}
 
 // Closes a descriptor and removes a temporary file unless released.
 class TempFile {
@@ -63,15 +60,6 @@ Status move_no_replace(const std::filesystem::path& from, const std::filesystem:
 }
 
 }  // namespace
-
-std::string take_openssl_error() {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "no OpenSSL error recorded";
-  char buf[256];
-  ERR_error_string_n(code, buf, sizeof buf);
-  return buf;
-}
 
 Status write_new_file(const std::filesystem::path& path, ByteView data, unsigned mode) {
   std::error_code ec;
@@ -187,4 +175,4 @@ Result<X509Ptr> load_certificate_pem_file(const std::filesystem::path& path) {
   return cert;
 }
 
-}  // namespace cchost::snp::sim
+}  // namespace cchost::vkit
