@@ -1,15 +1,12 @@
 #pragma once
-// The project's Ed25519 root key: it signs every kit's manifest.toml. host/crypto only
-// verifies, so key generation and signing live here, the one place the provisioner touches
-// OpenSSL directly.
+// The project's Ed25519 root key: it signs every kit's manifest.toml. The key itself is
+// host/crypto's SigningKey; this adds where it lives (created once, 0600, then only read).
 #include <filesystem>
-#include <memory>
 #include <string>
 
 #include "cchost/bytes.hpp"
+#include "cchost/crypto/signing_key.hpp"
 #include "cchost/result.hpp"
-
-typedef struct evp_pkey_st EVP_PKEY;
 
 namespace cchost::provision {
 
@@ -22,7 +19,8 @@ class RootKey {
   Result<Bytes> sign(ByteView message) const;  // 64-byte Ed25519 signature
 
  private:
-  std::shared_ptr<EVP_PKEY> key_;
+  explicit RootKey(crypto::SigningKey key) : key_(std::move(key)) {}
+  crypto::SigningKey key_;
 };
 
 }  // namespace cchost::provision

@@ -1,8 +1,6 @@
 #pragma once
 // Helpers for the audit tests: a scratch directory and whole-file read/write.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <filesystem>
 #include <memory>
@@ -19,15 +17,7 @@ namespace cchost::audit::testing {
 
 // A new Ed25519 key, as a kit's keys/audit.key would hold.
 inline std::shared_ptr<const crypto::SigningKey> fresh_signing_key() {
-  EVP_PKEY* raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, raw, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  const long len = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<std::size_t>(len));
-  BIO_free(bio);
-  EVP_PKEY_free(raw);
-  auto key = crypto::SigningKey::from_pem(pem);
+  auto key = crypto::SigningKey::generate();
   EXPECT_TRUE(key.ok()) << key.message();
   return std::make_shared<const crypto::SigningKey>(std::move(*key));
 }

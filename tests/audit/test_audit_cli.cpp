@@ -6,8 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include "audit_test_support.hpp"
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include "cchost/audit/audit_log.hpp"
 
@@ -103,21 +101,9 @@ TEST_F(AuditCli, UnreadableFileExitsTwo) {
 class SignedAuditCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    EVP_PKEY* raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
-    ASSERT_NE(raw, nullptr);
-    BIO* priv = BIO_new(BIO_s_mem());
-    BIO* pub = BIO_new(BIO_s_mem());
-    PEM_write_bio_PrivateKey(priv, raw, nullptr, nullptr, 0, nullptr, nullptr);
-    PEM_write_bio_PUBKEY(pub, raw);
-    char* data = nullptr;
-    long len = BIO_get_mem_data(priv, &data);
-    auto key = crypto::SigningKey::from_pem(std::string(data, static_cast<std::size_t>(len)));
-    len = BIO_get_mem_data(pub, &data);
-    testing::write_file(public_key_, std::string(data, static_cast<std::size_t>(len)));
-    BIO_free(priv);
-    BIO_free(pub);
-    EVP_PKEY_free(raw);
+    auto key = crypto::SigningKey::generate();
     ASSERT_TRUE(key.ok()) << key.message();
+    testing::write_file(public_key_, key->public_key().pem());
     auto log = AuditLog::open(path_, {}, AuditSigning(std::make_shared<const crypto::SigningKey>(std::move(*key))));
     ASSERT_TRUE(log.ok()) << log.message();
     for (const char* site : {"alpha", "beta"}) ASSERT_TRUE((*log)->append("registration", {{"site", site}}).ok());

@@ -22,6 +22,24 @@ Result<SigningKey> SigningKey::from_pem(std::string_view pem) {
   return key;
 }
 
+Result<SigningKey> SigningKey::generate() {
+  EVP_PKEY* raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  if (raw == nullptr) return make_error(detail::with_openssl_reason("Ed25519 key generation failed"));
+  SigningKey key;
+  key.key_.reset(raw, &EVP_PKEY_free);
+  return key;
+}
+
+Result<std::string> SigningKey::private_pem() const {
+  detail::BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    return make_error(detail::with_openssl_reason("signing key: PEM encoding failed"));
+  }
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
 Result<Bytes> SigningKey::sign(ByteView message) const {
   detail::MdCtxPtr ctx(EVP_MD_CTX_new());
   // Ed25519 is "pure": no digest is named and the whole message goes in one call.

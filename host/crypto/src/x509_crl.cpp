@@ -81,4 +81,14 @@ bool Crl::is_revoked(const Certificate& cert) const {
   return rc == 1;  // 2 means "removeFromCRL" (delta CRLs): not revoked
 }
 
+Bytes Crl::der() const {
+  if (!crl_) return {};
+  unsigned char* out = nullptr;
+  const int len = i2d_X509_CRL(crl_.get(), &out);
+  if (len <= 0) return {};
+  Bytes der(out, out + len);
+  OPENSSL_free(out);
+  return der;
+}
+
 }  // namespace cchost::crypto

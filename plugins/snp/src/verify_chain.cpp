@@ -6,9 +6,6 @@
 #include <algorithm>
 #include <array>
 
-#include <openssl/crypto.h>
-#include <openssl/x509.h>
-
 #include "amd_roots.hpp"
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/hash.hpp"
@@ -246,14 +243,9 @@ std::string cache_key(const Collateral& c, const ChainRequest& request) {
   // Every CRL by its full DER: two CRLs of the same issuer and window (issued in the same
   // second) may still differ in what they revoke.
   for (const auto& crl : c.crls) {
-    unsigned char* der = nullptr;
-    const int len = i2d_X509_CRL(crl.get(), &der);
-    if (len > 0) {
-      h.update(crypto::sha256(ByteView(der, static_cast<std::size_t>(len))));
-    } else {
-      h.update(crypto::random_bytes(32));  // unencodable: never share an entry
-    }
-    OPENSSL_free(der);
+    const Bytes der = crl.der();
+    // An unencodable CRL never shares an entry.
+    h.update(der.empty() ? crypto::random_bytes(32) : crypto::sha256(der));
   }
   for (const auto& roots : {std::cref(request.sim_roots), std::cref(c.sim_arks)}) {
     for (const auto& r : roots.get()) h.update(r.public_key().spki_sha256());

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/objects.h>
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
@@ -91,6 +92,34 @@ Status sign_certificate(X509* cert, EVP_PKEY* signer_key, CertSignature scheme) 
   }
   if (X509_sign_ctx(cert, md.get()) <= 0) return make_error("signing certificate: " + take_openssl_error());
   return {};
+}
+
+Result<Bytes> sign_ecdsa_rs(EVP_PKEY* key, ByteView message, std::size_t component_size) {
+  if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) return make_error("sign_ecdsa_rs: not an EC key");
+  const int bits = EVP_PKEY_get_bits(key);
+  const EVP_MD* digest = bits <= 256 ? EVP_sha256() : EVP_sha384();
+  EvpMdCtxPtr md(EVP_MD_CTX_new());
+  std::size_t der_len = 0;
+  if (!md || EVP_DigestSignInit(md.get(), nullptr, digest, nullptr, key) != 1 ||
+      EVP_DigestSign(md.get(), nullptr, &der_len, message.data(), message.size()) != 1) {
+    return make_error("sign_ecdsa_rs: ECDSA setup failed: " + take_openssl_error());
+  }
+  Bytes der(der_len);
+  if (EVP_DigestSign(md.get(), der.data(), &der_len, message.data(), message.size()) != 1) {
+    return make_error("sign_ecdsa_rs: ECDSA signing failed: " + take_openssl_error());
+  }
+  const unsigned char* p = der.data();
+  EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der_len)));
+  if (!sig) return make_error("sign_ecdsa_rs: cannot decode the DER signature: " + take_openssl_error());
+  const BIGNUM* r = nullptr;
+  const BIGNUM* s = nullptr;
+  ECDSA_SIG_get0(sig.get(), &r, &s);
+  Bytes rs(2 * component_size);
+  const int width = static_cast<int>(component_size);
+  if (BN_bn2binpad(r, rs.data(), width) != width || BN_bn2binpad(s, rs.data() + component_size, width) != width) {
+    return make_error("sign_ecdsa_rs: r or s does not fit " + std::to_string(component_size) + " bytes");
+  }
+  return rs;
 }
 
 Result<EvpPkeyPtr> generate_rsa(int bits) {

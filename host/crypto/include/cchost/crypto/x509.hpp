@@ -57,6 +57,7 @@ class Crl {
   std::time_t this_update() const;
   std::time_t next_update() const;      // 0 when absent
   bool is_revoked(const Certificate& cert) const;
+  Bytes der() const;                    // empty when the CRL cannot be encoded
   X509_CRL* get() const { return crl_.get(); }
 
  private:

@@ -39,6 +39,11 @@ enum class CertSignature {
 };
 Status sign_certificate(X509* cert, EVP_PKEY* signer_key, CertSignature scheme);
 
+// ECDSA over `message` with SHA-256 (P-256 keys) or SHA-384 (P-384 keys), returned as r || s,
+// each big-endian and zero-padded to `component_size` bytes: the raw form evidence formats
+// carry (a TDX quote's P-256 signature, an SPDM P-384 signature; SNP stores each half reversed).
+Result<Bytes> sign_ecdsa_rs(EVP_PKEY* key, ByteView message, std::size_t component_size);
+
 Result<EvpPkeyPtr> generate_rsa(int bits);                  // e = 65537
 Result<EvpPkeyPtr> generate_ec(std::string_view curve);     // "P-256", "P-384"
 
