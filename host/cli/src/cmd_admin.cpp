@@ -19,9 +19,6 @@
 namespace cchost::cli {
 namespace {
 
-// Not a usage error: scripts retry this one later (documented in README.md and --help).
-constexpr int kExitUnreachable = 3;
-
 struct AdminOptions {
   std::string kit_dir;
   RootPinOptions pin;

@@ -9,10 +9,11 @@
 
 namespace cchost::cli {
 
-// Exit codes shared by every subcommand.
+// Exit codes shared by every subcommand (the table in docs/cli.md).
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitRejected = 1;  // verification failed or the policy rejected
-inline constexpr int kExitUsage = 2;     // usage error or unreadable input
+inline constexpr int kExitRejected = 1;     // verification failed, the policy rejected, a job failed
+inline constexpr int kExitUsage = 2;        // usage error, unreadable input, a request the server refused
+inline constexpr int kExitUnreachable = 3;  // the server is unreachable or did not answer in time
 
 using CommandSetup = std::function<void(CLI::App& app, std::function<void(int)>& set_exit)>;
 

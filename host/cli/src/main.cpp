@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <iostream>
 
+#include "cchost/authorizer.h"
+#include "cli_conventions.hpp"
 #include "command_registry.hpp"
 
 namespace cchost::cli {
@@ -53,10 +55,28 @@ int main(int argc, char** argv) {
             [](const auto& a, const auto& b) { return a.order_key < b.order_key; });
   for (auto& command : registry) command.setup(app, set_exit);
 
+  app.set_version_flag("--version", std::string("cchost ") + CCHOST_VERSION + " (authorizer ABI " +
+                                         std::to_string(CCHOST_AUTHORIZER_ABI_MAJOR) + "." +
+                                         std::to_string(CCHOST_AUTHORIZER_ABI_MINOR) + ")");
+  app.footer("Exit status (every command): 0 ok; 1 rejected or failed; 2 usage error; 3 unreachable.\n"
+             "Environment: CCHOST_ROOT_FINGERPRINT (the project root pin), CCHOST_VECTORS (tests only).\n"
+             "Examples:\n"
+             "  cchost verify --namespace x-snp --evidence report.bin --collateral certs/ --at 2025-06-01T00:00:00Z\n"
+             "  cchost run --kit kits/site-1 --workspace ws/site-1 --root-fingerprint-file root.fingerprint\n"
+             "  cchost admin status --kit kits/admin --root-fingerprint-file root.fingerprint\n"
+             "See docs/cli.md for every command and exit code.");
+  accept_options_anywhere(app);
+
   app.parse_complete_callback([&] { configure_logging(log_level, log_json); });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != 0) {
+      if (auto unknown = unknown_command_message(app, argc, argv)) {
+        std::cerr << "cchost: " << *unknown << "\nRun with --help for more information.\n";
+        return kExitUsage;
+      }
+    }
     int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   } catch (const std::exception& e) {

@@ -218,7 +218,7 @@ int run_participant(const RunOptions& options) {
     };
     config.on_shutdown = [&](const std::string& reason) {
       std::cerr << "cchost: " << k.participant.name << " shutting down: " << reason << "\n";
-      exit_code = 3;
+      exit_code = kExitUnreachable;  // told to stop: docs/cli.md
       io.stop();
     };
     auto created = job::SiteRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);
