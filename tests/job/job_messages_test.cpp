@@ -54,6 +54,26 @@ TEST(JobMessages, AdminRequestsNameTheField) {
   EXPECT_TRUE(parse_submit(msg("submit", {{"spec_toml", "id = \"j\""}})));
 }
 
+// Heartbeats are schema-checked before the server reads them: the interval that drives
+// liveness must be an integer in range, and nothing else rides along.
+TEST(JobMessages, HeartbeatSchemaNamesTheField) {
+  auto bare = parse_heartbeat(msg("heartbeat", nlohmann::json::object()));
+  ASSERT_TRUE(bare) << bare.message();
+  EXPECT_FALSE(bare->interval);
+  EXPECT_FALSE(bare->audit_head);
+  auto beat = parse_heartbeat(msg("heartbeat", {{"interval_ms", 500}, {"audit_head", {{"seq", 1}}}}));
+  ASSERT_TRUE(beat) << beat.message();
+  EXPECT_EQ(beat->interval, std::chrono::milliseconds(500));
+  EXPECT_EQ((*beat->audit_head)["seq"], 1);
+  EXPECT_EQ(parse_heartbeat(msg("heartbeat", {{"interval_ms", "500"}})).message(),
+            "heartbeat.interval_ms must be an integer, got string");
+  EXPECT_EQ(parse_heartbeat(msg("heartbeat", {{"interval_ms", 1}})).message(),
+            "heartbeat.interval_ms must be in 50..3600000, got 1");
+  EXPECT_EQ(parse_heartbeat(msg("heartbeat", {{"audit_head", "x"}})).message(),
+            "heartbeat.audit_head must be an object, got string");
+  EXPECT_EQ(parse_heartbeat(msg("heartbeat", {{"load", 3}})).message(), "heartbeat.load is not a field of this message");
+}
+
 // What an attacker's second look tried on the vote: an unknown top-level field, and votes
 // that are not objects; each is named.
 TEST(JobMessages, VoteWithExtraOrMistypedFieldsIsRefused) {

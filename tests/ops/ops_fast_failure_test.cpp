@@ -52,6 +52,48 @@ TEST(OpsFastFailure, ChallengeToADisconnectedSiteFailsAtOnceWithTheReason) {
   EXPECT_EQ(reason.find("no reply"), std::string::npos) << reason;
 }
 
+// Issue 14, liveness: a hung host (SIGSTOP) keeps its TCP connection, so ZeroMQ reports
+// nothing and, before this, the job waited the whole request timeout for it while status said
+// "registered yes". Now it turns unreachable after missed heartbeats and is excluded at once.
+TEST(OpsFastFailure, ASiteThatStoppedHeartbeatingIsUnreachableAndExcludedAtOnce) {
+  RuntimeHarness h("ops-silent");
+  auto p = h.provision(two_sites("120s"));
+  ASSERT_EQ(p.exit_code, 0) << p.output;
+  ASSERT_TRUE(h.start("server"));
+  ASSERT_TRUE(h.start("site-1"));
+  ASSERT_TRUE(h.start("site-2"));
+  ASSERT_TRUE(h.wait_registered({"site-1", "site-2"})) << h.log_tails();
+  auto reachable = [](const nlohmann::json& report, const std::string& site) {
+    for (const auto& q : report.value("participants", nlohmann::json::array()))
+      if (q.value("name", "") == site) return q.value("reachable", true);
+    return true;
+  };
+  auto beating = [](const nlohmann::json& report, const std::string& site) {
+    for (const auto& q : report.value("participants", nlohmann::json::array()))
+      if (q.value("name", "") == site) return q.value("heartbeat_ms", 0) == 500 && q.value("reachable", false);
+    return false;
+  };
+  ASSERT_TRUE(h.wait_for([&](const nlohmann::json& r) { return beating(r, "site-2"); })) << h.last_status().dump(2);
+  h.signal("site-2", SIGSTOP);
+  // Heartbeats every 500 ms: unreachable once 3 are missed and 5 s have passed (hang guard 30 s).
+  const bool turned = h.wait_for([&](const nlohmann::json& r) { return !reachable(r, "site-2"); },
+                                 std::chrono::seconds(30));
+  EXPECT_TRUE(turned) << h.last_status().dump(2);
+  EXPECT_TRUE(reachable(h.last_status(), "site-1")) << h.last_status().dump(2);
+  ASSERT_EQ(h.submit("j-silent", {"site-1", "site-2"}, 1, "payload").exit_code, 0);
+  // Hang guard well under request_timeout (120 s), which the job waited out before.
+  auto job = h.wait_decided("j-silent", std::chrono::seconds(60));
+  h.signal("site-2", SIGCONT);
+  ASSERT_TRUE(job) << h.log_tails();
+  EXPECT_EQ(job->value("state", ""), "deployed") << job->dump(2);
+  const auto& why = (*job)["excluded"]["site-2"];
+  EXPECT_EQ(why.value("stage", ""), "liveness") << job->dump(2);
+  EXPECT_NE(why.value("reason", "").find("unreachable: no message for"), std::string::npos) << job->dump(2);
+  // Once it runs again its heartbeats make it reachable again.
+  EXPECT_TRUE(h.wait_for([&](const nlohmann::json& r) { return reachable(r, "site-2"); }, std::chrono::seconds(30)))
+      << h.last_status().dump(2);
+}
+
 TEST(OpsFastFailure, RejectedReRegistrationIsNotShownAsRegistered) {
   RuntimeHarness h("ops-rereg");
   auto p = h.provision(two_sites("5s"));

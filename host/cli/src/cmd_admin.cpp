@@ -129,7 +129,9 @@ void print_status(const nlohmann::json& report) {
     if (p.value("quarantined", false)) last += " — " + p.value("quarantine_reason", "");
     std::cout << "  " << std::setw(14) << p.value("name", "?") << std::setw(12) << (p.value("registered", false) ? "yes" : "no")
               << std::setw(13) << (p.value("quarantined", false) ? "yes" : "no") << std::setw(12)
-              << seen_ago(now, p.value("last_seen", std::int64_t{0})) << last << "\n";
+              << (seen_ago(now, p.value("last_seen", std::int64_t{0})) +
+                  (p.value("reachable", true) ? "" : " (unreachable)"))
+              << last << "\n";
   }
   for (const auto& j : report.value("jobs", nlohmann::json::array())) print_job(j);
 }

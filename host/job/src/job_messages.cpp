@@ -53,6 +53,17 @@ class FieldReader {
     }
     return j->get<bool>();
   }
+  std::int64_t integer(const std::string& key, std::int64_t min, std::int64_t max) {
+    const auto* j = field(key);
+    if (!j) return 0;
+    if (!j->is_number_integer()) return fail(where(key) + " must be an integer, got " + json_kind(*j)), 0;
+    const auto v = j->get<std::int64_t>();
+    if (v < min || v > max) {
+      return fail(where(key) + " must be in " + std::to_string(min) + ".." + std::to_string(max) + ", got " +
+                  std::to_string(v)), 0;
+    }
+    return v;
+  }
   Bytes hex(const std::string& key, std::size_t size) {
     const std::string text = string(key, 2 * size);
     if (!error_.empty()) return {};
@@ -162,6 +173,20 @@ Result<StatusRequest> parse_status_request(const net::Message& m) {
   FieldReader r(m.body, m.type);
   StatusRequest out;
   if (r.has("job_id")) out.job_id = r.string("job_id", 64);
+  if (auto st = r.finish(); !st) return st.error();
+  return out;
+}
+
+Result<Heartbeat> parse_heartbeat(const net::Message& m) {
+  if (auto st = expect_type(m, "heartbeat"); !st) return st.error();
+  if (auto st = expect_blobs(m, 0); !st) return st.error();
+  FieldReader r(m.body, m.type);
+  Heartbeat out;
+  // The head's own fields are checked where it is kept (audit/head_receiver.hpp).
+  if (r.has("audit_head")) {
+    if (const auto* head = r.object("audit_head", 16)) out.audit_head = *head;
+  }
+  if (r.has("interval_ms")) out.interval = std::chrono::milliseconds(r.integer("interval_ms", 50, 3600000));
   if (auto st = r.finish(); !st) return st.error();
   return out;
 }

@@ -15,6 +15,8 @@
 //   deploy        server  -             {job_id, payload_sha256} + the payload blob
 //   ack           site    deploy        {job_id, stored, payload_sha256}
 //   shutdown      server  -             {reason, failed?}
+//   heartbeat     site    -             {audit_head?, interval_ms?: 50..3600000}
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -87,6 +89,14 @@ struct SubmitRequest {
   std::string spec_toml;
 };
 Result<StatusRequest> parse_status_request(const net::Message& m);
+
+// A site's heartbeat (PROTOCOL.md): its latest signed audit head and its own interval, from
+// which the server tells a silent site (a hung host keeps its TCP connection) from a live one.
+struct Heartbeat {
+  std::optional<nlohmann::json> audit_head;
+  std::optional<std::chrono::milliseconds> interval;
+};
+Result<Heartbeat> parse_heartbeat(const net::Message& m);
 Result<SubmitRequest> parse_submit(const net::Message& m);  // at most one blob: the payload
 
 Result<ContributeRequest> parse_contribute(const net::Message& m);

@@ -38,7 +38,18 @@ struct SiteRecord {
   std::map<std::string, std::int64_t> resources;
   bool connected_this_session = false;  // has talked to this server process (route known)
   std::int64_t last_seen = 0;            // unix time of its latest message to this process; 0: none
+  std::chrono::steady_clock::time_point last_heard{};  // the same, monotonic, for liveness
+  std::chrono::milliseconds heartbeat_interval{0};     // as its heartbeats say; 0: not known yet
 };
+
+// A site that has said how often it heartbeats and then missed this many in a row, and has
+// been silent at least kMinSilenceForUnreachable, is "unreachable" (a hung host keeps its TCP
+// connection, so ZeroMQ reports nothing): status shows it and a job excludes it at once instead
+// of waiting its request timeout. The floor keeps a loaded machine's late heartbeats (tests
+// beat every 200 ms) from reading as a dead site; at the default 2 s it is not reached.
+inline constexpr int kMissedHeartbeatsForUnreachable = 3;
+inline constexpr std::chrono::milliseconds kMinSilenceForUnreachable{5000};
+std::optional<std::chrono::milliseconds> silent_for(const SiteRecord& site, std::chrono::steady_clock::time_point now);
 
 struct Exclusion {
   std::string stage;                  // "registration" | "attestation" | "peer-vote" | "resources" | ...

@@ -128,6 +128,10 @@ void ServerRuntime::Impl::start_attempt(const std::shared_ptr<JobRun>& job) {
       job->excluded[site] = {"registration", "not reconnected since the server started", {}};
     else if (it->second.quarantined)
       job->excluded[site] = {"quarantine", "quarantined: " + it->second.quarantine_reason, it->second.last_failed};
+    else if (auto silent = silent_for(it->second, std::chrono::steady_clock::now()))
+      job->excluded[site] = {"liveness", "unreachable: no message for " + std::to_string(silent->count()) +
+                                             " ms (heartbeats every " +
+                                             std::to_string(it->second.heartbeat_interval.count()) + " ms)", {}};
     else
       candidates.push_back(site);
   }

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 #include <zmq.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "cchost/attest/binding.hpp"
@@ -79,7 +80,11 @@ net::Message ServerRuntime::Impl::error_reply(const std::string& reason) {
 
 void ServerRuntime::Impl::on_message(const net::Delivery& d) {
   const auto& type = d.message.type;
-  if (d.peer.role == net::Role::site) sites[d.peer.name].last_seen = now();  // for `admin status`
+  if (d.peer.role == net::Role::site) {  // for `admin status` and liveness
+    auto& rec = sites[d.peer.name];
+    rec.last_seen = now();
+    rec.last_heard = std::chrono::steady_clock::now();
+  }
   // A reply to something we pushed (evidence, vote, ack) carries its id in corr.
   if (!d.message.corr.empty()) {
     auto it = pending.find(d.message.corr);
@@ -261,9 +266,12 @@ net::Message ServerRuntime::Impl::handle_register_abort(const net::Delivery& d) 
 }
 
 net::Message ServerRuntime::Impl::handle_heartbeat(const net::Delivery& d) {
-  const auto& rec = sites[d.peer.name];
-  if (auto head = d.message.body.find("audit_head"); config.on_audit_head && head != d.message.body.end())
-    config.on_audit_head(d.peer.name, *head);  // checked against its schema there; never affects the ack
+  auto beat = parse_heartbeat(d.message);
+  if (!beat) return error_reply(beat.message());
+  auto& rec = sites[d.peer.name];
+  if (beat->interval) rec.heartbeat_interval = *beat->interval;
+  if (config.on_audit_head && beat->audit_head)
+    config.on_audit_head(d.peer.name, *beat->audit_head);  // signature checked there; never affects the ack
   nlohmann::json body = {{"session", session}, {"registered", rec.registered}, {"quarantined", rec.quarantined}};
   // The shutdown push may have been lost (the site was unreachable when it was quarantined):
   // every heartbeat of a quarantined site repeats it while the policy says "shutdown".
@@ -296,6 +304,8 @@ net::Message ServerRuntime::Impl::handle_status(const net::Delivery& d) {
                             {"last_accept", rec.last_accept},
                             {"last_failed", failed_json(rec.last_failed)},
                             {"last_seen", rec.last_seen},
+                            {"reachable", !silent_for(rec, std::chrono::steady_clock::now())},
+                            {"heartbeat_ms", rec.heartbeat_interval.count()},
                             {"resources", rec.resources}});
   }
   nlohmann::json job_list = nlohmann::json::array();
@@ -392,6 +402,14 @@ void ServerRuntime::Impl::load_state() {
     jobs[(*job)->spec.id] = *job;
     resume_job(*job);
   }
+}
+
+std::optional<std::chrono::milliseconds> silent_for(const SiteRecord& site, std::chrono::steady_clock::time_point now) {
+  if (site.heartbeat_interval.count() == 0 || site.last_heard == std::chrono::steady_clock::time_point{}) return std::nullopt;
+  const auto silence = std::chrono::duration_cast<std::chrono::milliseconds>(now - site.last_heard);
+  if (silence <= std::max(site.heartbeat_interval * kMissedHeartbeatsForUnreachable, kMinSilenceForUnreachable))
+    return std::nullopt;
+  return silence;
 }
 
 }  // namespace cchost::job

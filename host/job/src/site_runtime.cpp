@@ -213,7 +213,11 @@ struct SiteRuntime::Impl {
   // Heartbeats keep the server's route to us fresh and reveal a restarted server (new session)
   // or a lost registration, after which we register again on our own.
   void heartbeat() {
-    const auto body = config.audit_head ? nlohmann::json{{"audit_head", config.audit_head()}} : nlohmann::json::object();
+    nlohmann::json body = {{"interval_ms", config.heartbeat_interval.count()}};
+    if (config.audit_head) {
+      auto head = config.audit_head();
+      if (head.is_object()) body["audit_head"] = std::move(head);
+    }
     client->request(net::make_message("heartbeat", config.name, body), config.heartbeat_interval * 2,
                     [this](Result<net::Message> reply) {
                       if (!reply || reply->type != "heartbeat.ack") return;
