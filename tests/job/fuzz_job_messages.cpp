@@ -12,7 +12,7 @@ namespace {
 using namespace cchost;
 
 void parse_as(std::uint8_t pick, const net::Message& m) {
-  switch (pick % 13) {
+  switch (pick % 15) {
     case 0: (void)job::parse_status_request(m); break;
     case 1: (void)job::parse_heartbeat(m); break;
     case 2: (void)job::parse_submit(m); break;
@@ -25,14 +25,16 @@ void parse_as(std::uint8_t pick, const net::Message& m) {
     case 9: (void)job::parse_deploy(m); break;
     case 10: (void)job::parse_deploy_ack(m); break;
     case 11: (void)job::parse_shutdown(m); break;
+    case 12: (void)job::parse_abort(m); break;
+    case 13: (void)job::parse_admin_shutdown(m); break;
     default: break;
   }
 }
 
 const char* type_of(std::uint8_t pick) {
   static const char* kTypes[] = {"status", "heartbeat", "submit", "contribute", "contribution", "challenge", "evidence",
-                                 "peer_verify", "vote", "deploy", "ack", "shutdown", "other"};
-  return kTypes[pick % 13];
+                                 "peer_verify", "vote", "deploy", "ack", "shutdown", "abort", "server.shutdown", "other"};
+  return kTypes[pick % 15];
 }
 
 }  // namespace

@@ -74,6 +74,19 @@ TEST(JobMessages, HeartbeatSchemaNamesTheField) {
   EXPECT_EQ(parse_heartbeat(msg("heartbeat", {{"load", 3}})).message(), "heartbeat.load is not a field of this message");
 }
 
+TEST(JobMessages, AdminOperationsNameTheField) {
+  auto abort = parse_abort(msg("abort", {{"job_id", "j1"}, {"reason", "maintenance"}}));
+  ASSERT_TRUE(abort) << abort.message();
+  EXPECT_EQ(abort->job_id, "j1");
+  EXPECT_EQ(abort->reason, "maintenance");
+  EXPECT_EQ(parse_abort(msg("abort", nlohmann::json::object())).message(), "abort.job_id is missing");
+  EXPECT_EQ(parse_abort(msg("abort", {{"job_id", "j1"}, {"reason", std::string(300, 'x')}})).message(),
+            "abort.reason is longer than 256 characters");
+  EXPECT_TRUE(parse_admin_shutdown(msg("server.shutdown", nlohmann::json::object())));
+  EXPECT_EQ(parse_admin_shutdown(msg("server.shutdown", {{"now", true}})).message(),
+            "server.shutdown.now is not a field of this message");
+}
+
 // What an attacker's second look tried on the vote: an unknown top-level field, and votes
 // that are not objects; each is named.
 TEST(JobMessages, VoteWithExtraOrMistypedFieldsIsRefused) {

@@ -1,5 +1,6 @@
-// `cchost admin --kit ADMIN_KIT submit JOB.toml [--wait S] [--json]` and
-// `cchost admin --kit ADMIN_KIT status [--job ID] [--json]`.
+// `cchost admin --kit ADMIN_KIT submit JOB.toml [--wait S] [--json]`,
+// `cchost admin --kit ADMIN_KIT status [--job ID] [--json]`, `jobs`, `abort JOB [--reason R]`
+// and `shutdown [--reason R]`.
 // Exit codes: 0 ok; 1 the job failed; 2 usage error or a request the server refused;
 // 3 the server is unreachable (no CURVE handshake within --connect-timeout, or it refused
 // ours) or did not answer within --timeout.
@@ -25,6 +26,7 @@ struct AdminOptions {
   std::string job_file;
   std::string job_id;
   int wait_seconds = 0;
+  std::string reason;
   int timeout_seconds = 30;
   int connect_timeout_seconds = 5;
   bool json = false;
@@ -216,8 +218,48 @@ int run_submit(const AdminOptions& o) {
   return fail("job " + spec->id + " not decided within " + std::to_string(o.wait_seconds) + "s");
 }
 
+// One admin request whose reply is `expected`; prints it (--json: as JSON) through `print`.
+int run_request(const AdminOptions& o, net::Message request, const std::string& expected,
+                const std::function<void(const nlohmann::json&)>& print) {
+  auto k = load_admin_kit(o);
+  if (!k) return fail(k.message());
+  request.sender = k->participant.name;
+  bool unreachable = false;
+  auto reply = admin_request(*k, std::move(request), timeouts_of(o), &unreachable);
+  if (!reply) return request_failed(reply.message(), unreachable);
+  if (reply->type != expected) return fail("server refused: " + reply->body.value("reason", reply->body.dump()));
+  if (o.json)
+    std::cout << reply->body.dump(2) << "\n";
+  else
+    print(reply->body);
+  return kExitOk;
+}
+
+int run_jobs(const AdminOptions& o) {
+  return run_request(o, net::make_message("status", "", nlohmann::json::object()), "status.report",
+                     [](const nlohmann::json& report) {
+                       const auto jobs = report.value("jobs", nlohmann::json::array());
+                       if (jobs.empty()) std::cout << "no jobs\n";
+                       for (const auto& j : jobs) std::cout << job_summary(j) << "\n";
+                     });
+}
+
+int run_abort(const AdminOptions& o) {
+  nlohmann::json body = {{"job_id", o.job_id}};
+  if (!o.reason.empty()) body["reason"] = o.reason;
+  return run_request(o, net::make_message("abort", "", body), "aborted",
+                     [](const nlohmann::json& job) { std::cout << job_summary(job) << "\n"; });
+}
+
+int run_shutdown(const AdminOptions& o) {
+  nlohmann::json body = nlohmann::json::object();
+  if (!o.reason.empty()) body["reason"] = o.reason;
+  return run_request(o, net::make_message("server.shutdown", "", body), "shutdown.accepted",
+                     [](const nlohmann::json& r) { std::cout << "server " << r.value("server", "?") << " is shutting down\n"; });
+}
+
 const CommandRegistration registration{"6-admin", [](CLI::App& app, auto& set_exit) {
-  auto* cmd = app.add_subcommand("admin", "submit jobs and read status with an admin kit");
+  auto* cmd = app.add_subcommand("admin", "submit, list and abort jobs, read status, stop the server, with an admin kit");
   auto o = std::make_shared<AdminOptions>();
   cmd->add_option("--kit", o->kit_dir, "the admin's startup kit folder")->required();
   add_root_pin_options(cmd, o->pin);
@@ -239,6 +281,18 @@ const CommandRegistration registration{"6-admin", [](CLI::App& app, auto& set_ex
   status->add_flag("--json", o->json, "print JSON");
   status->add_flag("--summary", o->summary, "one line per job: where it went and who was excluded why");
   status->callback([o, &set_exit] { set_exit(run_status(*o)); });
+  auto* jobs = cmd->add_subcommand("jobs", "one line per job: its state, where it went, who was excluded why");
+  jobs->add_flag("--json", o->json, "print the status report as JSON");
+  jobs->callback([o, &set_exit] { set_exit(run_jobs(*o)); });
+  auto* abort = cmd->add_subcommand("abort", "end a job that has not ended (audited on the server)");
+  abort->add_option("job", o->job_id, "the job id")->required();
+  abort->add_option("--reason", o->reason, "recorded with the abort (at most 256 characters)");
+  abort->add_flag("--json", o->json, "print the job's record as JSON");
+  abort->callback([o, &set_exit] { set_exit(run_abort(*o)); });
+  auto* shutdown = cmd->add_subcommand("shutdown", "stop the server cleanly (audited, log sealed)");
+  shutdown->add_option("--reason", o->reason, "recorded with the request (at most 256 characters)");
+  shutdown->add_flag("--json", o->json, "print the server's answer as JSON");
+  shutdown->callback([o, &set_exit] { set_exit(run_shutdown(*o)); });
 }};
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -194,6 +195,13 @@ int run_participant(const RunOptions& options) {
       if (!outcome && head_warnings.admit(site, net::FloodClock::now(), outcome.message())) {
         spdlog::warn("server: {}", outcome.message());
       }
+    };
+    // `cchost admin shutdown`: the request is already audited and answered; stop as on SIGTERM.
+    // A short grace period lets the accepted reply leave the socket before the io_context stops.
+    config.on_shutdown_requested = [&io, &k](const std::string& admin) {
+      std::cerr << "cchost: " << k.participant.name << " shutting down at the request of " << admin << "\n";
+      auto grace = std::make_shared<boost::asio::steady_timer>(io, std::chrono::milliseconds(300));
+      grace->async_wait([&io, grace](const boost::system::error_code&) { io.stop(); });
     };
     auto created = job::ServerRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);
     if (!created) return boot_failure("server: " + created.message());

@@ -191,6 +191,27 @@ Result<Heartbeat> parse_heartbeat(const net::Message& m) {
   return out;
 }
 
+Result<AbortRequest> parse_abort(const net::Message& m) {
+  if (auto st = expect_type(m, "abort"); !st) return st.error();
+  if (auto st = expect_blobs(m, 0); !st) return st.error();
+  FieldReader r(m.body, m.type);
+  AbortRequest out;
+  out.job_id = r.job_id();
+  if (r.has("reason")) out.reason = r.string("reason", 256);
+  if (auto st = r.finish(); !st) return st.error();
+  return out;
+}
+
+Result<AdminShutdownRequest> parse_admin_shutdown(const net::Message& m) {
+  if (auto st = expect_type(m, "server.shutdown"); !st) return st.error();
+  if (auto st = expect_blobs(m, 0); !st) return st.error();
+  FieldReader r(m.body, m.type);
+  AdminShutdownRequest out;
+  if (r.has("reason")) out.reason = r.string("reason", 256);
+  if (auto st = r.finish(); !st) return st.error();
+  return out;
+}
+
 Result<SubmitRequest> parse_submit(const net::Message& m) {
   if (auto st = expect_type(m, "submit"); !st) return st.error();
   if (m.blobs.size() > 1) return make_error("submit: a job carries at most one payload");

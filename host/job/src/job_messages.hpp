@@ -16,6 +16,8 @@
 //   ack           site    deploy        {job_id, stored, payload_sha256}
 //   shutdown      server  -             {reason, failed?}
 //   heartbeat     site    -             {audit_head?, interval_ms?: 50..3600000}
+//   abort         admin   -             {job_id, reason?}        -> aborted {job record}
+//   server.shutdown admin -             {reason?}                -> shutdown.accepted {server}
 #include <chrono>
 #include <map>
 #include <optional>
@@ -97,6 +99,17 @@ struct Heartbeat {
   std::optional<std::chrono::milliseconds> interval;
 };
 Result<Heartbeat> parse_heartbeat(const net::Message& m);
+
+// The admin's operations (docs/cli.md): end a job, stop the server. `reason` is optional text.
+struct AbortRequest {
+  std::string job_id;
+  std::string reason;
+};
+struct AdminShutdownRequest {
+  std::string reason;
+};
+Result<AbortRequest> parse_abort(const net::Message& m);
+Result<AdminShutdownRequest> parse_admin_shutdown(const net::Message& m);
 Result<SubmitRequest> parse_submit(const net::Message& m);  // at most one blob: the payload
 
 Result<ContributeRequest> parse_contribute(const net::Message& m);

@@ -179,6 +179,8 @@ struct ServerRuntime::Impl {
 
   // server_jobs.cpp
   net::Message handle_submit(const net::Delivery& d);
+  net::Message handle_abort(const net::Delivery& d);
+  net::Message handle_shutdown_request(const net::Delivery& d);
   void start_attempt(const std::shared_ptr<JobRun>& job);
   void contribution_phase(const std::shared_ptr<JobRun>& job, const std::vector<std::string>& candidates);
   void attestation_phase(const std::shared_ptr<JobRun>& job);

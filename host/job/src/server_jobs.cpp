@@ -106,6 +106,21 @@ net::Message ServerRuntime::Impl::handle_submit(const net::Delivery& d) {
   return reply_to("submitted", {{"job_id", job->spec.id}});
 }
 
+// An admin ends a job that has not ended: recorded first, then concluded "failed" like any
+// other ending (timers cancelled, late replies of its phases dropped by their seq).
+net::Message ServerRuntime::Impl::handle_abort(const net::Delivery& d) {
+  auto request = parse_abort(d.message);
+  if (!request) return error_reply(request.message());
+  auto it = jobs.find(request->job_id);
+  if (it == jobs.end()) return error_reply("no job '" + request->job_id + "'");
+  const auto job = it->second;
+  if (job->terminal()) return error_reply("job " + job->spec.id + " has already ended: " + job->state);
+  if (auto st = record("job.abort_requested", {{"job", job->spec.id}, {"by", d.peer.name}, {"reason", request->reason}}); !st)
+    return error_reply("cannot record the abort in the audit log: " + st.message());
+  conclude(job, "failed", "aborted by " + d.peer.name + (request->reason.empty() ? "" : ": " + request->reason));
+  return reply_to("aborted", job->to_json());
+}
+
 void ServerRuntime::Impl::start_attempt(const std::shared_ptr<JobRun>& job) {
   job->attempts += 1;
   job->excluded.clear();

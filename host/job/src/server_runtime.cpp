@@ -1,6 +1,7 @@
 // ServerRuntime wiring, registration (PROTOCOL.md "Registration"), heartbeats and status.
 #include <spdlog/spdlog.h>
 #include <zmq.h>
+#include <boost/asio/post.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -108,7 +109,7 @@ void ServerRuntime::Impl::on_message(const net::Delivery& d) {
   // admin key may submit jobs or read status.
   static const std::set<std::string> site_types = {"register", "register.evidence", "register.abort", "heartbeat",
                                                    "server.attest"};
-  static const std::set<std::string> admin_types = {"submit", "status"};
+  static const std::set<std::string> admin_types = {"submit", "status", "abort", "server.shutdown"};
   const bool is_site = d.peer.role == net::Role::site;
   const bool is_admin = d.peer.role == net::Role::admin;
   if ((site_types.count(type) && !is_site) || (admin_types.count(type) && !is_admin)) {
@@ -130,6 +131,8 @@ void ServerRuntime::Impl::on_message(const net::Delivery& d) {
   else if (type == "server.attest") handler = [&] { return handle_server_attest(d); };
   else if (type == "submit") handler = [&] { return handle_submit(d); };
   else if (type == "status") handler = [&] { return handle_status(d); };
+  else if (type == "abort") handler = [&] { return handle_abort(d); };
+  else if (type == "server.shutdown") handler = [&] { return handle_shutdown_request(d); };
   if (!handler) {
     server->reply(d, error_reply("unknown message type '" + type + "'"));
     return;
@@ -316,6 +319,18 @@ net::Message ServerRuntime::Impl::handle_status(const net::Delivery& d) {
   // `now` lets the admin say "last seen 3s ago" by the server's clock, not its own.
   return reply_to("status.report", {{"server", config.name}, {"session", session}, {"now", now()},
                                     {"participants", participants}, {"jobs", job_list}});
+}
+
+net::Message ServerRuntime::Impl::handle_shutdown_request(const net::Delivery& d) {
+  auto request = parse_admin_shutdown(d.message);
+  if (!request) return error_reply(request.message());
+  if (!config.on_shutdown_requested) return error_reply("this server does not take shutdown requests");
+  if (auto st = record("system.shutdown_requested", {{"by", d.peer.name}, {"reason", request->reason}}); !st)
+    return error_reply("cannot record the request in the audit log: " + st.message());
+  spdlog::warn("server: shutdown requested by {}{}", d.peer.name, request->reason.empty() ? "" : ": " + request->reason);
+  // After this reply has gone out: the owner stops the io_context, which ends every job phase.
+  boost::asio::post(io, [this, by = d.peer.name] { config.on_shutdown_requested(by); });
+  return reply_to("shutdown.accepted", {{"server", config.name}});
 }
 
 void ServerRuntime::Impl::push_request(const std::string& site, net::Message message,

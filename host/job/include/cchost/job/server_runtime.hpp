@@ -32,6 +32,9 @@ struct ServerRuntimeConfig {
   // Runs work off the io thread (e.g. the bus's verification pool); unset: a worker of our own.
   std::function<void(std::function<void()> work)> run_off_io;
   std::function<void(const std::string& site, const nlohmann::json& head)> on_audit_head;  // heartbeat's audit_head
+  // An admin's `shutdown` request, audited and answered first; the owner of the io_context stops
+  // it. Unset: the request is refused.
+  std::function<void(const std::string& admin)> on_shutdown_requested;
 };
 
 class ServerRuntime {
