@@ -66,6 +66,7 @@ TEST_F(CliVerify, JsonObjectFollowsTheContract) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   json doc = json::parse(r.out);
   EXPECT_EQ(doc["verified"], true);
+  EXPECT_EQ(doc["schema"], "cchost.verify/v1");
   EXPECT_EQ(doc["namespace"], "x-hello");
   EXPECT_EQ(doc["simulated"], true);
   EXPECT_TRUE(doc["issued_at"].is_number_integer());

@@ -27,6 +27,9 @@ TEST(OpsAdmin, AbortEndsAnOpenJobAndShutdownStopsTheServerSealed) {
   ASSERT_TRUE(h.start("site-1"));
   ASSERT_TRUE(h.wait_registered({"site-1"})) << h.log_tails();
   const std::string admin_kit = h.kit("admin").string();
+  auto report = h.status();
+  ASSERT_TRUE(report);
+  EXPECT_EQ((*report)["schema"], "cchost.status/v1");  // every JSON output names its schema
 
   // A job that cannot end by itself for two minutes: its only site is stopped (not dead).
   h.signal("site-1", SIGSTOP);

@@ -23,7 +23,8 @@ std::string claim_value_text(const json& claim) {
 
 json verify_report_json(const VerifyReport& r) {
   json records = field_or_null(r.claims_document, "records");
-  return json{{"verified", r.verified},
+  return json{{"schema", "cchost.verify/v1"},
+              {"verified", r.verified},
               {"namespace", r.ns},
               {"simulated", field_or_null(r.claims_document, "simulated")},
               {"issued_at", field_or_null(r.claims_document, "issued_at")},

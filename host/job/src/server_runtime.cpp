@@ -317,7 +317,7 @@ net::Message ServerRuntime::Impl::handle_status(const net::Delivery& d) {
     if (only.empty() || only == id) job_list.push_back(job->to_json());
   if (!only.empty() && job_list.empty()) return error_reply("no job '" + only + "'");
   // `now` lets the admin say "last seen 3s ago" by the server's clock, not its own.
-  return reply_to("status.report", {{"server", config.name}, {"session", session}, {"now", now()},
+  return reply_to("status.report", {{"schema", "cchost.status/v1"}, {"server", config.name}, {"session", session}, {"now", now()},
                                     {"participants", participants}, {"jobs", job_list}});
 }
 
