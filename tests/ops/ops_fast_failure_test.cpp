@@ -27,15 +27,20 @@ ProjectSpec two_sites(const std::string& request_timeout) {
   return spec;
 }
 
+// Provisions a server and two sites, starts them and waits until both are registered.
+::testing::AssertionResult two_sites_running(RuntimeHarness& h, const std::string& request_timeout) {
+  auto p = h.provision(two_sites(request_timeout));
+  if (p.exit_code != 0) return ::testing::AssertionFailure() << p.output;
+  for (const char* who : {"server", "site-1", "site-2"})
+    if (!h.start(who)) return ::testing::AssertionFailure() << "cannot start " << who;
+  if (!h.wait_registered({"site-1", "site-2"})) return ::testing::AssertionFailure() << h.log_tails();
+  return ::testing::AssertionSuccess();
+}
+
 TEST(OpsFastFailure, ChallengeToADisconnectedSiteFailsAtOnceWithTheReason) {
   RuntimeHarness h("ops-unreachable");
   // A long request timeout: waiting it out would take far longer than the decision may.
-  auto p = h.provision(two_sites("120s"));
-  ASSERT_EQ(p.exit_code, 0) << p.output;
-  ASSERT_TRUE(h.start("server"));
-  ASSERT_TRUE(h.start("site-1"));
-  ASSERT_TRUE(h.start("site-2"));
-  ASSERT_TRUE(h.wait_registered({"site-1", "site-2"})) << h.log_tails();
+  ASSERT_TRUE(two_sites_running(h, "120s"));
   h.signal("site-2", SIGKILL);  // the kernel closes its connection; the server's route to it is dead
   std::this_thread::sleep_for(std::chrono::seconds(1));
   ASSERT_EQ(h.submit("j1", {"site-1", "site-2"}, 1, "payload").exit_code, 0);
@@ -57,12 +62,7 @@ TEST(OpsFastFailure, ChallengeToADisconnectedSiteFailsAtOnceWithTheReason) {
 // "registered yes". Now it turns unreachable after missed heartbeats and is excluded at once.
 TEST(OpsFastFailure, ASiteThatStoppedHeartbeatingIsUnreachableAndExcludedAtOnce) {
   RuntimeHarness h("ops-silent");
-  auto p = h.provision(two_sites("120s"));
-  ASSERT_EQ(p.exit_code, 0) << p.output;
-  ASSERT_TRUE(h.start("server"));
-  ASSERT_TRUE(h.start("site-1"));
-  ASSERT_TRUE(h.start("site-2"));
-  ASSERT_TRUE(h.wait_registered({"site-1", "site-2"})) << h.log_tails();
+  ASSERT_TRUE(two_sites_running(h, "120s"));
   auto reachable = [](const nlohmann::json& report, const std::string& site) {
     for (const auto& q : report.value("participants", nlohmann::json::array()))
       if (q.value("name", "") == site) return q.value("reachable", true);
