@@ -164,6 +164,28 @@ TEST_F(CliVerify, UnreadableEvidenceUnknownNamespaceBadConfigExit2) {
   EXPECT_EQ(missing.exit_code, 2);
 }
 
+// --evidence-age (issue 14): offline, the operator says how old the evidence was at --at, and a
+// policy's max_evidence_age judges that figure rather than one the evidence carries itself.
+TEST_F(CliVerify, EvidenceAgeFromTheOperatorDecidesMaxEvidenceAge) {
+  auto token = hello_token(box, binding);
+  auto policy = box.write_file("age.toml", as_bytes(R"([policy]
+require = ["x-hello"]
+allow_simulated = true   # the hello example has no hardware root
+max_evidence_age = "60s"
+)"));
+  const std::string later = std::to_string(std::time(nullptr) + 3600);  // an hour after the token
+  auto stale = box.cchost(plus(base(token), {"--no-binding", "--at", later, "--policy", policy.string(), "--json"}));
+  EXPECT_EQ(stale.exit_code, 1) << stale.out << stale.err;
+  EXPECT_THAT(stale.out, HasSubstr("policy.max_evidence_age"));
+  auto fresh = box.cchost(plus(base(token), {"--no-binding", "--at", later, "--evidence-age", "30", "--policy",
+                                             policy.string(), "--json"}));
+  EXPECT_EQ(fresh.exit_code, 0) << fresh.out << fresh.err;
+  auto too_old = box.cchost(plus(base(token), {"--no-binding", "--at", later, "--evidence-age", "61", "--policy",
+                                               policy.string(), "--json"}));
+  EXPECT_EQ(too_old.exit_code, 1) << too_old.out;
+  EXPECT_EQ(box.cchost(plus(base(token), {"--no-binding", "--evidence-age", "-5"})).exit_code, 2);
+}
+
 // --policy appraises the claims with host/policy: accept exits 0 with the decision in the
 // report; a failed rule exits 1 and is named; a broken policy file is a usage error (2).
 TEST_F(CliVerify, PolicyAcceptsAndRejectsWithTheFailedRuleNamed) {

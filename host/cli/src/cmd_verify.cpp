@@ -135,10 +135,12 @@ class VerifyRun {
     return kExitOk;
   }
 
-  // The evidence's age at the verification time: from its own issue time when it has one;
+  // The evidence's age at the verification time: --evidence-age when given (offline, the
+  // operator knows when the evidence was taken); else from its own issue time when it has one;
   // otherwise, with --nonce, the evidence answers a challenge the caller just drew, so it is
   // fresh (age 0); otherwise unknown (a policy with max_evidence_age then rejects).
   std::optional<std::int64_t> evidence_age(std::int64_t at) const {
+    if (o_.evidence_age_seconds) return o_.evidence_age_seconds;  // the caller's own knowledge wins
     const auto issued = report_.claims_document.find("issued_at");
     if (issued != report_.claims_document.end() && issued->is_number_integer())
       return at - issued->get<std::int64_t>();
@@ -166,6 +168,9 @@ const CommandRegistration registration{"2-verify", [](CLI::App& app, auto& set_e
   cmd->add_option("--report-data", o->report_data_hex, "the 64-byte binding itself (128 hex digits)");
   cmd->add_flag("--no-binding", o->no_binding, "skip the binding check");
   cmd->add_option("--policy", o->policy_file, "policy TOML to appraise the claims with");
+  cmd->add_option("--evidence-age", o->evidence_age_seconds,
+                  "seconds between taking the evidence and --at, for a policy's max_evidence_age offline")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{10} * 366 * 86400));
   cmd->add_option("--plugin-dir", o->plugin_dir, "plugin folder")->capture_default_str();
   cmd->add_option("--config", o->config_file, "the plugin's TOML configuration");
   cmd->add_flag("--json", o->json, "print one JSON object");

@@ -18,6 +18,7 @@ struct VerifyOptions {
   std::string trust_dir;       // --trust
   std::string at;              // --at (RFC 3339 or epoch seconds); empty: now
   std::string nonce_hex;       // --nonce (with --identity-key and --name)
+  std::optional<std::int64_t> evidence_age_seconds;  // --evidence-age: the operator knows when it was taken
   std::string identity_key_hex;
   std::string participant_name;
   std::string report_data_hex; // --report-data: the 64 raw bytes
