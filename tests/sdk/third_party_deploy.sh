@@ -5,9 +5,9 @@
 # three sites run as real processes on loopback. The sites' policies use the plugin's own knob
 # ([hello] min_svn = 3); site-2 proves svn 1, so the job goes to site-1 and site-3 and the
 # decision names the knob's rule for site-2.
-#   third_party_deploy.sh BUILD_DIR SOURCE_DIR CMAKE CXX
+#   third_party_deploy.sh BUILD_DIR SOURCE_DIR CMAKE CXX [SANITIZER_FLAGS]
 set -euo pipefail
-build_dir=$1 source_dir=$2 cmake=$3 cxx=$4
+build_dir=$1 source_dir=$2 cmake=$3 cxx=$4 flags=${5:-}
 bin=$build_dir/bin
 work=$(mktemp -d "${TMPDIR:-/tmp}/cchost-third-party-XXXXXX")
 pids=()
@@ -26,7 +26,8 @@ fail() {
 # 1. The plugin, from the installed SDK only.
 "$cmake" --install "$build_dir" --prefix "$work/prefix" --component sdk >/dev/null
 "$cmake" -G Ninja -S "$source_dir/examples/hello-authorizer" -B "$work/hello" -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_CXX_COMPILER="$cxx" >"$work/cmake.log" 2>&1 ||
+  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_FLAGS="$flags" \
+  -DCMAKE_MODULE_LINKER_FLAGS="$flags" >"$work/cmake.log" 2>&1 ||
   { cat "$work/cmake.log"; fail "configuring the plugin against the installed SDK"; }
 "$cmake" --build "$work/hello" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "building the plugin"; }
 mkdir -p "$work/plugins" "$work/logs" "$work/ws"
