@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   app.footer("Exit status (every command): 0 ok; 1 rejected or failed; 2 usage error; 3 unreachable.\n"
              "Environment: CCHOST_ROOT_FINGERPRINT (the project root pin), CCHOST_VECTORS (tests only).\n"
              "Examples:\n"
-             "  cchost verify --namespace x-snp --evidence report.bin --collateral certs/ --at 2025-06-01T00:00:00Z\n"
+             "  cchost verify --namespace x-acme --evidence evidence.bin --collateral collateral/ --at 2025-06-01T00:00:00Z\n"
              "  cchost run --kit kits/site-1 --workspace ws/site-1 --root-fingerprint-file root.fingerprint\n"
              "  cchost admin status --kit kits/admin --root-fingerprint-file root.fingerprint\n"
              "See docs/cli.md for every command and exit code.");
