@@ -1,6 +1,7 @@
 // Bounds-checked parse of the TDX DCAP quote v4/v5 (NOTES.md §1-§3, §5 step 1). No
 // cryptography: signatures, the attestation key and the PCK chain are copied out for the
 // verifier. Every size field is checked against the bytes that remain before it is used.
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 
@@ -142,6 +143,27 @@ QeReport parse_qe_report(ByteView r) {
   return out;
 }
 
+// The PCK chain is PEM text and nothing else: PEM readers skip bytes around and between
+// blocks, so without this a quote could carry unsigned bytes that verification never sees.
+Status check_pem_framing(std::string_view pem) {
+  constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
+  if (pem.substr(0, kBegin.size()) != kBegin) {
+    return make_error("TDX quote: PCK chain must start with \"" + std::string(kBegin) + "\"");
+  }
+  for (char ch : pem) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool ok = std::isalnum(c) || c == '+' || c == '/' || c == '=' || c == '-' || c == ' ' || c == '\n' || c == '\r';
+    if (!ok) return make_error("TDX quote: PCK chain holds a byte that is not PEM text (" + std::to_string(c) + ")");
+  }
+  std::string_view tail = pem;
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.remove_suffix(1);
+  if (tail.size() < kEnd.size() || tail.substr(tail.size() - kEnd.size()) != kEnd || pem.size() - tail.size() > 2) {
+    return make_error("TDX quote: PCK chain must end with \"" + std::string(kEnd) + "\" and at most one line break");
+  }
+  return {};
+}
+
 }  // namespace
 
 Status parse_qe_certification_data(ByteView data, std::size_t base_offset, TdxQuote& out) {
@@ -181,8 +203,7 @@ Status parse_qe_certification_data(ByteView data, std::size_t base_offset, TdxQu
     if (ch == 0) return make_error("TDX quote: PCK chain holds a NUL byte before its end");
   }
   out.pck_chain_pem.assign(reinterpret_cast<const char*>(pem.data()), pem.size());
-  if (out.pck_chain_pem.empty()) return make_error("TDX quote: PCK chain is empty");
-  return {};
+  return check_pem_framing(out.pck_chain_pem);
 }
 
 Result<TdxQuote> parse_tdx_quote(ByteView quote) {
