@@ -71,18 +71,37 @@ Status check_signature(const SignedDocument& doc, const crypto::Certificate& sig
   return {};
 }
 
+bool append_stat(std::string& key, const std::filesystem::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) {
+    key += "|-";
+    return false;
+  }
+  key += "|" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+  return true;
+}
+
+// The identity of everything the folder's collateral is read from: the folder itself (its
+// mtime moves when a file is added, removed or renamed) and each file of the layout. A bundle
+// under another name is found by listing, so that mode lists the folder every time.
 Result<std::string> file_identity(const std::filesystem::path& dir) {
   std::string key = dir.string();
+  append_stat(key, dir);
+  bool layout = true;
+  for (const char* f : {kTcbInfoFile, kQeIdentityFile, kTcbInfoChainFile, kQeIdentityChainFile, kPckCrlFile,
+                        kRootCaCrlFile}) {
+    layout = append_stat(key, dir / f) && layout;
+  }
+  if (layout) return key;
   std::error_code ec;
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) files.push_back(e.path());
   if (ec) return make_error("TDX collateral: cannot list " + dir.string() + ": " + ec.message());
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
-    struct stat st {};
-    if (::stat(f.c_str(), &st) != 0) continue;
-    key += "|" + f.filename().string() + ":" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
-           std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+    key += "|" + f.filename().string();
+    append_stat(key, f);
   }
   return key;
 }

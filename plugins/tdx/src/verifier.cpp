@@ -15,7 +15,22 @@ namespace {
 
 Failure fail(FailureKind kind, std::string message) { return {kind, std::move(message)}; }
 
+constexpr std::size_t kMaxCachedKeys = 256;
+
 }  // namespace
+
+Result<crypto::PublicKey> TdxVerifier::attestation_key(const TdxQuote& quote) {
+  {
+    std::lock_guard lock(keys_mutex_);
+    if (auto it = keys_.find(quote.attestation_key); it != keys_.end()) return it->second;
+  }
+  auto key = attestation_public_key(quote);
+  if (!key) return key.error();
+  std::lock_guard lock(keys_mutex_);
+  if (keys_.size() >= kMaxCachedKeys) keys_.clear();
+  keys_.emplace(quote.attestation_key, *key);
+  return key;
+}
 
 std::variant<VerifiedQuote, Failure> TdxVerifier::verify(ByteView bytes, const std::filesystem::path& collateral_dir,
                                                          const VerifyOptions& options) {
@@ -30,8 +45,8 @@ std::variant<VerifiedQuote, Failure> TdxVerifier::verify(ByteView bytes, const s
   if (!collateral) return fail(FailureKind::Collateral, collateral.message());
   const VerifiedCollateral& c = **collateral;
 
-  const std::string chain_key =
-      crypto::hex_encode(crypto::sha256(as_bytes(quote.pck_chain_pem))) + "|" + collateral_key;
+  // Keyed by the chain text itself (hashing it would cost more than comparing it).
+  const std::string chain_key = quote.pck_chain_pem + "|" + collateral_key;
   std::shared_ptr<const VerifiedPck> pck;
   if (auto hit = chains_.find(chain_key, options.at)) {
     pck = *hit;
@@ -48,7 +63,9 @@ std::variant<VerifiedQuote, Failure> TdxVerifier::verify(ByteView bytes, const s
 
   if (auto s = verify_qe_report_signature(quote, pck->leaf_key); !s) return fail(FailureKind::VerifyFailed, s.message());
   if (auto s = verify_qe_binding(quote); !s) return fail(FailureKind::VerifyFailed, s.message());
-  if (auto s = verify_quote_signature(quote); !s) return fail(FailureKind::VerifyFailed, s.message());
+  auto att_key = attestation_key(quote);
+  if (!att_key) return fail(FailureKind::VerifyFailed, att_key.message());
+  if (auto s = verify_quote_signature(quote, *att_key); !s) return fail(FailureKind::VerifyFailed, s.message());
 
   // TCB Info must describe this platform: the FMSPC and PCE-ID Intel put in the PCK certificate.
   if (pck->extensions.fmspc != c.tcb_info.fmspc) {

@@ -4,7 +4,9 @@
 #include <array>
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <variant>
@@ -54,6 +56,12 @@ class TdxVerifier {
   TrustAnchors anchors_;
   CollateralStore collateral_;
   vkit::ValidityCache<std::shared_ptr<const VerifiedPck>> chains_{256};
+  // Imported attestation keys by their X || Y bytes: a QE keeps its key across quotes, and the
+  // import costs as much as a signature check. Only the bytes decide the key, so no trust is
+  // cached here.
+  Result<crypto::PublicKey> attestation_key(const TdxQuote& quote);
+  std::mutex keys_mutex_;
+  std::map<std::array<std::uint8_t, 64>, crypto::PublicKey> keys_;
 };
 
 }  // namespace cchost::tdx

@@ -28,11 +28,15 @@ Status verify_qe_binding(const TdxQuote& quote) {
   return {};
 }
 
-Status verify_quote_signature(const TdxQuote& quote) {
+Result<crypto::PublicKey> attestation_public_key(const TdxQuote& quote) {
   const ByteView key(quote.attestation_key);
   auto pub = crypto::PublicKey::from_ec_point(crypto::KeyType::EcP256, key.first(32), key.subspan(32));
   if (!pub) return make_error("TDX quote: attestation key is not a P-256 point: " + pub.message());
-  auto s = crypto::verify_ecdsa_concat(*pub, crypto::HashAlg::Sha256, quote.signed_region, quote.quote_signature,
+  return pub;
+}
+
+Status verify_quote_signature(const TdxQuote& quote, const crypto::PublicKey& attestation_key) {
+  auto s = crypto::verify_ecdsa_concat(attestation_key, crypto::HashAlg::Sha256, quote.signed_region, quote.quote_signature,
                                        crypto::Endian::Big);
   if (!s) return make_error("TDX quote: quote signature over header and body does not verify with the attestation key: " + s.message());
   return {};

@@ -11,6 +11,8 @@ Status verify_qe_report_signature(const TdxQuote& quote, const crypto::PublicKey
 // QE report_data == SHA-256(attestation key || QE auth data) || 32 zero bytes: the QE vouches
 // for this attestation key and no other.
 Status verify_qe_binding(const TdxQuote& quote);
-Status verify_quote_signature(const TdxQuote& quote);
+// The attestation key as a P-256 public key (the point must be on the curve).
+Result<crypto::PublicKey> attestation_public_key(const TdxQuote& quote);
+Status verify_quote_signature(const TdxQuote& quote, const crypto::PublicKey& attestation_key);
 
 }  // namespace cchost::tdx
