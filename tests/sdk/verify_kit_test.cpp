@@ -231,6 +231,40 @@ TEST(Der, RefusesMalformedElements) {
   EXPECT_THAT(der_ia5_string(Bytes{0x0c, 0x01, 'a'}).message(), HasSubstr("wrong tag"));  // UTF8String
 }
 
+// The shapes vendor extensions use (Intel's SGX PCK extension): SEQUENCE OF SEQUENCE {OID, ANY},
+// ENUMERATED and BOOLEAN.
+TEST(Der, ReadsOidValueSequencesEnumeratedAndBoolean) {
+  // SEQUENCE { SEQUENCE { OID 1.2.3, INTEGER 5 }, SEQUENCE { OID 1.2.4, OCTET STRING ab } }
+  const Bytes seq{0x30, 0x12, 0x30, 0x07, 0x06, 0x02, 0x2a, 0x03, 0x02, 0x01, 0x05,
+                  0x30, 0x07, 0x06, 0x02, 0x2a, 0x04, 0x04, 0x01, 0xab};
+  auto pairs = der_oid_value_sequence(seq);
+  ASSERT_TRUE(pairs) << pairs.message();
+  ASSERT_EQ(pairs->size(), 2u);
+  EXPECT_EQ((*pairs)[0].oid, "1.2.3");
+  EXPECT_EQ(der_uint64((*pairs)[0].value).value(), 5u);
+  EXPECT_EQ((*pairs)[1].oid, "1.2.4");
+  EXPECT_EQ(der_octet_string((*pairs)[1].value).value(), (Bytes{0xab}));
+  EXPECT_EQ(der_enumerated(Bytes{0x0a, 0x01, 0x02}).value(), 2u);
+  EXPECT_TRUE(der_boolean(Bytes{0x01, 0x01, 0xff}).value());
+  EXPECT_FALSE(der_boolean(Bytes{0x01, 0x01, 0x00}).value());
+}
+
+TEST(Der, RefusesMalformedOidValueSequences) {
+  // A pair with three elements, a pair whose first element is not an OID, a bare INTEGER, a
+  // truncated outer length, trailing bytes.
+  EXPECT_THAT(der_oid_value_sequence(Bytes{0x30, 0x0b, 0x30, 0x09, 0x06, 0x02, 0x2a, 0x03, 0x02, 0x01, 0x05, 0x05, 0x00})
+                  .message(), HasSubstr("2 elements"));
+  EXPECT_FALSE(der_oid_value_sequence(Bytes{0x30, 0x0c, 0x30, 0x0a, 0x06, 0x02, 0x2a, 0x03, 0x02, 0x01, 0x05, 0x05, 0x00}));
+  EXPECT_THAT(der_oid_value_sequence(Bytes{0x30, 0x08, 0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x05}).message(),
+              HasSubstr("OBJECT IDENTIFIER"));
+  EXPECT_THAT(der_oid_value_sequence(Bytes{0x30, 0x03, 0x02, 0x01, 0x05}).message(), HasSubstr("must be a SEQUENCE"));
+  EXPECT_FALSE(der_oid_value_sequence(Bytes{0x30, 0x10, 0x30}));
+  EXPECT_THAT(der_oid_value_sequence(Bytes{0x30, 0x00, 0x00}).message(), HasSubstr("bytes after the element"));
+  EXPECT_THAT(der_enumerated(Bytes{0x02, 0x01, 0x02}).message(), HasSubstr("wrong tag"));
+  EXPECT_FALSE(der_enumerated(Bytes{0x0a, 0x01, 0xff}));  // negative
+  EXPECT_FALSE(der_boolean(Bytes{0x02, 0x01, 0x01}));
+}
+
 // A self-signed RSA certificate signed with RSASSA-PSS over SHA-384 / MGF1-SHA-384 and `salt`.
 Bytes pss_certificate(int salt) {
   EVP_PKEY* key = EVP_RSA_gen(2048);
