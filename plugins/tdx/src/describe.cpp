@@ -106,9 +106,10 @@ constexpr std::string_view kKnobsTail = R"json("]}]},
 ])json";
 
 constexpr std::string_view kConfig = R"json([
- {"key":"backend","type":"string","default":"auto","choices":["auto","configfs-tsm","sim"],"doc":"evidence source for generate()"},
+ {"key":"backend","type":"string","default":"auto","choices":["auto","configfs-tsm","tdx-guest","sim"],"doc":"evidence source for generate(): auto tries configfs-tsm, then the /dev/tdx_guest quote ioctl"},
  {"key":"sim_roots","type":"path_list","doc":"simulated Intel roots to trust (claims are then marked simulated); relative to the kit"},
  {"key":"configfs_root","type":"path","doc":"configfs-tsm report folder (default /sys/kernel/config/tsm/report)"},
+ {"key":"device","type":"path","doc":"TDX guest device for the legacy quote ioctl (default /dev/tdx_guest)"},
  {"key":"sim","type":"table","doc":"the sim backend's table (ca_dir, fields)"}
 ])json";
 

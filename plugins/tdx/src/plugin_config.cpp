@@ -33,6 +33,7 @@ void resolve_paths(toml::table& table, const std::string& base) {
     }
   }
   if (auto* root = table["configfs_root"].as_string()) *root = resolve(base, root->get());
+  if (auto* device = table["device"].as_string()) *device = resolve(base, device->get());
   if (auto* sim = table["sim"].as_table()) {
     if (auto* dir = (*sim)["ca_dir"].as_string()) *dir = resolve(base, dir->get());
   }
@@ -46,12 +47,13 @@ TdxPluginConfig parse_plugin_config(const std::string& text, const std::string& 
   resolve_paths(cfg.table, base_dir);
   vkit::StrictTable t(cfg.table, kContext);
   if (auto backend = checked(t.string("backend"))) {
-    if (*backend != "auto" && *backend != "configfs-tsm" && *backend != "sim") {
-      bad(std::string(kContext) + " backend: expected auto, configfs-tsm or sim, got \"" + *backend + "\"");
+    if (*backend != "auto" && *backend != "configfs-tsm" && *backend != "tdx-guest" && *backend != "sim") {
+      bad(std::string(kContext) + " backend: expected auto, configfs-tsm, tdx-guest or sim, got \"" + *backend + "\"");
     }
     cfg.backend = *backend;
   }
   (void)checked(t.string("configfs_root"));
+  (void)checked(t.string("device"));
   (void)checked(t.table("sim"));
   if (const toml::array* roots = checked(t.array("sim_roots"))) {
     for (const auto& item : *roots) {

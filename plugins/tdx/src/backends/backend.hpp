@@ -1,5 +1,6 @@
 #pragma once
-// Where generate() gets a quote: configfs-tsm (provider tdx_guest) or the simulated QE.
+// Where generate() gets a quote: configfs-tsm (provider tdx_guest), the legacy /dev/tdx_guest
+// quote ioctl, or the simulated QE.
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -21,8 +22,9 @@ class QuoteBackend {
   virtual Result<Bytes> get_quote(const std::array<std::uint8_t, 64>& report_data) = 0;
 };
 
-// "auto": configfs-tsm when this is a TDX guest, else an error saying so (never sim: simulated
-// evidence is chosen explicitly). `config` is the plugin's whole table (configfs_root, sim).
+// "auto": configfs-tsm, else the /dev/tdx_guest quote ioctl, else an error naming both (never
+// sim: simulated evidence is chosen explicitly). `config` is the plugin's whole table
+// (configfs_root, device, sim).
 Result<std::unique_ptr<QuoteBackend>> make_backend(const std::string& kind, const toml::table& config);
 
 }  // namespace cchost::tdx

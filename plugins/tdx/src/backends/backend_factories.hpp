@@ -17,6 +17,11 @@ struct ConfigfsTsmBackendOptions {
 };
 Result<std::unique_ptr<QuoteBackend>> make_configfs_tsm_backend(ConfigfsTsmBackendOptions options);
 
+inline constexpr std::string_view kDefaultTdxGuestDevice = "/dev/tdx_guest";
+// The ioctl call (a seam: tests play the kernel and the quote service).
+using TdxGuestIoctl = std::function<int(int fd, unsigned long request, void* arg)>;
+Result<std::unique_ptr<QuoteBackend>> make_tdx_guest_backend(std::filesystem::path device, TdxGuestIoctl call = {});
+
 // `ca_dir` holds pck.key and pck_chain.pem (sim_provision's secret/ files); `fields` the TD's
 // simulated measurements and attributes (REPORT_DATA is filled per quote).
 Result<std::unique_ptr<QuoteBackend>> make_sim_backend(const std::filesystem::path& ca_dir, sim::SimQuoteFields fields);

@@ -36,12 +36,19 @@ Result<std::unique_ptr<QuoteBackend>> make_backend(const std::string& kind, cons
     if (!fields) return fields.error();
     return make_sim_backend(dir->get(), *fields);
   }
+  std::filesystem::path device(kDefaultTdxGuestDevice);
+  if (const auto* d = config["device"].as_string()) device = d->get();
+  if (kind == "tdx-guest") return make_tdx_guest_backend(device);
   if (kind == "configfs-tsm" || kind == "auto") {
     ConfigfsTsmBackendOptions options;
     if (const auto* root = config["configfs_root"].as_string()) options.root = root->get();
     auto backend = make_configfs_tsm_backend(std::move(options));
-    if (!backend && kind == "auto") return make_error("x-tdx backend auto: no TDX quote source: " + backend.message());
-    return backend;
+    if (backend || kind == "configfs-tsm") return backend;
+    // auto: kernels before configfs-tsm had only the device's quote ioctl.
+    auto legacy = make_tdx_guest_backend(device);
+    if (legacy) return legacy;
+    return make_error("x-tdx backend auto: no TDX quote source: configfs-tsm: " + backend.message() + "; " +
+                      legacy.message());
   }
   return make_error("x-tdx: unknown backend \"" + kind + "\"");
 }
