@@ -78,12 +78,14 @@ bool append_stat(std::string& key, const std::filesystem::path& p) {
     return false;
   }
   key += "|" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
-         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + ":" +
+         std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec);  // mtime can be set back; ctime cannot
   return true;
 }
 
 // The identity of everything the folder's collateral is read from: the folder itself (its
-// mtime moves when a file is added, removed or renamed) and each file of the layout. A bundle
+// mtime moves when a file is added, removed or renamed) and each file of the layout (device,
+// inode, size, mtime, ctime). A bundle
 // under another name is found by listing, so that mode lists the folder every time.
 Result<std::string> file_identity(const std::filesystem::path& dir) {
   std::string key = dir.string();
