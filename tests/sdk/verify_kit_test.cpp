@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
@@ -17,6 +18,7 @@
 #include "cchost/crypto/x509.hpp"
 #include "cchost/verify/configfs_tsm.hpp"
 #include "cchost/verify/der.hpp"
+#include "cchost/verify/ecdsa_p256.hpp"
 #include "cchost/verify/key_files.hpp"
 #include "cchost/verify/posix_files.hpp"
 #include "cchost/verify/strict_toml.hpp"
@@ -263,6 +265,31 @@ TEST(Der, RefusesMalformedOidValueSequences) {
   EXPECT_THAT(der_enumerated(Bytes{0x02, 0x01, 0x02}).message(), HasSubstr("wrong tag"));
   EXPECT_FALSE(der_enumerated(Bytes{0x0a, 0x01, 0xff}));  // negative
   EXPECT_FALSE(der_boolean(Bytes{0x02, 0x01, 0x01}));
+}
+
+// --- ECDSA P-256 r || s --------------------------------------------------------------------
+
+TEST(EcdsaP256, VerifiesRsAndRefusesTamperingSizesAndOtherKeys) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  EVP_PKEY* other = EVP_EC_gen("P-256");
+  EVP_PKEY* p384 = EVP_EC_gen("P-384");
+  ASSERT_TRUE(key && other && p384);
+  const std::string msg = "header || body";
+  const Bytes rs = sign_ecdsa_rs(key, as_bytes(msg), 32).value();
+  EXPECT_TRUE(verify_p256_sha256_rs(key, as_bytes(msg), rs).ok());
+  EXPECT_THAT(verify_p256_sha256_rs(key, as_bytes(std::string("header || bodY")), rs).message(), HasSubstr("does not verify"));
+  Bytes flipped = rs;
+  flipped[40] ^= 1;
+  EXPECT_FALSE(verify_p256_sha256_rs(key, as_bytes(msg), flipped).ok());
+  EXPECT_FALSE(verify_p256_sha256_rs(other, as_bytes(msg), rs).ok());
+  EXPECT_FALSE(verify_p256_sha256_rs(key, as_bytes(msg), Bytes(64, 0)).ok());
+  EXPECT_FALSE(verify_p256_sha256_rs(key, as_bytes(msg), Bytes(64, 0xff)).ok());
+  EXPECT_THAT(verify_p256_sha256_rs(key, as_bytes(msg), ByteView(rs).first(63)).message(), HasSubstr("64 bytes, got 63"));
+  EXPECT_THAT(verify_p256_sha256_rs(p384, as_bytes(msg), rs).message(), HasSubstr("not an EC P-256 key"));
+  EXPECT_FALSE(verify_p256_sha256_rs(nullptr, as_bytes(msg), rs).ok());
+  EVP_PKEY_free(key);
+  EVP_PKEY_free(other);
+  EVP_PKEY_free(p384);
 }
 
 // A self-signed RSA certificate signed with RSASSA-PSS over SHA-384 / MGF1-SHA-384 and `salt`.

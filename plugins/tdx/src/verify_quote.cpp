@@ -6,12 +6,12 @@
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/hash.hpp"
 #include "cchost/crypto/signature.hpp"
+#include "cchost/verify/ecdsa_p256.hpp"
 
 namespace cchost::tdx {
 
 Status verify_qe_report_signature(const TdxQuote& quote, const crypto::PublicKey& pck_leaf_key) {
-  auto s = crypto::verify_ecdsa_concat(pck_leaf_key, crypto::HashAlg::Sha256, quote.qe_report_bytes,
-                                       quote.qe_report_signature, crypto::Endian::Big);
+  auto s = vkit::verify_p256_sha256_rs(pck_leaf_key.get(), quote.qe_report_bytes, quote.qe_report_signature);
   if (!s) return make_error("TDX quote: QE report signature does not verify with the PCK key: " + s.message());
   return {};
 }
@@ -36,8 +36,7 @@ Result<crypto::PublicKey> attestation_public_key(const TdxQuote& quote) {
 }
 
 Status verify_quote_signature(const TdxQuote& quote, const crypto::PublicKey& attestation_key) {
-  auto s = crypto::verify_ecdsa_concat(attestation_key, crypto::HashAlg::Sha256, quote.signed_region, quote.quote_signature,
-                                       crypto::Endian::Big);
+  auto s = vkit::verify_p256_sha256_rs(attestation_key.get(), quote.signed_region, quote.quote_signature);
   if (!s) return make_error("TDX quote: quote signature over header and body does not verify with the attestation key: " + s.message());
   return {};
 }
