@@ -91,7 +91,7 @@ constexpr std::string_view kKnobsHead = R"json([
  {"name":"require_mr_servicetd_zero","type":"bool","doc":"true: MR_SERVICETD must be all zero (no bound service TD)","rules":[{"when":true,"claim":"tdx.mr_servicetd","op":"one_of","operand":[")json";
 
 constexpr std::string_view kKnobsTail = R"json("]}]},
- {"name":"qe_vendor_id","type":"hex","bytes":16,"doc":"required QE vendor ID (Intel: 939a7233f79c4ca9940a0db3957f0607)","rules":[{"claim":"tdx.qe_vendor_id","op":"equals","operand":"$value"}]},
+ {"name":"qe_vendor_id","type":"hex_list","bytes":16,"doc":"accepted QE vendor IDs (Intel: 939a7233f79c4ca9940a0db3957f0607)","rules":[{"claim":"tdx.qe_vendor_id","op":"one_of","operand":"$value"}]},
  {"name":"min_qe_svn","type":"int","min":0,"max":65535,"doc":"minimum ISVSVN of the TD quoting enclave","rules":[{"claim":"tdx.qe_svn","op":"min","operand":"$value"}]},
  {"name":"min_pce_svn","type":"int","min":0,"max":65535,"doc":"minimum PCESVN of the platform (PCK certificate)","rules":[{"claim":"tdx.pce_svn","op":"min","operand":"$value"}]},
  {"name":"accepted_tcb_status","type":"string_list","choices":["UpToDate","SWHardeningNeeded","ConfigurationNeeded","ConfigurationAndSWHardeningNeeded","OutOfDate","OutOfDateConfigurationNeeded","TDRelaunchAdvised","TDRelaunchAdvisedConfigurationNeeded"],"doc":"accepted TCB statuses (Intel's algorithm; Revoked is never accepted)","rules":[{"claim":"tdx.tcb_status","op":"one_of","operand":"$value"}]},

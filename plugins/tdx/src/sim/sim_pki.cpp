@@ -43,8 +43,8 @@ Status add_ext(X509* cert, X509* issuer, int nid, const char* value) {
   return {};
 }
 
-Result<X509Ptr> make_cert(const char* cn, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key, bool ca,
-                          const PkiOptions& o) {
+// Unsigned: the caller adds what else the certificate needs, then signs it with the issuer's key.
+Result<X509Ptr> make_cert(const char* cn, EVP_PKEY* key, X509* issuer, bool ca, const PkiOptions& o) {
   X509Ptr cert(X509_new());
   auto subject = intel_style_name(cn);
   if (!cert || !subject) return make_error("sim PKI: certificate: " + (subject ? openssl_error() : subject.message()));
@@ -71,7 +71,6 @@ Result<X509Ptr> make_cert(const char* cn, EVP_PKEY* key, X509* issuer, EVP_PKEY*
                             std::pair{NID_authority_key_identifier, "keyid:always"}}) {
     if (auto s = add_ext(cert.get(), parent, nid, value); !s) return s.error();
   }
-  (void)issuer_key;
   return cert;
 }
 
@@ -175,20 +174,20 @@ Result<SimPki> make_sim_pki(const PkiOptions& o) {
     if (!key) return key.error();
     *k = std::move(*key);
   }
-  auto root = make_cert("Intel SGX Root CA", pki.root_key.get(), nullptr, pki.root_key.get(), true, o);
+  auto root = make_cert("Intel SGX Root CA", pki.root_key.get(), nullptr, true, o);
   if (!root) return root.error();
   pki.root = std::move(*root);
   if (auto s = sign(pki.root.get(), pki.root_key.get()); !s) return s.error();
-  auto ca = make_cert("Intel SGX PCK Platform CA", pki.ca_key.get(), pki.root.get(), pki.root_key.get(), true, o);
+  auto ca = make_cert("Intel SGX PCK Platform CA", pki.ca_key.get(), pki.root.get(), true, o);
   if (!ca) return ca.error();
   pki.ca = std::move(*ca);
   if (auto s = sign(pki.ca.get(), pki.root_key.get()); !s) return s.error();
-  auto pck = make_cert("Intel SGX PCK Certificate", pki.pck_key.get(), pki.ca.get(), pki.ca_key.get(), false, o);
+  auto pck = make_cert("Intel SGX PCK Certificate", pki.pck_key.get(), pki.ca.get(), false, o);
   if (!pck) return pck.error();
   pki.pck = std::move(*pck);
   if (auto s = add_sgx_extension(pki.pck.get(), o.platform); !s) return s.error();
   if (auto s = sign(pki.pck.get(), pki.ca_key.get()); !s) return s.error();
-  auto tcb = make_cert("Intel SGX TCB Signing", pki.tcb_key.get(), pki.root.get(), pki.root_key.get(), false, o);
+  auto tcb = make_cert("Intel SGX TCB Signing", pki.tcb_key.get(), pki.root.get(), false, o);
   if (!tcb) return tcb.error();
   pki.tcb_signing = std::move(*tcb);
   if (auto s = sign(pki.tcb_signing.get(), pki.root_key.get()); !s) return s.error();

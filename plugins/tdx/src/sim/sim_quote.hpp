@@ -22,7 +22,7 @@ struct SimQuoteFields {
   Hash48 mr_servicetd{};
 };
 
-// `pck_chain_pem`: leaf, CA, root. The PCK's platform CPUSVN goes into the QE report.
+// `pck_chain_pem`: leaf, CA, root; `pck_key` signs the QE report.
 Result<Bytes> write_sim_quote(EVP_PKEY* pck_key, const std::string& pck_chain_pem, const SimQuoteFields& fields);
 
 }  // namespace cchost::tdx::sim
