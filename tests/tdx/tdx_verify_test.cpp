@@ -3,6 +3,9 @@
 // certification data; tampered TCB Info; expired and not-yet-valid collateral; missing CRLs.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/signature.hpp"
 #include "claims.hpp"
@@ -219,6 +222,28 @@ TEST_F(TdxVerify, EveryOneByteFlipIsRejected) {
     }
   }
   EXPECT_TRUE(accepted.empty()) << accepted.size() << " flips accepted, first at offset " << accepted.front();
+}
+
+// describe() says thread_safe_verify: one verifier, several threads, warm and cold at once,
+// with a flipped quote among them that must fail every time.
+TEST_F(TdxVerify, ConcurrentVerifiesAgree) {
+  const Bytes quote = test::read_file(vec_ / "phala/quote_v4_uptodate.dat");
+  Bytes bad = quote;
+  bad[0x100] ^= 1;
+  const auto dir = vec_ / "phala/quote_v4_uptodate.collateral";
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        const bool flip = (i + t) % 5 == 0;
+        const bool ok = std::holds_alternative<VerifiedQuote>(verifier_.verify(flip ? bad : quote, dir, {at(kPhalaTime), std::nullopt}));
+        if (ok == flip) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST_F(TdxVerify, ModuleTdx03IsRejectedWithoutItsCrls) {

@@ -252,10 +252,12 @@ Result<QeIdentity> parse_qe_identity(std::string_view body) {
   std::array<std::uint8_t, 4> misc{}, misc_mask{};
   TDX_TRY(r.hex(j, "miscselect", misc));
   TDX_TRY(r.hex(j, "miscselectMask", misc_mask));
-  // Intel writes MISCSELECT as the big-endian hex of the 32-bit value.
-  out.miscselect = (std::uint32_t{misc[0]} << 24) | (std::uint32_t{misc[1]} << 16) | (std::uint32_t{misc[2]} << 8) | misc[3];
-  out.miscselect_mask = (std::uint32_t{misc_mask[0]} << 24) | (std::uint32_t{misc_mask[1]} << 16) |
-                        (std::uint32_t{misc_mask[2]} << 8) | misc_mask[3];
+  // The hex is of the field's bytes in report order (as for ATTRIBUTES and MRSIGNER), so the
+  // 32-bit value is read little-endian, like the QE report's MISCSELECT: the masked compare is
+  // then byte for byte.
+  out.miscselect = misc[0] | (std::uint32_t{misc[1]} << 8) | (std::uint32_t{misc[2]} << 16) | (std::uint32_t{misc[3]} << 24);
+  out.miscselect_mask = misc_mask[0] | (std::uint32_t{misc_mask[1]} << 8) | (std::uint32_t{misc_mask[2]} << 16) |
+                        (std::uint32_t{misc_mask[3]} << 24);
   TDX_TRY(r.hex(j, "attributes", out.attributes));
   TDX_TRY(r.hex(j, "attributesMask", out.attributes_mask));
   TDX_TRY(r.hex(j, "mrsigner", out.mr_signer));
