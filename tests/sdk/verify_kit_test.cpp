@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>

@@ -1,6 +1,7 @@
 // The sim backend: quotes from the simulated QE (sim/sim_quote.hpp) with the PCK key that
 // sim_provision wrote. Verified like any quote; trusted only where sim_roots names the root.
 #include "backends/backend_factories.hpp"
+#include "cchost/verify/key_files.hpp"
 #include "cchost/verify/posix_files.hpp"
 #include "sim/sim_provision.hpp"
 
@@ -9,7 +10,7 @@ namespace {
 
 class SimBackend final : public QuoteBackend {
  public:
-  SimBackend(sim::PkeyPtr key, std::string chain, sim::SimQuoteFields fields)
+  SimBackend(vkit::EvpPkeyPtr key, std::string chain, sim::SimQuoteFields fields)
       : key_(std::move(key)), chain_(std::move(chain)), fields_(fields) {}
   std::string_view name() const override { return "sim"; }
   Result<Bytes> get_quote(const std::array<std::uint8_t, 64>& report_data) override {
@@ -19,7 +20,7 @@ class SimBackend final : public QuoteBackend {
   }
 
  private:
-  sim::PkeyPtr key_;
+  vkit::EvpPkeyPtr key_;
   std::string chain_;
   sim::SimQuoteFields fields_;
 };
@@ -27,11 +28,10 @@ class SimBackend final : public QuoteBackend {
 }  // namespace
 
 Result<std::unique_ptr<QuoteBackend>> make_sim_backend(const std::filesystem::path& ca_dir, sim::SimQuoteFields fields) {
-  auto key_pem = vkit::read_whole_file(ca_dir / sim::kPckKeyFile, 64 * 1024);
-  if (!key_pem) return make_error("sim: " + key_pem.message());
   auto chain = vkit::read_whole_file(ca_dir / sim::kPckChainFile, 64 * 1024);
   if (!chain) return make_error("sim: " + chain.message());
-  auto key = sim::private_key_from_pem(std::string(key_pem->begin(), key_pem->end()));
+  // The kit refuses a key file group or others can read: a readable PCK key is no longer ours.
+  auto key = vkit::load_private_key_file(ca_dir / sim::kPckKeyFile);
   if (!key) return make_error("sim: " + (ca_dir / sim::kPckKeyFile).string() + ": " + key.message());
   return std::unique_ptr<QuoteBackend>(
       std::make_unique<SimBackend>(std::move(*key), std::string(chain->begin(), chain->end()), fields));

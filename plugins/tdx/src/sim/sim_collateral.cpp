@@ -6,6 +6,7 @@
 
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/x509.hpp"
+#include "sim/sim_keys.hpp"
 
 namespace cchost::tdx::sim {
 namespace {

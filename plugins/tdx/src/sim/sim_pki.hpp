@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/openssl_handles.hpp"
+#include "cchost/bytes.hpp"
+#include "cchost/result.hpp"
+#include "cchost/verify/openssl_handles.hpp"
 
 namespace cchost::tdx::sim {
 
@@ -18,15 +20,16 @@ struct PckPlatform {
   std::array<std::uint8_t, 2> pce_id{0, 0};
 };
 
+using CrlPtr = vkit::OpenSslPtr<X509_CRL, X509_CRL_free>;
+
 struct SimPki {
-  PkeyPtr root_key, ca_key, pck_key, tcb_key;
-  X509Ptr root, ca, pck, tcb_signing;
+  vkit::EvpPkeyPtr root_key, ca_key, pck_key, tcb_key;
+  vkit::X509Ptr root, ca, pck, tcb_signing;
   CrlPtr root_crl, pck_crl;
 };
 
 struct PkiOptions {
-  std::time_t now = 0;              // certificates valid from now - 1 day
-  long validity_days = 3650;
+  std::time_t now = 0;              // CRLs from now - 1 day (certificates: the kit's now - 1 day .. + 10 years)
   long crl_days = 365;              // CRL nextUpdate = now + crl_days
   bool revoke_pck = false;          // the PCK CRL lists the leaf
   PckPlatform platform;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "cchost/verify/key_files.hpp"
 #include "sim/sim_collateral.hpp"
 
 namespace cchost::tdx::sim {
@@ -37,12 +38,16 @@ Status write_sim_ca(const fs::path& dir, const PkiOptions& options, std::optiona
   auto root = cert_pem(pki->root.get());
   auto ca = cert_pem(pki->ca.get());
   auto leaf = cert_pem(pki->pck.get());
-  auto key = private_key_pem(pki->pck_key.get());
+  auto key = vkit::private_key_pkcs8_pem(pki->pck_key.get());
   if (!root || !ca || !leaf || !key) return make_error("encoding the simulated PKI");
   const auto pub = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read;
   if (auto s = write_text(dir / "trust" / kSimRootFile, *root, pub); !s) return s;
   if (auto s = write_text(dir / "secret" / kPckChainFile, *leaf + *ca + *root, pub); !s) return s;
-  if (auto s = write_text(dir / "secret" / kPckKeyFile, *key, fs::perms::owner_read | fs::perms::owner_write); !s) return s;
+  if (auto s = write_text(dir / "secret" / kPckKeyFile, std::string(key->begin(), key->end()),
+                          fs::perms::owner_read | fs::perms::owner_write);
+      !s) {
+    return s;
+  }
   CollateralOptions collateral;
   collateral.now = options.now;
   collateral.fmspc = tcb_info_fmspc;

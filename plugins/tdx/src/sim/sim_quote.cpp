@@ -5,7 +5,9 @@
 #include <cstring>
 
 #include "cchost/crypto/hash.hpp"
+#include "cchost/verify/test_ca.hpp"
 #include "sim/sim_collateral.hpp"
+#include "sim/sim_keys.hpp"
 
 namespace cchost::tdx::sim {
 namespace {
@@ -76,7 +78,7 @@ Bytes qe_report(const std::array<std::uint8_t, 64>& report_data) {
 }  // namespace
 
 Result<Bytes> write_sim_quote(EVP_PKEY* pck_key, const std::string& pck_chain_pem, const SimQuoteFields& f) {
-  auto att = new_p256_key();
+  auto att = vkit::generate_ec("P-256");
   if (!att) return att.error();
   auto att_point = public_point(att->get());
   if (!att_point) return att_point.error();

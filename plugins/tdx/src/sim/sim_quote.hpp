@@ -7,7 +7,7 @@
 #include <string>
 
 #include "quote.hpp"
-#include "sim/openssl_handles.hpp"
+#include "cchost/verify/openssl_handles.hpp"
 
 namespace cchost::tdx::sim {
 
