@@ -27,6 +27,10 @@ for t in $targets; do
       fuzz_crypto_jws) for f in "$CCHOST_VECTORS"/azure/maa/*.jwt "$CCHOST_VECTORS"/azure/maa/*/*.jwt; do
                     [ -f "$f" ] && cp -n "$f" "$corpus/seed-$(basename "$f")"; done ;;
       fuzz_policy_load) for f in policies/*.toml; do cp -n "$f" "$corpus/seed-$(basename "$f")"; done ;;
+      fuzz_tdx_quote) for f in "$CCHOST_VECTORS"/tdx/*/*.dat; do
+                    [ -f "$f" ] && cp -n "$f" "$corpus/seed-$(basename "$(dirname "$f")")-$(basename "$f")"; done ;;
+      fuzz_tdx_collateral_json) for f in "$CCHOST_VECTORS"/tdx/*/*.json "$CCHOST_VECTORS"/tdx/phala/*.collateral/*.json; do
+                    [ -f "$f" ] && cp -n "$f" "$corpus/seed-$(basename "$(dirname "$f")")-$(basename "$f")"; done ;;
     esac
   fi
   echo "fuzz: $t for ${seconds}s"

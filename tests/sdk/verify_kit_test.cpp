@@ -17,6 +17,7 @@
 #include "cchost/crypto/x509.hpp"
 #include "cchost/verify/configfs_tsm.hpp"
 #include "cchost/verify/der.hpp"
+#include "cchost/verify/ecdsa_p256.hpp"
 #include "cchost/verify/key_files.hpp"
 #include "cchost/verify/posix_files.hpp"
 #include "cchost/verify/strict_toml.hpp"
@@ -229,6 +230,65 @@ TEST(Der, RefusesMalformedElements) {
               HasSubstr("wider than 64 bits"));
   EXPECT_THAT(der_ia5_string(Bytes{0x16, 0x01, 0xc3}).message(), HasSubstr("non-ASCII"));
   EXPECT_THAT(der_ia5_string(Bytes{0x0c, 0x01, 'a'}).message(), HasSubstr("wrong tag"));  // UTF8String
+}
+
+// The shapes vendor extensions use (Intel's SGX PCK extension): SEQUENCE OF SEQUENCE {OID, ANY},
+// ENUMERATED and BOOLEAN.
+TEST(Der, ReadsOidValueSequencesEnumeratedAndBoolean) {
+  // SEQUENCE { SEQUENCE { OID 1.2.3, INTEGER 5 }, SEQUENCE { OID 1.2.4, OCTET STRING ab } }
+  const Bytes seq{0x30, 0x12, 0x30, 0x07, 0x06, 0x02, 0x2a, 0x03, 0x02, 0x01, 0x05,
+                  0x30, 0x07, 0x06, 0x02, 0x2a, 0x04, 0x04, 0x01, 0xab};
+  auto pairs = der_oid_value_sequence(seq);
+  ASSERT_TRUE(pairs) << pairs.message();
+  ASSERT_EQ(pairs->size(), 2u);
+  EXPECT_EQ((*pairs)[0].oid, "1.2.3");
+  EXPECT_EQ(der_uint64((*pairs)[0].value).value(), 5u);
+  EXPECT_EQ((*pairs)[1].oid, "1.2.4");
+  EXPECT_EQ(der_octet_string((*pairs)[1].value).value(), (Bytes{0xab}));
+  EXPECT_EQ(der_enumerated(Bytes{0x0a, 0x01, 0x02}).value(), 2u);
+  EXPECT_TRUE(der_boolean(Bytes{0x01, 0x01, 0xff}).value());
+  EXPECT_FALSE(der_boolean(Bytes{0x01, 0x01, 0x00}).value());
+}
+
+TEST(Der, RefusesMalformedOidValueSequences) {
+  // A pair with three elements, a pair whose first element is not an OID, a bare INTEGER, a
+  // truncated outer length, trailing bytes.
+  EXPECT_THAT(der_oid_value_sequence(Bytes{0x30, 0x0b, 0x30, 0x09, 0x06, 0x02, 0x2a, 0x03, 0x02, 0x01, 0x05, 0x05, 0x00})
+                  .message(), HasSubstr("2 elements"));
+  EXPECT_FALSE(der_oid_value_sequence(Bytes{0x30, 0x0c, 0x30, 0x0a, 0x06, 0x02, 0x2a, 0x03, 0x02, 0x01, 0x05, 0x05, 0x00}));
+  EXPECT_THAT(der_oid_value_sequence(Bytes{0x30, 0x08, 0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x05}).message(),
+              HasSubstr("OBJECT IDENTIFIER"));
+  EXPECT_THAT(der_oid_value_sequence(Bytes{0x30, 0x03, 0x02, 0x01, 0x05}).message(), HasSubstr("must be a SEQUENCE"));
+  EXPECT_FALSE(der_oid_value_sequence(Bytes{0x30, 0x10, 0x30}));
+  EXPECT_THAT(der_oid_value_sequence(Bytes{0x30, 0x00, 0x00}).message(), HasSubstr("bytes after the element"));
+  EXPECT_THAT(der_enumerated(Bytes{0x02, 0x01, 0x02}).message(), HasSubstr("wrong tag"));
+  EXPECT_FALSE(der_enumerated(Bytes{0x0a, 0x01, 0xff}));  // negative
+  EXPECT_FALSE(der_boolean(Bytes{0x02, 0x01, 0x01}));
+}
+
+// --- ECDSA P-256 r || s --------------------------------------------------------------------
+
+TEST(EcdsaP256, VerifiesRsAndRefusesTamperingSizesAndOtherKeys) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  EVP_PKEY* other = EVP_EC_gen("P-256");
+  EVP_PKEY* p384 = EVP_EC_gen("P-384");
+  ASSERT_TRUE(key && other && p384);
+  const std::string msg = "header || body";
+  const Bytes rs = sign_ecdsa_rs(key, as_bytes(msg), 32).value();
+  EXPECT_TRUE(verify_p256_sha256_rs(key, as_bytes(msg), rs).ok());
+  EXPECT_THAT(verify_p256_sha256_rs(key, as_bytes(std::string("header || bodY")), rs).message(), HasSubstr("does not verify"));
+  Bytes flipped = rs;
+  flipped[40] ^= 1;
+  EXPECT_FALSE(verify_p256_sha256_rs(key, as_bytes(msg), flipped).ok());
+  EXPECT_FALSE(verify_p256_sha256_rs(other, as_bytes(msg), rs).ok());
+  EXPECT_FALSE(verify_p256_sha256_rs(key, as_bytes(msg), Bytes(64, 0)).ok());
+  EXPECT_FALSE(verify_p256_sha256_rs(key, as_bytes(msg), Bytes(64, 0xff)).ok());
+  EXPECT_THAT(verify_p256_sha256_rs(key, as_bytes(msg), ByteView(rs).first(63)).message(), HasSubstr("64 bytes, got 63"));
+  EXPECT_THAT(verify_p256_sha256_rs(p384, as_bytes(msg), rs).message(), HasSubstr("not an EC P-256 key"));
+  EXPECT_FALSE(verify_p256_sha256_rs(nullptr, as_bytes(msg), rs).ok());
+  EVP_PKEY_free(key);
+  EVP_PKEY_free(other);
+  EVP_PKEY_free(p384);
 }
 
 // A self-signed RSA certificate signed with RSASSA-PSS over SHA-384 / MGF1-SHA-384 and `salt`.

@@ -20,6 +20,10 @@ using IntegerPtr = Asn1IntegerPtr;
 using StringPtr = Asn1StringPtr;
 using PssPtr = OpenSslPtr<RSA_PSS_PARAMS, RSA_PSS_PARAMS_free>;
 using AlgorPtr = OpenSslPtr<X509_ALGOR, X509_ALGOR_free>;
+using TypePtr = OpenSslPtr<ASN1_TYPE, ASN1_TYPE_free>;
+
+void free_sequence_any(ASN1_SEQUENCE_ANY* seq) { sk_ASN1_TYPE_pop_free(seq, ASN1_TYPE_free); }
+using SequencePtr = OpenSslPtr<ASN1_SEQUENCE_ANY, free_sequence_any>;
 
 // The tag byte, for "expected INTEGER (tag 0x02), got tag 0x16".
 std::string tag_text(ByteView der) {
@@ -160,6 +164,72 @@ Result<Bytes> der_octet_string(ByteView der) {
   StringPtr owned(*v);
   const unsigned char* data = ASN1_STRING_get0_data(owned.get());
   return Bytes(data, data + ASN1_STRING_length(owned.get()));
+}
+
+Result<std::uint64_t> der_enumerated(ByteView der) {
+  auto v = decode_whole<ASN1_ENUMERATED>(d2i_ASN1_ENUMERATED, ASN1_ENUMERATED_free, "ENUMERATED",
+                                         V_ASN1_ENUMERATED, der);
+  if (!v) return v.error();
+  StringPtr owned(*v);
+  std::int64_t out = 0;
+  if (ASN1_ENUMERATED_get_int64(&out, owned.get()) != 1 || out < 0) {
+    ERR_clear_error();
+    return make_error("DER ENUMERATED: negative or wider than 64 bits");
+  }
+  return static_cast<std::uint64_t>(out);
+}
+
+Result<bool> der_boolean(ByteView der) {
+  auto v = decode_whole<ASN1_TYPE>(d2i_ASN1_TYPE, ASN1_TYPE_free, "BOOLEAN", V_ASN1_BOOLEAN, der);
+  if (!v) return v.error();
+  TypePtr owned(*v);
+  if (ASN1_TYPE_get(owned.get()) != V_ASN1_BOOLEAN) {
+    return make_error("DER BOOLEAN: wrong tag, expected 0x01, got " + tag_text(der));
+  }
+  return owned->value.boolean != 0;
+}
+
+Result<std::vector<DerOidValue>> der_oid_value_sequence(ByteView der) {
+  auto outer = decode_whole<ASN1_SEQUENCE_ANY>(d2i_ASN1_SEQUENCE_ANY, free_sequence_any, "SEQUENCE",
+                                               V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, der);
+  if (!outer) return outer.error();
+  SequencePtr seq(*outer);
+  std::vector<DerOidValue> out;
+  const int n = sk_ASN1_TYPE_num(seq.get());
+  for (int i = 0; i < n; ++i) {
+    const ASN1_TYPE* item = sk_ASN1_TYPE_value(seq.get(), i);
+    const std::string where = "DER (OID, value) sequence: entry " + std::to_string(i);
+    if (item == nullptr || item->type != V_ASN1_SEQUENCE || item->value.sequence == nullptr) {
+      return make_error(where + " must be a SEQUENCE");
+    }
+    // For a SEQUENCE, OpenSSL keeps the element's whole encoding, tag included.
+    const ByteView inner_der(item->value.sequence->data,
+                             static_cast<std::size_t>(item->value.sequence->length));
+    auto inner = decode_whole<ASN1_SEQUENCE_ANY>(d2i_ASN1_SEQUENCE_ANY, free_sequence_any, "SEQUENCE",
+                                                 V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, inner_der);
+    if (!inner) return make_error(where + ": " + inner.message());
+    SequencePtr pair(*inner);
+    if (sk_ASN1_TYPE_num(pair.get()) != 2) {
+      return make_error(where + " must hold 2 elements (OID, value), got " +
+                        std::to_string(sk_ASN1_TYPE_num(pair.get())));
+    }
+    const ASN1_TYPE* oid = sk_ASN1_TYPE_value(pair.get(), 0);
+    if (oid == nullptr || oid->type != V_ASN1_OBJECT) {
+      return make_error(where + ": first element must be an OBJECT IDENTIFIER");
+    }
+    unsigned char* value_der = nullptr;
+    const int len = i2d_ASN1_TYPE(sk_ASN1_TYPE_value(pair.get(), 1), &value_der);
+    if (len <= 0 || value_der == nullptr) {
+      ERR_clear_error();
+      return make_error(where + ": the value does not re-encode");
+    }
+    DerOidValue entry;
+    entry.oid = oid_text(oid->value.object);
+    entry.value.assign(value_der, value_der + len);
+    OPENSSL_free(value_der);
+    out.push_back(std::move(entry));
+  }
+  return out;
 }
 
 Result<SignatureAlgorithm> signature_algorithm(const X509& cert) {

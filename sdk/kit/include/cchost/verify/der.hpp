@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cchost/bytes.hpp"
 #include "cchost/result.hpp"
@@ -21,6 +22,23 @@ Result<std::uint64_t> der_uint64(ByteView der);
 Result<std::string> der_ia5_string(ByteView der);
 // OCTET STRING; the contents.
 Result<Bytes> der_octet_string(ByteView der);
+
+// ENUMERATED that is non-negative and fits 64 bits.
+Result<std::uint64_t> der_enumerated(ByteView der);
+
+// BOOLEAN.
+Result<bool> der_boolean(ByteView der);
+
+// One entry of a SEQUENCE OF SEQUENCE { OBJECT IDENTIFIER, ANY }: the dotted OID and the whole
+// DER element of its value (decode it with the functions here, or this one again when the
+// value is itself such a sequence). Vendor certificate extensions use this shape (Intel's SGX
+// PCK extension 1.2.840.113741.1.13.1 nests it two levels deep).
+struct DerOidValue {
+  std::string oid;
+  Bytes value;
+};
+// Every pair must have exactly two elements, the first an OBJECT IDENTIFIER.
+Result<std::vector<DerOidValue>> der_oid_value_sequence(ByteView der);
 
 // RSASSA-PSS-params (RFC 4055), with the defaults filled in (SHA-1, MGF1-SHA-1, salt 20,
 // trailer 1). Hash names are OpenSSL short names: "SHA384", ...
