@@ -1,0 +1,54 @@
+#pragma once
+// The MAA instances a relying party trusts, with their signing keys pinned (NOTES §2, §4 step 3):
+// read from the collateral folder, never fetched, and never taken from a token (jku, x5u, x5c
+// and jwk headers are not read anywhere). Layout of the collateral folder:
+//   maa/<host>.jwks.json      the JWKS of the instance https://<host> (its /certs document)
+//   sim_maa/<host>.jwks.json  a simulated instance (sim_provision); tokens it signed are
+//                             marked simulated, which shipped policies reject
+// The file name is the issuer: one file cannot speak for two instances, and a token's `iss`
+// selects the only keys it may be verified with.
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cchost/result.hpp"
+
+namespace cchost::aci {
+
+struct MaaInstance {
+  std::string issuer;     // "https://<host>", compared byte for byte with the token's iss
+  std::string jwks_json;  // the pinned JWKS document
+  bool simulated = false;
+};
+
+class TrustedInstances {
+ public:
+  // Reads `dir`/maa and `dir`/sim_maa (either may be absent). A file that does not parse as a
+  // JWKS, or whose name is not a host name, is an error naming it: never silently skipped.
+  static Result<TrustedInstances> load(const std::filesystem::path& dir);
+
+  const MaaInstance* find(std::string_view issuer) const;
+  std::string issuer_list() const;  // "a, b" or "none", for messages
+  bool empty() const { return instances_.empty(); }
+
+ private:
+  std::map<std::string, MaaInstance, std::less<>> instances_;
+};
+
+// Keeps the last parse of each collateral folder, keyed by the (inode, size, mtime, ctime) of
+// every file it read, so a warm verify() does not re-read the JWKS; any change reloads.
+class TrustedInstancesCache {
+ public:
+  Result<TrustedInstances> load(const std::filesystem::path& dir);
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::pair<std::string, TrustedInstances>> entries_;
+};
+
+// True for a DNS host name as MAA uses them: [a-z0-9-] labels joined by dots, 1..253 bytes.
+bool is_host_name(std::string_view host);
+
+}  // namespace cchost::aci

@@ -1,0 +1,75 @@
+// The x-az-aci authorizer: the SDK entry point over the ACI verifier and the sidecar backends.
+//   verify():   MAA token or sidecar evidence -> aci.* claims (verifier.cpp).
+//   generate(): evidence from the SKR sidecar on localhost carrying the binding in its runtime data.
+#include <stdexcept>
+
+#include "cchost/authorizer.hpp"
+#include "describe.hpp"
+#include "plugin_config.hpp"
+#include "verifier.hpp"
+
+namespace cchost::aci {
+namespace {
+
+int status_of(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::Malformed: return CCHOST_E_MALFORMED;
+    case FailureKind::Collateral: return CCHOST_E_COLLATERAL;
+    case FailureKind::VerifyFailed: return CCHOST_E_VERIFY_FAILED;
+  }
+  return CCHOST_E_VERIFY_FAILED;
+}
+
+}  // namespace
+
+class AciAuthorizer : public sdk::Authorizer {
+ public:
+  AciAuthorizer(const std::string& config_toml, const sdk::HostServices& host)
+      : config_(parse_plugin_config(config_toml, host.base_dir())),
+        collateral_dir_(host.collateral_dir()),
+        verifier_(config_) {}
+
+  static std::string describe() { return describe_json(); }
+
+  sdk::Outcome generate(const sdk::GenerateRequest& request, std::vector<std::uint8_t>& token) override {
+    if (request.binding_len != kBindingSize) {
+      return sdk::Outcome::failure(CCHOST_E_INVALID_ARGUMENT, "x-az-aci: binding must be 64 bytes, got " +
+                                                                   std::to_string(request.binding_len));
+    }
+    (void)token;
+    return sdk::Outcome::failure(CCHOST_E_UNAVAILABLE, "x-az-aci: backend \"" + config_.backend +
+                                                           "\" is not available in this build");
+  }
+
+  sdk::Outcome verify(const sdk::VerifyRequest& request, std::string& claims_json) override {
+    AciVerifyRequest r;
+    r.evidence = std::string_view(reinterpret_cast<const char*>(request.token), request.token_len);
+    r.at = request.at_time;
+    if (request.expected_binding) {
+      if (request.binding_len != kBindingSize) {
+        return sdk::Outcome::failure(CCHOST_E_INVALID_ARGUMENT, "x-az-aci: expected binding must be 64 bytes, got " +
+                                                                     std::to_string(request.binding_len));
+      }
+      Binding b{};
+      std::copy(request.expected_binding, request.expected_binding + kBindingSize, b.begin());
+      r.expected_binding = b;
+    }
+    std::optional<std::filesystem::path> dir;
+    if (!collateral_dir_.empty()) dir = collateral_dir_;
+    auto result = verifier_.verify(r, dir);
+    if (auto* failure = std::get_if<AciFailure>(&result)) {
+      return sdk::Outcome::failure(status_of(failure->kind), failure->message);
+    }
+    claims_json = make_claims(std::get<AciClaims>(result)).to_json();
+    return sdk::Outcome::success();
+  }
+
+ private:
+  AciPluginConfig config_;
+  std::string collateral_dir_;  // the host's trust/x-az-aci/ (absolute), or empty
+  AciVerifier verifier_;
+};
+
+}  // namespace cchost::aci
+
+CCHOST_EXPORT_AUTHORIZER(cchost::aci::AciAuthorizer, "x-az-aci", "Azure Confidential Container Instances", "0.1.0")

@@ -1,0 +1,42 @@
+#include "verifier.hpp"
+
+#include "maa_claims.hpp"
+#include "maa_token.hpp"
+#include "verify_maa.hpp"
+
+namespace cchost::aci {
+
+std::variant<AciClaims, AciFailure> AciVerifier::verify(const AciVerifyRequest& request,
+                                                        const std::optional<std::filesystem::path>& dir) {
+  // The sidecar's evidence is a JSON object; anything else is read as a compact JWS, whose
+  // parser then says precisely what is wrong with it.
+  const auto first = request.evidence.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && request.evidence[first] == '{') {
+    return malformed("x-az-aci evidence: the sidecar's raw/combined JSON is not supported by this build yet");
+  }
+  return verify_maa(request, dir);
+}
+
+std::variant<AciClaims, AciFailure> AciVerifier::verify_maa(const AciVerifyRequest& request,
+                                                            const std::optional<std::filesystem::path>& dir) {
+  if (!dir) {
+    return collateral_error("MAA collateral: no collateral folder, so no MAA instance is pinned (expected "
+                            "maa/<host>.jwks.json)");
+  }
+  auto instances = instances_.load(*dir);
+  if (!instances) return collateral_error(instances.message());
+  MaaVerifyOptions options;
+  options.at = request.at;
+  options.allowed_algs = config_.allowed_algs;
+  options.min_rsa_bits = config_.min_rsa_bits;
+  options.clock_skew = config_.clock_skew;
+  options.expected_binding = request.expected_binding;
+  auto verified = verify_maa_token(request.evidence, *instances, options);
+  if (auto* failure = std::get_if<AciFailure>(&verified)) return *failure;
+  auto& token = std::get<VerifiedMaa>(verified);
+  auto claims = claims_from_maa(token.payload, token.issuer, token.simulated, request.at);
+  if (!claims) return malformed(claims.message());
+  return std::move(*claims);
+}
+
+}  // namespace cchost::aci
