@@ -10,7 +10,7 @@
 
 #include "aci_test_support.hpp"
 #include "plugin_config.hpp"
-#include "verifier.hpp"
+#include "aci_verifier.hpp"
 
 namespace cchost::aci {
 namespace {

@@ -12,7 +12,7 @@
 #include "maa_token.hpp"
 #include "plugin_config.hpp"
 #include "report.hpp"
-#include "verifier.hpp"
+#include "aci_verifier.hpp"
 
 namespace cchost::aci {
 namespace {

@@ -6,7 +6,7 @@
 #include "cchost/authorizer.hpp"
 #include "describe.hpp"
 #include "plugin_config.hpp"
-#include "verifier.hpp"
+#include "aci_verifier.hpp"
 
 namespace cchost::aci {
 namespace {

@@ -1,6 +1,9 @@
 #pragma once
 // One x-az-aci verification, whichever path the evidence takes: a compact JWS is an MAA token
 // (verify_maa.cpp); a JSON object is the sidecar's raw/combined evidence (verify_raw.cpp).
+// Collateral folder: maa/ and sim_maa/ (maa_instances.hpp) for tokens; for raw evidence the
+// roots are pinned in code, and only simulated ones come from files: sim_ark.pem (a simulated
+// AMD ARK) and sim_uvm_root.pem (a simulated supply-chain root), both marking claims simulated.
 // Claims come out the same way for both (aci_claims.hpp).
 #include <filesystem>
 #include <optional>
@@ -12,6 +15,7 @@
 #include "maa_instances.hpp"
 #include "plugin_config.hpp"
 #include "runtime_data.hpp"
+#include "verifier.hpp"  // plugins/snp: the SNP report verifier the raw path reuses
 
 namespace cchost::aci {
 
@@ -30,8 +34,11 @@ class AciVerifier {
  private:
   std::variant<AciClaims, AciFailure> verify_maa(const AciVerifyRequest& request,
                                                  const std::optional<std::filesystem::path>& collateral_dir);
+  std::variant<AciClaims, AciFailure> verify_raw(const AciVerifyRequest& request,
+                                                 const std::optional<std::filesystem::path>& collateral_dir);
   const AciPluginConfig& config_;
   TrustedInstancesCache instances_;
+  snp::SnpVerifier snp_;  // its chain cache makes a second report from one chip one ECDSA check
 };
 
 }  // namespace cchost::aci
