@@ -276,7 +276,7 @@ TEST_F(AciMaaAttack, CollateralProblemsAreCollateralErrors) {
   auto none = verifier.verify({t, std::nullopt, kAt}, empty.path());
   ASSERT_TRUE(std::holds_alternative<AciFailure>(none));
   EXPECT_EQ(std::get<AciFailure>(none).kind, FailureKind::Collateral);
-  write_text(empty.path() / "maa" / "Not_A_Host.jwks.json", "{}");
+  write_text(empty.path() / "maa.Not_A_Host.jwks.json", "{}");
   auto bad = verifier.verify({t, std::nullopt, kAt}, empty.path());
   ASSERT_TRUE(std::holds_alternative<AciFailure>(bad));
   EXPECT_NE(std::get<AciFailure>(bad).message.find("is not a lowercase host name"), std::string::npos);

@@ -68,7 +68,7 @@ class TempDir {
 
 // Pins `jwks` as the instance https://<host> in `dir`.
 inline void pin_instance(const fs::path& dir, const std::string& host, const std::string& jwks, bool simulated = false) {
-  write_text(dir / (simulated ? "sim_maa" : "maa") / (host + ".jwks.json"), jwks);
+  write_text(dir / ((simulated ? "sim_maa." : "maa.") + host + ".jwks.json"), jwks);
 }
 
 inline constexpr const char* kSharedWusHost = "sharedwus.wus.attest.azure.net";

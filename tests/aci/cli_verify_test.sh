@@ -13,10 +13,10 @@ if [ ! -d "$azure/maa" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/wus/maa" "$tmp/synthetic/maa" "$tmp/eus2/maa"
-cp "$azure/maa/jwks_sharedwus_2021-05-05_subset.json" "$tmp/wus/maa/sharedwus.wus.attest.azure.net.jwks.json"
-cp "$azure/maa/synthetic/test_issuer_jwks.json" "$tmp/synthetic/maa/test-maa.invalid.jwks.json"
-cp "$azure/maa/jwks_sharedwus_2021-05-05_subset.json" "$tmp/eus2/maa/sharedeus2.eus2.attest.azure.net.jwks.json"
+mkdir -p "$tmp/wus" "$tmp/synthetic" "$tmp/eus2"
+cp "$azure/maa/jwks_sharedwus_2021-05-05_subset.json" "$tmp/wus/maa.sharedwus.wus.attest.azure.net.jwks.json"
+cp "$azure/maa/synthetic/test_issuer_jwks.json" "$tmp/synthetic/maa.test-maa.invalid.jwks.json"
+cp "$azure/maa/jwks_sharedwus_2021-05-05_subset.json" "$tmp/eus2/maa.sharedeus2.eus2.attest.azure.net.jwks.json"
 printf 'min_rsa_bits = 1024\n' > "$tmp/legacy.toml"
 fail=0
 

@@ -23,7 +23,7 @@ std::variant<AciClaims, AciFailure> AciVerifier::verify_maa(const AciVerifyReque
                                                             const std::optional<std::filesystem::path>& dir) {
   if (!dir) {
     return collateral_error("MAA collateral: no collateral folder, so no MAA instance is pinned (expected "
-                            "maa/<host>.jwks.json)");
+                            "maa.<host>.jwks.json)");
   }
   auto instances = instances_.load(*dir);
   if (!instances) return collateral_error(instances.message());

@@ -1,7 +1,7 @@
 #pragma once
 // One x-az-aci verification, whichever path the evidence takes: a compact JWS is an MAA token
 // (verify_maa.cpp); a JSON object is the sidecar's raw/combined evidence (verify_raw.cpp).
-// Collateral folder: maa/ and sim_maa/ (maa_instances.hpp) for tokens; for raw evidence the
+// Collateral folder: maa.*.jwks.json and sim_maa.*.jwks.json (maa_instances.hpp) for tokens; for raw evidence the
 // roots are pinned in code, and only simulated ones come from files: sim_ark.pem (a simulated
 // AMD ARK) and sim_uvm_root.pem (a simulated supply-chain root), both marking claims simulated.
 // Claims come out the same way for both (aci_claims.hpp).

@@ -81,8 +81,8 @@ constexpr std::string_view kConfig = R"json([
 ])json";
 
 constexpr std::string_view kCollateral = R"json([
- {"file":"maa/<host>.jwks.json","doc":"pinned JWKS of the trusted MAA instance https://<host> (its /certs document)"},
- {"file":"sim_maa/<host>.jwks.json","doc":"a simulated MAA instance (simulate mode only; claims marked simulated)"}
+ {"file":"maa.<host>.jwks.json","doc":"pinned JWKS of the trusted MAA instance https://<host> (its /certs document)"},
+ {"file":"sim_maa.<host>.jwks.json","doc":"a simulated MAA instance (simulate mode only; claims marked simulated)"}
 ])json";
 
 std::string build() {

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "cchost/verify/posix_files.hpp"
 #include "json_strict.hpp"
 
@@ -14,56 +16,65 @@ constexpr std::size_t kMaxJwksSize = 1 << 20;
 constexpr std::size_t kMaxInstances = 64;
 constexpr std::string_view kSuffix = ".jwks.json";
 
-struct Folder {
-  const char* name;
+struct Prefix {
+  std::string_view text;
   bool simulated;
 };
-constexpr Folder kFolders[] = {{"maa", false}, {"sim_maa", true}};
+constexpr Prefix kPrefixes[] = {{"sim_maa.", true}, {"maa.", false}};
 
-// The files load() reads, sorted, so the fingerprint and the parse see the same list.
-Result<std::vector<std::pair<fs::path, bool>>> list_files(const fs::path& dir) {
-  std::vector<std::pair<fs::path, bool>> files;
-  for (const auto& folder : kFolders) {
-    std::error_code ec;
-    const fs::path sub = dir / folder.name;
-    if (!fs::is_directory(sub, ec)) continue;
-    std::vector<fs::path> names;
-    for (fs::directory_iterator it(sub, ec), end; !ec && it != end; it.increment(ec)) names.push_back(it->path());
-    if (ec) return make_error("MAA collateral: cannot list " + sub.string() + ": " + ec.message());
-    std::sort(names.begin(), names.end());
-    for (auto& p : names) files.emplace_back(std::move(p), folder.simulated);
+struct PinFile {
+  fs::path path;
+  std::string host;
+  bool simulated;
+};
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The pin files load() reads, sorted, so the fingerprint and the parse see the same list.
+Result<std::vector<PinFile>> list_files(const fs::path& dir) {
+  std::vector<PinFile> files;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return files;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!ends_with(name, kSuffix)) continue;
+    for (const auto& prefix : kPrefixes) {
+      if (name.compare(0, prefix.text.size(), prefix.text) != 0) continue;
+      files.push_back({it->path(), name.substr(prefix.text.size(), name.size() - prefix.text.size() - kSuffix.size()),
+                       prefix.simulated});
+      break;
+    }
   }
+  if (ec) return make_error("MAA collateral: cannot list " + dir.string() + ": " + ec.message());
+  std::sort(files.begin(), files.end(), [](const PinFile& a, const PinFile& b) { return a.path < b.path; });
   if (files.size() > kMaxInstances) {
-    return make_error("MAA collateral: " + std::to_string(files.size()) + " files, the limit is " +
+    return make_error("MAA collateral: " + std::to_string(files.size()) + " pinned instances, the limit is " +
                       std::to_string(kMaxInstances));
   }
   return files;
 }
 
-Result<MaaInstance> load_instance(const fs::path& file, bool simulated) {
-  const std::string name = file.filename().string();
-  if (name.size() <= kSuffix.size() || name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) {
-    return make_error("MAA collateral " + file.string() + ": expected <host>" + std::string(kSuffix));
+Result<MaaInstance> load_instance(const PinFile& file) {
+  if (!is_host_name(file.host)) {
+    return make_error("MAA collateral " + file.path.string() + ": \"" + file.host + "\" is not a lowercase host name");
   }
-  const std::string host = name.substr(0, name.size() - kSuffix.size());
-  if (!is_host_name(host)) {
-    return make_error("MAA collateral " + file.string() + ": \"" + host + "\" is not a lowercase host name");
-  }
-  auto bytes = vkit::read_whole_file(file, kMaxJwksSize);
+  auto bytes = vkit::read_whole_file(file.path, kMaxJwksSize);
   if (!bytes) return make_error("MAA collateral: " + bytes.message());
   std::string text(bytes->begin(), bytes->end());
-  auto doc = parse_json_object(text, "MAA collateral " + file.string());
+  auto doc = parse_json_object(text, "MAA collateral " + file.path.string());
   if (!doc) return doc.error();
   auto keys = doc->find("keys");
   if (keys == doc->end() || !keys->is_array() || keys->empty()) {
-    return make_error("MAA collateral " + file.string() + ": expected a JWKS with a non-empty \"keys\" array");
+    return make_error("MAA collateral " + file.path.string() + ": expected a JWKS with a non-empty \"keys\" array");
   }
-  return MaaInstance{"https://" + host, std::move(text), simulated};
+  return MaaInstance{"https://" + file.host, std::move(text), file.simulated};
 }
 
-std::string fingerprint_of(const std::vector<std::pair<fs::path, bool>>& files) {
+std::string fingerprint_of(const std::vector<PinFile>& files) {
   std::string out;
-  for (const auto& [path, simulated] : files) {
+  for (const auto& [path, host, simulated] : files) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return {};  // unreadable: never a cache hit
     out += path.string() + '\0' + std::to_string(st.st_ino) + ':' + std::to_string(st.st_size) + ':' +
@@ -94,8 +105,8 @@ Result<TrustedInstances> TrustedInstances::load(const fs::path& dir) {
   auto files = list_files(dir);
   if (!files) return files.error();
   TrustedInstances out;
-  for (const auto& [path, simulated] : *files) {
-    auto instance = load_instance(path, simulated);
+  for (const auto& file : *files) {
+    auto instance = load_instance(file);
     if (!instance) return instance.error();
     if (out.instances_.count(instance->issuer)) {
       return make_error("MAA collateral: " + instance->issuer + " is pinned both as a real and a simulated instance");

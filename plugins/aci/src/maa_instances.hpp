@@ -1,10 +1,12 @@
 #pragma once
 // The MAA instances a relying party trusts, with their signing keys pinned (NOTES §2, §4 step 3):
 // read from the collateral folder, never fetched, and never taken from a token (jku, x5u, x5c
-// and jwk headers are not read anywhere). Layout of the collateral folder:
-//   maa/<host>.jwks.json      the JWKS of the instance https://<host> (its /certs document)
-//   sim_maa/<host>.jwks.json  a simulated instance (sim_provision); tokens it signed are
+// and jwk headers are not read anywhere). Files of the collateral folder (flat, as a kit's
+// trust/x-az-aci/ is):
+//   maa.<host>.jwks.json      the JWKS of the instance https://<host> (its /certs document)
+//   sim_maa.<host>.jwks.json  a simulated instance (sim_provision); tokens it signed are
 //                             marked simulated, which shipped policies reject
+// ('_' cannot occur in a host name, so the two prefixes never overlap.)
 // The file name is the issuer: one file cannot speak for two instances, and a token's `iss`
 // selects the only keys it may be verified with.
 #include <filesystem>
@@ -25,8 +27,9 @@ struct MaaInstance {
 
 class TrustedInstances {
  public:
-  // Reads `dir`/maa and `dir`/sim_maa (either may be absent). A file that does not parse as a
-  // JWKS, or whose name is not a host name, is an error naming it: never silently skipped.
+  // Reads every maa.*.jwks.json and sim_maa.*.jwks.json in `dir`; other files are other
+  // collateral. A matching file that does not parse as a JWKS, or whose middle part is not a
+  // host name, is an error naming it: never silently skipped.
   static Result<TrustedInstances> load(const std::filesystem::path& dir);
 
   const MaaInstance* find(std::string_view issuer) const;

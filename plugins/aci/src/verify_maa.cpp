@@ -89,7 +89,7 @@ std::variant<VerifiedMaa, AciFailure> verify_maa_token(std::string_view token, c
   if (iss == parsed->payload.end() || !iss->is_string()) return malformed("MAA token: \"iss\" missing or not a string");
   const std::string issuer = iss->get<std::string>();
   if (instances.empty()) {
-    return collateral_error("MAA collateral: no trusted MAA instance is pinned (expected maa/<host>.jwks.json in the "
+    return collateral_error("MAA collateral: no trusted MAA instance is pinned (expected maa.<host>.jwks.json in the "
                             "collateral folder)");
   }
   const MaaInstance* instance = instances.find(issuer);

@@ -28,7 +28,7 @@ struct MaaVerifyOptions {
 struct VerifiedMaa {
   Json payload;            // the signed claims
   std::string issuer;      // the pinned instance that signed them
-  bool simulated = false;  // signed by a simulated instance (sim_maa/)
+  bool simulated = false;  // signed by a simulated instance (sim_maa.*.jwks.json)
 };
 
 std::variant<VerifiedMaa, AciFailure> verify_maa_token(std::string_view token, const TrustedInstances& instances,
