@@ -77,12 +77,14 @@ constexpr std::string_view kConfig = R"json([
  {"key":"sidecar_port","type":"int","default":8080,"min":1,"max":65535,"doc":"port of the SKR sidecar on localhost"},
  {"key":"maa_endpoint","type":"string","doc":"the MAA instance host the sidecar asks (evidence = maa)"},
  {"key":"timeout_ms","type":"int","default":10000,"min":100,"max":120000,"doc":"sidecar request timeout"},
- {"key":"sim","type":"table","doc":"the sim backend's table (ca_dir)"}
+ {"key":"sim","type":"table","doc":"the sim backend: ca_dir (sim_provision's secret folder), host_data, debuggable, uvm_svn"}
 ])json";
 
 constexpr std::string_view kCollateral = R"json([
  {"file":"maa.<host>.jwks.json","doc":"pinned JWKS of the trusted MAA instance https://<host> (its /certs document)"},
- {"file":"sim_maa.<host>.jwks.json","doc":"a simulated MAA instance (simulate mode only; claims marked simulated)"}
+ {"file":"sim_maa.<host>.jwks.json","doc":"a simulated MAA instance (simulate mode only; claims marked simulated)"},
+ {"file":"sim_ark.pem","doc":"raw path: a simulated AMD ARK to trust (claims marked simulated)"},
+ {"file":"sim_uvm_root.pem","doc":"raw path: a simulated supply-chain root for UVM endorsements (claims marked simulated)"}
 ])json";
 
 std::string build() {
@@ -100,7 +102,7 @@ std::string build() {
              "\"binding\":{\"size\":64,\"carried_in\":\"runtime data member cchost_binding (REPORT_DATA = "
              "SHA-256(runtime data) || 0^32)\"},"
              "\"record_classes\":[\"container\"],"
-             "\"capabilities\":{\"generate\":true,\"verify\":true,\"sim\":false,\"thread_safe_verify\":false},"
+             "\"capabilities\":{\"generate\":true,\"verify\":true,\"sim\":true,\"thread_safe_verify\":false},"
              "\"claims\":") +
          claims + ",\"knobs\":" + std::string(kKnobs) + ",\"config\":" + std::string(kConfig) +
          ",\"collateral\":" + std::string(kCollateral) + "}";

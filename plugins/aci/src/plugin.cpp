@@ -1,12 +1,18 @@
 // The x-az-aci authorizer: the SDK entry point over the ACI verifier and the sidecar backends.
 //   verify():   MAA token or sidecar evidence -> aci.* claims (verifier.cpp).
 //   generate(): evidence from the SKR sidecar on localhost carrying the binding in its runtime data.
+#include <filesystem>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <system_error>
 
+#include "aci_verifier.hpp"
+#include "backends/evidence_source.hpp"
 #include "cchost/authorizer.hpp"
 #include "describe.hpp"
 #include "plugin_config.hpp"
-#include "aci_verifier.hpp"
+#include "sim/sim_maa.hpp"
 
 namespace cchost::aci {
 namespace {
@@ -31,14 +37,46 @@ class AciAuthorizer : public sdk::Authorizer {
 
   static std::string describe() { return describe_json(); }
 
+  // authorizer.h sim_provision: a simulated MAA instance under `dir`. trust/ holds its JWKS (the
+  // pin every kit's trust/x-az-aci/ gets, named so that its tokens are marked simulated);
+  // secret/ holds its signing key, for the sim backend only.
+  static sdk::Outcome sim_provision(const std::string& dir, std::string& out_json) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path root(dir);
+    fs::create_directories(root / "secret", ec);
+    if (!ec) fs::permissions(root / "secret", fs::perms::owner_all, ec);
+    if (!ec) fs::create_directories(root / "trust", ec);
+    if (ec) return sdk::Outcome::failure(CCHOST_E_INTERNAL, "x-az-aci sim: cannot create " + dir + ": " + ec.message());
+    if (auto s = sim::create_sim_maa(root / "secret"); !s) {
+      return sdk::Outcome::failure(CCHOST_E_INTERNAL, "x-az-aci sim: " + s.message());
+    }
+    fs::copy_file(root / "secret" / sim::kSimJwksFile, root / "trust" / sim::kSimJwksFile, ec);
+    if (ec) return sdk::Outcome::failure(CCHOST_E_INTERNAL, "x-az-aci sim: copying the JWKS: " + ec.message());
+    out_json = std::string("{\"trust\":[\"") + sim::kSimJwksFile + "\"],\"secret\":[\"" + sim::kSimKeyFile + "\",\"" +
+               sim::kSimJwksFile + "\"],\"verifier_config\":{},"
+               "\"prover_config\":{\"backend\":\"sim\",\"sim\":{\"ca_dir\":\"sim/x-az-aci\"}}}";
+    return sdk::Outcome::success();
+  }
+
   sdk::Outcome generate(const sdk::GenerateRequest& request, std::vector<std::uint8_t>& token) override {
     if (request.binding_len != kBindingSize) {
       return sdk::Outcome::failure(CCHOST_E_INVALID_ARGUMENT, "x-az-aci: binding must be 64 bytes, got " +
                                                                    std::to_string(request.binding_len));
     }
-    (void)token;
-    return sdk::Outcome::failure(CCHOST_E_UNAVAILABLE, "x-az-aci: backend \"" + config_.backend +
-                                                           "\" is not available in this build");
+    std::lock_guard lock(generate_mutex_);
+    // Made on first use: a verifier-only host has no sidecar and never generates.
+    if (!source_) {
+      auto made = make_evidence_source(config_);
+      if (!made) return sdk::Outcome::failure(CCHOST_E_UNAVAILABLE, made.message());
+      source_ = std::move(*made);
+    }
+    Binding binding{};
+    std::copy(request.binding, request.binding + kBindingSize, binding.begin());
+    auto evidence = source_->generate(binding);
+    if (!evidence) return sdk::Outcome::failure(CCHOST_E_UNAVAILABLE, "x-az-aci " + config_.backend + ": " + evidence.message());
+    token = std::move(*evidence);
+    return sdk::Outcome::success();
   }
 
   sdk::Outcome verify(const sdk::VerifyRequest& request, std::string& claims_json) override {
@@ -68,6 +106,8 @@ class AciAuthorizer : public sdk::Authorizer {
   AciPluginConfig config_;
   std::string collateral_dir_;  // the host's trust/x-az-aci/ (absolute), or empty
   AciVerifier verifier_;
+  std::mutex generate_mutex_;
+  std::unique_ptr<EvidenceSource> source_;
 };
 
 }  // namespace cchost::aci

@@ -20,6 +20,15 @@ T checked(Result<T> r) {
   return std::move(*r);
 }
 
+void parse_sim_table(const toml::table& table, AciPluginConfig& cfg) {
+  vkit::StrictTable t(table, std::string(kContext) + " [sim]");
+  cfg.sim_ca_dir = checked(t.string("ca_dir")).value_or("");
+  if (auto host_data = checked(t.hex("host_data", {32}))) cfg.sim_guest.host_data = *host_data;
+  cfg.sim_guest.debuggable = checked(t.boolean("debuggable")).value_or(false);
+  cfg.sim_guest.uvm_svn = checked(t.integer("uvm_svn", 0, 0xFFFFFFFFll)).value_or(101);
+  if (auto done = t.finish(); !done) bad(done.message());
+}
+
 void resolve_paths(toml::table& table, const std::string& base) {
   if (base.empty()) return;
   if (auto* sim = table["sim"].as_table()) {
@@ -51,9 +60,9 @@ std::vector<crypto::JwsAlg> parse_algs(const toml::array& arr) {
 
 AciPluginConfig parse_plugin_config(const std::string& text, const std::string& base_dir) {
   AciPluginConfig cfg;
-  cfg.table = checked(vkit::parse_toml(text, kContext));
-  resolve_paths(cfg.table, base_dir);
-  vkit::StrictTable t(cfg.table, kContext);
+  toml::table table = checked(vkit::parse_toml(text, kContext));
+  resolve_paths(table, base_dir);
+  vkit::StrictTable t(table, kContext);
   if (const toml::array* algs = checked(t.array("allowed_algs"))) cfg.allowed_algs = parse_algs(*algs);
   cfg.min_rsa_bits = static_cast<int>(checked(t.integer("min_rsa_bits", 1024, 16384)).value_or(2048));
   cfg.clock_skew = checked(t.integer("clock_skew", 0, 300)).value_or(60);
@@ -72,7 +81,7 @@ AciPluginConfig parse_plugin_config(const std::string& text, const std::string& 
   cfg.sidecar_port = checked(t.integer("sidecar_port", 1, 65535)).value_or(8080);
   cfg.maa_endpoint = checked(t.string("maa_endpoint")).value_or("");
   cfg.timeout_ms = checked(t.integer("timeout_ms", 100, 120000)).value_or(10000);
-  (void)checked(t.table("sim"));
+  if (const toml::table* sim = checked(t.table("sim"))) parse_sim_table(*sim, cfg);
   if (auto done = t.finish(); !done) bad(done.message());
   return cfg;
 }

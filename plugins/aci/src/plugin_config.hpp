@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include <toml++/toml.h>
 
 #include "cchost/crypto/jws.hpp"
+#include "sim/sim_maa.hpp"
 
 namespace cchost::aci {
 
@@ -21,7 +21,9 @@ struct AciPluginConfig {
   std::int64_t sidecar_port = 8080;  // the SKR sidecar listens on localhost only
   std::string maa_endpoint;          // MAA host the sidecar asks (evidence = "maa")
   std::int64_t timeout_ms = 10000;
-  toml::table table;                 // the whole table, for the backends
+  // [sim]: the simulated sidecar (backend = "sim").
+  std::string sim_ca_dir;            // sim_provision's secret folder (absolute)
+  sim::SimGuest sim_guest;
 };
 
 // Throws std::invalid_argument naming the offending key for anything unknown or ill-typed.
