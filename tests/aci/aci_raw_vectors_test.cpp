@@ -162,6 +162,18 @@ TEST_F(AciRawVectors, SecurityContext2024EndorsementVerifiesAtItsSigningTime) {
   EXPECT_EQ(crypto::hex_encode(crypto::sha256(*policy)).substr(0, 8), "4f4448c6");
 }
 
+TEST_F(AciRawVectors, EndorsementCacheNeverAnswersBeforeTheSigningTime) {
+  const std::string cose = read_text(raw_ / "caa2025_uvm_endorsement.cose");
+  UvmEndorsementCache cache;
+  auto first = cache.verify(as_bytes(cose), pinned_uvm_roots(), at_);
+  ASSERT_TRUE(first) << first.message();
+  EXPECT_TRUE(cache.verify(as_bytes(cose), pinned_uvm_roots(), at_ + 1));  // a hit
+  auto early = cache.verify(as_bytes(cose), pinned_uvm_roots(), first->signing_time - 1);
+  EXPECT_FALSE(early);
+  // Other roots are another key: a hit under the pinned root does not serve an unpinned set.
+  EXPECT_FALSE(cache.verify(as_bytes(cose), {UvmRoot{Bytes(32, 0), false}}, at_));
+}
+
 TEST_F(AciRawVectors, LeafCarriesTheUvmSigningEku) {
   auto cose = parse_cose_sign1(as_bytes(read_text(raw_ / "caa2025_uvm_endorsement.cose")));
   ASSERT_TRUE(cose) << cose.message();

@@ -33,7 +33,7 @@ std::variant<AciClaims, AciFailure> AciVerifier::verify_maa(const AciVerifyReque
   options.min_rsa_bits = config_.min_rsa_bits;
   options.clock_skew = config_.clock_skew;
   options.expected_binding = request.expected_binding;
-  auto verified = verify_maa_token(request.evidence, *instances, options);
+  auto verified = verify_maa_token(request.evidence, **instances, options);
   if (auto* failure = std::get_if<AciFailure>(&verified)) return *failure;
   auto& token = std::get<VerifiedMaa>(verified);
   auto claims = claims_from_maa(token.payload, token.issuer, token.simulated, request.at);
@@ -62,7 +62,7 @@ std::variant<AciClaims, AciFailure> AciVerifier::verify_raw(const AciVerifyReque
     }
   }
   options.uvm_roots = pinned_uvm_roots(sim_uvm_roots);
-  return verify_raw_evidence(request.evidence, snp_, options);
+  return verify_raw_evidence(request.evidence, snp_, uvm_, options);
 }
 
 }  // namespace cchost::aci

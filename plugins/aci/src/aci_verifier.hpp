@@ -15,6 +15,7 @@
 #include "maa_instances.hpp"
 #include "plugin_config.hpp"
 #include "runtime_data.hpp"
+#include "uvm_endorsement.hpp"
 #include "verifier.hpp"  // plugins/snp: the SNP report verifier the raw path reuses
 
 namespace cchost::aci {
@@ -39,6 +40,7 @@ class AciVerifier {
   const AciPluginConfig& config_;
   TrustedInstancesCache instances_;
   snp::SnpVerifier snp_;  // its chain cache makes a second report from one chip one ECDSA check
+  UvmEndorsementCache uvm_;
 };
 
 }  // namespace cchost::aci

@@ -69,7 +69,9 @@ Result<MaaInstance> load_instance(const PinFile& file) {
   if (keys == doc->end() || !keys->is_array() || keys->empty()) {
     return make_error("MAA collateral " + file.path.string() + ": expected a JWKS with a non-empty \"keys\" array");
   }
-  return MaaInstance{"https://" + file.host, std::move(text), file.simulated};
+  auto set = crypto::JwksKeySet::parse(text);
+  if (!set) return make_error("MAA collateral " + file.path.string() + ": " + set.message());
+  return MaaInstance{"https://" + file.host, std::move(*set), file.simulated};
 }
 
 std::string fingerprint_of(const std::vector<PinFile>& files) {
@@ -130,7 +132,7 @@ std::string TrustedInstances::issuer_list() const {
   return out.empty() ? "none" : out;
 }
 
-Result<TrustedInstances> TrustedInstancesCache::load(const fs::path& dir) {
+Result<std::shared_ptr<const TrustedInstances>> TrustedInstancesCache::load(const fs::path& dir) {
   auto files = list_files(dir);
   if (!files) return files.error();
   const std::string fingerprint = fingerprint_of(*files);
@@ -140,9 +142,10 @@ Result<TrustedInstances> TrustedInstancesCache::load(const fs::path& dir) {
   }
   auto loaded = TrustedInstances::load(dir);
   if (!loaded) return loaded.error();
+  auto shared = std::make_shared<const TrustedInstances>(std::move(*loaded));
   if (entries_.size() >= 16) entries_.clear();  // a handful of folders per process at most
-  entries_[dir.string()] = {fingerprint, *loaded};
-  return loaded;
+  entries_[dir.string()] = {fingerprint, shared};
+  return shared;
 }
 
 }  // namespace cchost::aci

@@ -11,17 +11,19 @@
 // selects the only keys it may be verified with.
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "cchost/crypto/jws.hpp"
 #include "cchost/result.hpp"
 
 namespace cchost::aci {
 
 struct MaaInstance {
   std::string issuer;     // "https://<host>", compared byte for byte with the token's iss
-  std::string jwks_json;  // the pinned JWKS document
+  crypto::JwksKeySet keys;  // the pinned JWKS, decoded once
   bool simulated = false;
 };
 
@@ -44,11 +46,11 @@ class TrustedInstances {
 // every file it read, so a warm verify() does not re-read the JWKS; any change reloads.
 class TrustedInstancesCache {
  public:
-  Result<TrustedInstances> load(const std::filesystem::path& dir);
+  Result<std::shared_ptr<const TrustedInstances>> load(const std::filesystem::path& dir);
 
  private:
   std::mutex mutex_;
-  std::map<std::string, std::pair<std::string, TrustedInstances>> entries_;
+  std::map<std::string, std::pair<std::string, std::shared_ptr<const TrustedInstances>>> entries_;
 };
 
 // True for a DNS host name as MAA uses them: [a-z0-9-] labels joined by dots, 1..253 bytes.

@@ -1,6 +1,7 @@
 #include "uvm_endorsement.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/hash.hpp"
@@ -127,6 +128,20 @@ Result<UvmEndorsement> verify_uvm_endorsement(ByteView bytes, const std::vector<
   out.signing_time = *cose->signing_time;
   out.simulated = root->simulated;
   return out;
+}
+
+Result<UvmEndorsement> UvmEndorsementCache::verify(ByteView cose, const std::vector<UvmRoot>& roots, std::int64_t at) {
+  crypto::Hasher h(crypto::HashAlg::Sha256);
+  h.update(cose);
+  for (const auto& root : roots) h.update(root.sha256).update(as_bytes(root.simulated ? "s" : "r"));
+  const Bytes digest = h.finish();
+  const std::string key(digest.begin(), digest.end());
+  if (auto hit = cache_.find(key, static_cast<std::time_t>(at))) return *hit;
+  auto verified = verify_uvm_endorsement(cose, roots, at);
+  if (verified) {
+    cache_.put(key, *verified, static_cast<std::time_t>(verified->signing_time), std::numeric_limits<std::time_t>::max());
+  }
+  return verified;
 }
 
 }  // namespace cchost::aci

@@ -9,6 +9,7 @@
 
 #include "cchost/bytes.hpp"
 #include "cchost/result.hpp"
+#include "cchost/verify/validity_cache.hpp"
 
 namespace cchost::aci {
 
@@ -40,5 +41,16 @@ struct UvmEndorsement {
 // `at`; the leaf carries the EKU; the PS384 signature over the Sig_structure; the payload's
 // svn and launch measurement.
 Result<UvmEndorsement> verify_uvm_endorsement(ByteView cose, const std::vector<UvmRoot>& roots, std::int64_t at);
+
+// Every container on one UVM build presents the same endorsement, so its verification is cached
+// under SHA-256 of (the COSE bytes, the roots trusted): the result depends on `at` only through
+// signing time <= at, which is the entry's window [signing time, end of time).
+class UvmEndorsementCache {
+ public:
+  Result<UvmEndorsement> verify(ByteView cose, const std::vector<UvmRoot>& roots, std::int64_t at);
+
+ private:
+  vkit::ValidityCache<UvmEndorsement> cache_{64};
+};
 
 }  // namespace cchost::aci

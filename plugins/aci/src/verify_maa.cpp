@@ -100,7 +100,7 @@ std::variant<VerifiedMaa, AciFailure> verify_maa_token(std::string_view token, c
 
   crypto::JwsOptions jws;
   jws.allowed_algs = options.allowed_algs;
-  jws.jwks_json = instance->jwks_json;  // the header's jku/x5u/x5c/jwk are never consulted
+  jws.jwks = instance->keys;  // the header's jku/x5u/x5c/jwk are never consulted
   jws.min_rsa_bits = options.min_rsa_bits;
   jws.max_token_size = kMaxTokenSize;
   auto verified = crypto::verify_jws_compact(parsed->compact, jws);

@@ -65,7 +65,7 @@ void add_report_claims(const snp::SnpReport& r, snp::Product product, AciClaims&
 }  // namespace
 
 std::variant<AciClaims, AciFailure> verify_raw_evidence(std::string_view json, snp::SnpVerifier& snp_verifier,
-                                                        const RawVerifyOptions& options) {
+                                                        UvmEndorsementCache& uvm_cache, const RawVerifyOptions& options) {
   if (options.at <= 0) return verify_failed("ACI raw verify: a verification time is required");
   auto evidence = parse_raw_evidence(json);
   if (!evidence) return malformed(evidence.message());
@@ -96,7 +96,7 @@ std::variant<AciClaims, AciFailure> verify_raw_evidence(std::string_view json, s
     return verify_failed("ACI raw evidence: HOST_DATA must be SHA-256(security_policy): expected " +
                          crypto::hex_encode(policy_hash) + ", got " + crypto::hex_encode(report.report.host_data));
   }
-  auto uvm = verify_uvm_endorsement(evidence->uvm_endorsement, options.uvm_roots, options.at);
+  auto uvm = uvm_cache.verify(evidence->uvm_endorsement, options.uvm_roots, options.at);
   if (!uvm) return verify_failed(uvm.message());
   if (options.expected_binding) {
     const auto& rt = *evidence->runtime_data;

@@ -26,7 +26,8 @@ struct RawVerifyOptions {
   std::vector<crypto::Certificate> snp_sim_roots;  // simulated ARKs the relying party trusts
 };
 
+// `snp` and `uvm_cache` carry the caches of verified chains and endorsements between calls.
 std::variant<AciClaims, AciFailure> verify_raw_evidence(std::string_view json, snp::SnpVerifier& snp,
-                                                        const RawVerifyOptions& options);
+                                                        UvmEndorsementCache& uvm_cache, const RawVerifyOptions& options);
 
 }  // namespace cchost::aci
