@@ -191,6 +191,21 @@ TEST_F(AciRawVectors, LeafCarriesTheUvmSigningEku) {
   EXPECT_EQ(crypto::base64url_encode(root->sha256()), kUvmRootFingerprint);
 }
 
+TEST(AciCose, DeclaredSizesBeyondTheInputAreRefusedBeforeAllocation) {
+  // Found by fuzz_aci_cose: libcbor 0.8 allocates a definite array of the declared size first.
+  const std::uint8_t huge_array[] = {0xD2, 0x9B, 0x00, 0x00, 0x00, 0x02, 0xF8, 0x00, 0x00, 0x00};
+  auto r = parse_cose_sign1(ByteView(huge_array, sizeof huge_array));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.message().find("more items declared than bytes remain"), std::string::npos) << r.message();
+  const std::uint8_t huge_map[] = {0x84, 0x40, 0xBA, 0x7F, 0xFF, 0xFF, 0xFF, 0x40, 0x40};
+  EXPECT_FALSE(parse_cose_sign1(ByteView(huge_map, sizeof huge_map)));
+  const std::uint8_t indefinite[] = {0x9F, 0x40, 0xA0, 0x40, 0x40, 0xFF};
+  EXPECT_NE(parse_cose_sign1(ByteView(indefinite, sizeof indefinite)).message().find("indefinite"), std::string::npos);
+  std::vector<std::uint8_t> deep(40, 0x81);  // [[[[...]]]]
+  deep.push_back(0x00);
+  EXPECT_NE(parse_cose_sign1(deep).message().find("nested deeper"), std::string::npos);
+}
+
 TEST_F(AciRawVectors, EveryTruncatedEndorsementIsRefused) {
   const std::string cose = read_text(raw_ / "caa2025_uvm_endorsement.cose");
   for (std::size_t n = 0; n < cose.size(); n += 97) {

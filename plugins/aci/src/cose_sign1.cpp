@@ -15,7 +15,53 @@ using Item = std::unique_ptr<cbor_item_t, ItemDeleter>;
 
 constexpr std::size_t kMaxChain = 8;
 
+constexpr int kMaxCborDepth = 16;
+
+// Walks the CBOR heads of one item (RFC 8949 §3) and checks that every declared length and count
+// fits in the bytes that remain, before libcbor sees them: libcbor 0.8 allocates an array or
+// map of the declared size up front, so five bytes declaring 2^32 elements would ask for
+// gigabytes (found by fuzz_aci_cose). Indefinite lengths are refused: COSE needs none.
+Status check_heads(ByteView bytes, std::size_t& pos, int depth) {
+  if (depth > kMaxCborDepth) return make_error("nested deeper than " + std::to_string(kMaxCborDepth));
+  if (pos >= bytes.size()) return make_error("truncated");
+  const std::uint8_t initial = bytes[pos++];
+  const int major = initial >> 5;
+  const int info = initial & 0x1F;
+  std::uint64_t value = info;
+  if (info >= 24 && info <= 27) {
+    const std::size_t n = std::size_t{1} << (info - 24);
+    if (bytes.size() - pos < n) return make_error("truncated");
+    value = 0;
+    for (std::size_t i = 0; i < n; ++i) value = (value << 8) | bytes[pos++];
+  } else if (info >= 28) {
+    return make_error(info == 31 ? "indefinite length" : "reserved additional information");
+  }
+  const std::uint64_t remaining = bytes.size() - pos;
+  switch (major) {
+    case 2:
+    case 3:
+      if (value > remaining) return make_error("a string longer than the input");
+      pos += static_cast<std::size_t>(value);
+      return {};
+    case 4:
+    case 5: {
+      const std::uint64_t items = major == 4 ? value : value * 2;
+      if (value > remaining || items > remaining) return make_error("more items declared than bytes remain");
+      for (std::uint64_t i = 0; i < items; ++i) {
+        if (auto s = check_heads(bytes, pos, depth + 1); !s) return s;
+      }
+      return {};
+    }
+    case 6:
+      return check_heads(bytes, pos, depth + 1);
+    default:
+      return {};  // integers and simple values: the head was all
+  }
+}
+
 Result<Item> load_whole(ByteView bytes, const std::string& what) {
+  std::size_t pos = 0;
+  if (auto s = check_heads(bytes, pos, 0); !s) return make_error(what + ": not well-formed CBOR: " + s.message());
   cbor_load_result res{};
   Item item(cbor_load(bytes.data(), bytes.size(), &res));
   if (!item || res.error.code != CBOR_ERR_NONE) {
