@@ -133,7 +133,10 @@ class AciPlugin : public ::testing::Test {
 };
 
 TEST_F(AciPlugin, SimProvisionListsPlainFilesAndConfigs) {
-  ASSERT_EQ(provisioned_["trust"].size(), 1u);
+  ASSERT_EQ(provisioned_["trust"].size(), 3u);
+  EXPECT_TRUE(fs::exists(trust() / "sim_ark.pem"));
+  EXPECT_TRUE(fs::exists(trust() / "sim_uvm_root.pem"));
+  EXPECT_FALSE(fs::exists(trust() / "ark.key"));
   const std::string pin = provisioned_["trust"][0];
   EXPECT_EQ(pin, "sim_maa.sim-maa.cchost.invalid.jwks.json");
   EXPECT_TRUE(fs::exists(trust() / pin));
@@ -243,6 +246,61 @@ TEST_F(AciPlugin, UnreachableSidecarIsUnavailable) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.message().find("sidecar http://127.0.0.1:" + std::to_string(port) + "/attest/maa"), std::string::npos)
       << r.message();
+}
+
+// The raw path end to end: plugins/snp's sim backend signs the report (simulated VCEK),
+// the simulated supply chain endorses the UVM, and the verifier takes the SNP plugin's path.
+TEST_F(AciPlugin, RawSimRoundTripThroughTheSnpVerifier) {
+  const Bytes binding = binding_of(7);
+  auto evidence = generate(sim_config() + "", binding);  // maa, for contrast below
+  ASSERT_TRUE(evidence) << evidence.message();
+  auto raw = generate("backend = \"sim\"\nevidence = \"raw\"\n[sim]\nca_dir = \"" + secret().string() + "\"\n", binding);
+  ASSERT_TRUE(raw) << raw.message();
+  ASSERT_EQ(raw->front(), '{');
+  auto claims = verify(*raw, binding);
+  ASSERT_TRUE(claims) << claims.message();
+  EXPECT_TRUE(claims->simulated);
+  const auto& c = claims->records[0].claims;
+  EXPECT_EQ(c.at("aci.evidence_path").text, "raw");
+  EXPECT_EQ(c.at("aci.compliance_status").text, "azure-compliant-uvm");
+  EXPECT_FALSE(verify(*raw, binding_of(8)));
+  // Policies: the shipped one rejects only because it is simulated; an opt-in accepts.
+  std::string text = shipped_policy_text();
+  auto shipped = policy::load_policy_text(text, "aci.toml", catalog());
+  ASSERT_TRUE(shipped.ok());
+  const auto d = appraise(*shipped.policy, *claims);
+  EXPECT_FALSE(d.accept);
+  EXPECT_TRUE(names(d, "policy.allow_simulated"));
+  // ... and because the simulated UVM's endorsement is not Microsoft's supply chain.
+  EXPECT_TRUE(names(d, "aci.uvm_issuers"));
+  EXPECT_EQ(d.failed.size(), 2u) << d.failed.back().rule << ": " << d.failed.back().why;
+  text.replace(text.find("allow_simulated = false"), 23, "allow_simulated = true");
+  text.replace(text.find("uvm_issuers = "), 0, "# ");
+  auto opt_in = policy::load_policy_text(text, "opt-in.toml", catalog());
+  ASSERT_TRUE(opt_in.ok());
+  const auto accepted = appraise(*opt_in.policy, *claims);
+  EXPECT_TRUE(accepted.accept) << (accepted.failed.empty() ? "" : accepted.failed[0].rule + ": " + accepted.failed[0].why);
+}
+
+TEST_F(AciPlugin, RawEvidenceOverHttpFromTheSimulatedSidecar) {
+  SidecarProcess sidecar(secret());
+  ASSERT_GT(sidecar.port(), 0);
+  const fs::path policy_file = dir_ / "security-policy-base64";
+  std::ofstream(policy_file) << "cGFja2FnZSBwb2xpY3kKIyBjY2hvc3Qgc2ltdWxhdGVkIENDRSBwb2xpY3kK\n";  // kSimCcePolicy
+  const std::string config = "backend = \"sidecar\"\nevidence = \"raw\"\nsidecar_port = " + std::to_string(sidecar.port()) +
+                             "\nsecurity_policy_file = \"" + policy_file.string() + "\"\n";
+  auto raw = generate(config, binding_of(9));
+  ASSERT_TRUE(raw) << raw.message();
+  auto claims = verify(*raw, binding_of(9));
+  ASSERT_TRUE(claims) << claims.message();
+  EXPECT_TRUE(claims->simulated);
+  // Another CCE policy than the one launched: HOST_DATA says so.
+  std::ofstream(policy_file) << "YW5vdGhlciBwb2xpY3kK\n";
+  auto other = generate(config, binding_of(9));
+  ASSERT_TRUE(other) << other.message();
+  auto refused = verify(*other, binding_of(9));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.message().find("HOST_DATA must be SHA-256(security_policy)"), std::string::npos) << refused.message();
 }
 
 TEST_F(AciPlugin, ConfigTyposAreRefused) {

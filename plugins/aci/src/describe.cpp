@@ -76,6 +76,7 @@ constexpr std::string_view kConfig = R"json([
  {"key":"evidence","type":"string","default":"maa","choices":["maa","raw"],"doc":"maa: an MAA token; raw: the sidecar's SNP report and endorsements"},
  {"key":"sidecar_port","type":"int","default":8080,"min":1,"max":65535,"doc":"port of the SKR sidecar on localhost"},
  {"key":"maa_endpoint","type":"string","doc":"the MAA instance host the sidecar asks (evidence = maa)"},
+ {"key":"security_policy_file","type":"path","doc":"evidence = raw: the CCE policy as the UVM mounts it (/security-context-*/security-policy-base64)"},
  {"key":"timeout_ms","type":"int","default":10000,"min":100,"max":120000,"doc":"sidecar request timeout"},
  {"key":"sim","type":"table","doc":"the sim backend: ca_dir (sim_provision's secret folder), host_data, debuggable, uvm_svn"}
 ])json";

@@ -1,6 +1,7 @@
 // The x-az-aci authorizer: the SDK entry point over the ACI verifier and the sidecar backends.
 //   verify():   MAA token or sidecar evidence -> aci.* claims (verifier.cpp).
 //   generate(): evidence from the SKR sidecar on localhost carrying the binding in its runtime data.
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -12,7 +13,9 @@
 #include "cchost/authorizer.hpp"
 #include "describe.hpp"
 #include "plugin_config.hpp"
+#include "cchost/snp/sim_ca.hpp"  // plugins/snp's simulated AMD CA, for the raw path's sim
 #include "sim/sim_maa.hpp"
+#include "sim/sim_uvm.hpp"
 
 namespace cchost::aci {
 namespace {
@@ -48,13 +51,20 @@ class AciAuthorizer : public sdk::Authorizer {
     if (!ec) fs::permissions(root / "secret", fs::perms::owner_all, ec);
     if (!ec) fs::create_directories(root / "trust", ec);
     if (ec) return sdk::Outcome::failure(CCHOST_E_INTERNAL, "x-az-aci sim: cannot create " + dir + ": " + ec.message());
-    if (auto s = sim::create_sim_maa(root / "secret"); !s) {
-      return sdk::Outcome::failure(CCHOST_E_INTERNAL, "x-az-aci sim: " + s.message());
-    }
+    // The MAA instance; for the raw path, plugins/snp's simulated AMD CA and a simulated UVM
+    // supply chain with one endorsement.
+    Status made = sim::create_sim_maa(root / "secret");
+    if (made) made = snp::sim::create_sim_ca(root / "secret" / "snp", "Milan");
+    if (made) made = sim::create_sim_uvm(root / "secret", static_cast<std::int64_t>(std::time(nullptr)) - 60);
+    if (!made) return sdk::Outcome::failure(CCHOST_E_INTERNAL, "x-az-aci sim: " + made.message());
     fs::copy_file(root / "secret" / sim::kSimJwksFile, root / "trust" / sim::kSimJwksFile, ec);
-    if (ec) return sdk::Outcome::failure(CCHOST_E_INTERNAL, "x-az-aci sim: copying the JWKS: " + ec.message());
-    out_json = std::string("{\"trust\":[\"") + sim::kSimJwksFile + "\"],\"secret\":[\"" + sim::kSimKeyFile + "\",\"" +
-               sim::kSimJwksFile + "\"],\"verifier_config\":{},"
+    if (!ec) fs::copy_file(root / "secret" / "snp" / "ark.pem", root / "trust" / "sim_ark.pem", ec);
+    if (!ec) fs::copy_file(root / "secret" / sim::kSimUvmRootFile, root / "trust" / sim::kSimUvmRootFile, ec);
+    if (ec) return sdk::Outcome::failure(CCHOST_E_INTERNAL, "x-az-aci sim: copying the trust files: " + ec.message());
+    // snp/ holds the ARK and ASK keys: it stays in secret/ and is listed nowhere, so no kit can
+    // mint new VCEKs; the sim backend of this provisioning host signs reports with it.
+    out_json = std::string("{\"trust\":[\"") + sim::kSimJwksFile + "\",\"sim_ark.pem\",\"" + sim::kSimUvmRootFile +
+               "\"],\"secret\":[\"" + sim::kSimKeyFile + "\",\"" + sim::kSimJwksFile + "\"],\"verifier_config\":{},"
                "\"prover_config\":{\"backend\":\"sim\",\"sim\":{\"ca_dir\":\"sim/x-az-aci\"}}}";
     return sdk::Outcome::success();
   }

@@ -31,6 +31,11 @@ void parse_sim_table(const toml::table& table, AciPluginConfig& cfg) {
 
 void resolve_paths(toml::table& table, const std::string& base) {
   if (base.empty()) return;
+  if (auto* file = table["security_policy_file"].as_string()) {
+    if (!file->get().empty() && file->get().front() != '/') {
+      *file = (std::filesystem::path(base) / file->get()).lexically_normal().string();
+    }
+  }
   if (auto* sim = table["sim"].as_table()) {
     if (auto* dir = (*sim)["ca_dir"].as_string()) {
       if (!dir->get().empty() && dir->get().front() != '/') {
@@ -81,6 +86,7 @@ AciPluginConfig parse_plugin_config(const std::string& text, const std::string& 
   cfg.sidecar_port = checked(t.integer("sidecar_port", 1, 65535)).value_or(8080);
   cfg.maa_endpoint = checked(t.string("maa_endpoint")).value_or("");
   cfg.timeout_ms = checked(t.integer("timeout_ms", 100, 120000)).value_or(10000);
+  cfg.security_policy_file = checked(t.string("security_policy_file")).value_or("");
   if (const toml::table* sim = checked(t.table("sim"))) parse_sim_table(*sim, cfg);
   if (auto done = t.finish(); !done) bad(done.message());
   return cfg;

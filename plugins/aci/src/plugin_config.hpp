@@ -21,6 +21,7 @@ struct AciPluginConfig {
   std::int64_t sidecar_port = 8080;  // the SKR sidecar listens on localhost only
   std::string maa_endpoint;          // MAA host the sidecar asks (evidence = "maa")
   std::int64_t timeout_ms = 10000;
+  std::string security_policy_file;  // evidence = "raw": the UVM's security-policy-base64 (absolute)
   // [sim]: the simulated sidecar (backend = "sim").
   std::string sim_ca_dir;            // sim_provision's secret folder (absolute)
   sim::SimGuest sim_guest;

@@ -53,4 +53,9 @@ Result<std::string> SidecarClient::attest_maa(const std::string& maa_endpoint, s
   return token->get<std::string>();
 }
 
+Result<std::string> SidecarClient::attest_combined(std::string_view runtime_data) const {
+  const std::string body = "{\"runtime_data\":" + sdk::json_quote(crypto::base64_encode(as_bytes(runtime_data))) + "}";
+  return post("/attest/combined", body);
+}
+
 }  // namespace cchost::aci

@@ -16,6 +16,8 @@ class SidecarClient {
   SidecarClient(int port, std::int64_t timeout_ms) : port_(port), timeout_ms_(timeout_ms) {}
   // POST /attest/maa: an MAA token whose x-ms-runtime is `runtime_data` (a JSON object).
   Result<std::string> attest_maa(const std::string& maa_endpoint, std::string_view runtime_data) const;
+  // POST /attest/combined: the report, THIM certificates and UVM endorsement (a JSON object).
+  Result<std::string> attest_combined(std::string_view runtime_data) const;
 
  private:
   Result<std::string> post(const std::string& path, const std::string& body) const;

@@ -8,6 +8,7 @@
 #include "cchost/verify/posix_files.hpp"
 #include "json_strict.hpp"
 #include "runtime_data.hpp"
+#include "sim/sim_uvm.hpp"
 
 namespace cchost::aci::sim {
 namespace {
@@ -29,8 +30,6 @@ Status write_new(const fs::path& path, const std::string& text, mode_t mode) {
   return {};
 }
 
-constexpr const char* kSimMeasurement =
-    "5c1a7e5e0000000000000000000000000000000000000000000000000000000000000000000000000000000000c0ffee";
 
 }  // namespace
 

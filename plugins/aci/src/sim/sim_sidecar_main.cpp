@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   httplib::Server server;
+  // One request at a time: the simulated SNP backend is not shared between threads.
+  server.new_task_queue = [] { return new httplib::ThreadPool(1); };
   auto reply = [](httplib::Response& res, const cchost::aci::sim::SidecarReply& r) {
     res.status = r.status;
     res.set_content(r.body, "application/json");
@@ -46,6 +48,9 @@ int main(int argc, char** argv) {
   });
   server.Post("/attest/maa", [&](const httplib::Request& req, httplib::Response& res) {
     reply(res, sidecar->attest_maa(req.body, static_cast<std::int64_t>(std::time(nullptr))));
+  });
+  server.Post("/attest/combined", [&](const httplib::Request& req, httplib::Response& res) {
+    reply(res, sidecar->attest_combined(req.body));
   });
   server.set_payload_max_length(1 << 20);
   const int bound = port == 0 ? server.bind_to_any_port("127.0.0.1") : (server.bind_to_port("127.0.0.1", port) ? port : -1);
