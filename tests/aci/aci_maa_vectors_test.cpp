@@ -168,6 +168,17 @@ TEST_F(AciMaaVectors, SnpWeuTestClaimsEqualTheSubmittedReport) {
   EXPECT_EQ(claims->strings.count("aci.compliance_status"), 0u);
 }
 
+// Found by fuzz_aci_jws: claims of a payload that never went through the time checks.
+TEST(AciMaaClaims, MissingOrMistypedTimesAreErrorsNotExceptions) {
+  for (const char* payload : {R"({"iss":"x"})", R"({"iat":"1","nbf":1,"exp":2})", R"({"iat":1,"nbf":1,"exp":1.5})",
+                              R"({"iat":18446744073709551615,"nbf":1,"exp":2})"}) {
+    SCOPED_TRACE(payload);
+    auto doc = parse_json_object(payload, "payload");
+    ASSERT_TRUE(doc);
+    EXPECT_FALSE(claims_from_maa(*doc, "https://x", false, 10));
+  }
+}
+
 TEST_F(AciMaaVectors, SyntheticMatrixVerifyStage) {
   pin_instance(dir_.path(), kTestHost, read_text(maa_ / "synthetic" / "test_issuer_jwks.json"));
   // Rejected by the verifier itself (registered claims); the others verify and are left to the

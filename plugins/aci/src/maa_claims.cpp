@@ -1,5 +1,7 @@
 #include "maa_claims.hpp"
 
+#include <cstdint>
+
 #include "cchost/crypto/encoding.hpp"
 
 namespace cchost::aci {
@@ -126,8 +128,16 @@ Result<AciClaims> claims_from_maa(const Json& payload, const std::string& issuer
       !s) {
     return s.error();
   }
-  // Registered times were checked by verify_maa_token(); here they only become claims.
-  for (const char* t : {"iat", "nbf", "exp"}) c.ints[std::string("aci.") + t] = payload[t].get<std::int64_t>();
+  // Registered times were checked by verify_maa_token(); here they only become claims, and a
+  // payload that never went through that check still gets an error, not an exception.
+  for (const char* t : {"iat", "nbf", "exp"}) {
+    const auto it = payload.find(t);
+    if (it == payload.end() || !it->is_number_integer() ||
+        (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
+      return make_error(std::string("MAA claim ") + t + ": expected an integer");
+    }
+    c.ints[std::string("aci.") + t] = it->get<std::int64_t>();
+  }
   c.issued_at = c.ints["aci.iat"];
   c.ints["aci.token_age"] = at - c.ints["aci.iat"];
   if (auto rt = payload.find("x-ms-runtime"); rt != payload.end() && rt->is_object()) {

@@ -66,7 +66,9 @@ class SimSource : public EvidenceSource {
     if (reply.status != 200) return make_error("x-az-aci sim: " + reply.body);
     auto doc = parse_json_object(reply.body, "sim sidecar reply");
     if (!doc) return doc.error();
-    const std::string token = (*doc)["token"].get<std::string>();
+    const auto member = doc->find("token");
+    if (member == doc->end() || !member->is_string()) return make_error("x-az-aci sim: reply without a token");
+    const std::string token = member->get<std::string>();
     return Bytes(token.begin(), token.end());
   }
 
