@@ -145,6 +145,21 @@ TEST_F(AciMaaAttack, AlgorithmComesFromConfigurationOnly) {
   EXPECT_THROW(parse_plugin_config("allowed_algs = []\n"), std::invalid_argument);
 }
 
+TEST_F(AciMaaAttack, PinnedKeyWithAChainIsHeldToTheMicrosoftRoot) {
+  // The pinned entry carries an x5c chain (a PKI-issued key, NOTES §2 (b)) that does not end in
+  // Microsoft Root CA 2011: the signature verifies under the pinned key, the chain check refuses.
+  Json jwks = {{"keys", Json::array({{{"kid", "pki-kid"}, {"kty", "RSA"},
+                                      {"x5c", Json::array({self_signed_x5c(trusted_key()), self_signed_x5c(attacker_key())})}}})}};
+  pin_instance(dir_.path(), kHost, compact_json(jwks));
+  auto t = sign(trusted_key(), header_for("pki-kid"), honest_payload());
+  EXPECT_REJECTED(verify(t), "not the pinned Microsoft Root CA 2011");
+  // The same key pinned without a chain (an enclave-style entry) verifies.
+  Json bare = {{"keys", Json::array({{{"kid", "pki-kid"}, {"kty", "RSA"}, {"x5c", Json::array({self_signed_x5c(trusted_key())})}}})}};
+  pin_instance(dir_.path(), kHost, compact_json(bare));
+  auto o = verify(t);
+  EXPECT_TRUE(o.ok) << o.message;
+}
+
 TEST_F(AciMaaAttack, CriticalHeaderIsRejected) {
   Json extra = {{"crit", Json::array({"exp"})}};
   EXPECT_REJECTED(verify(sign(trusted_key(), header_for(trusted_key().kid(), "RS256", extra), honest_payload())),

@@ -9,6 +9,7 @@
 #include "cchost/crypto/jws.hpp"
 #include "cchost/crypto/x509.hpp"
 #include "maa_claims.hpp"
+#include "maa_instances.hpp"
 #include "maa_token.hpp"
 #include "plugin_config.hpp"
 #include "report.hpp"
@@ -177,6 +178,31 @@ TEST(AciMaaClaims, MissingOrMistypedTimesAreErrorsNotExceptions) {
     ASSERT_TRUE(doc);
     EXPECT_FALSE(claims_from_maa(*doc, "https://x", false, 10));
   }
+}
+
+// NOTES §2 (b): keys Microsoft's PKI issued chain to Microsoft Root CA 2011 with the MAA EKU; the
+// enclave self-signed key of the same JWKS is pinned as it is.
+TEST_F(AciMaaVectors, PkiIssuedKeysOfGnkuks001ChainToThePinnedRoot) {
+  TempDir dir("pki");
+  pin_instance(dir.path(), "gnkuks001.uks.attest.azure.net", read_text(maa_ / "jwks_gnkuks001_2020-05.json"));
+  auto instances = TrustedInstances::load(dir.path());
+  ASSERT_TRUE(instances) << instances.message();
+  const MaaInstance* gnkuks = instances->find("https://gnkuks001.uks.attest.azure.net");
+  ASSERT_NE(gnkuks, nullptr);
+  EXPECT_EQ(gnkuks->pki_chains.size(), 4u);  // the fifth key is the enclave's self-signed one
+  EXPECT_EQ(gnkuks->pki_chains.count("KQFAHrk1xALKHBD4b4u7TCvCJ1Mw0MlYZe+rxdePOtg="), 0u);
+  const auto& chain = gnkuks->pki_chains.at("ZQzLfoNwhBNCu9r8Fucjn6H4Cdw");
+  auto in_2020 = check_maa_pki_chain(chain, *crypto::parse_time("2020-05-27T00:00:00Z"));
+  EXPECT_TRUE(in_2020) << in_2020.message();
+  auto now = check_maa_pki_chain(chain, *crypto::parse_time("2026-01-01T00:00:00Z"));
+  EXPECT_FALSE(now);  // the 2019 signing certificates expired in 2020
+  // A chain that does not end in the pinned root, or a leaf without the EKU, is refused.
+  EXPECT_NE(check_maa_pki_chain({chain[0], chain[1]}, *crypto::parse_time("2020-05-27T00:00:00Z")).message().find(
+                "not the pinned Microsoft Root CA 2011"),
+            std::string::npos);
+  EXPECT_NE(check_maa_pki_chain({chain[1], chain[2]}, *crypto::parse_time("2020-05-27T00:00:00Z")).message().find(
+                "extendedKeyUsage"),
+            std::string::npos);
 }
 
 TEST_F(AciMaaVectors, SyntheticMatrixVerifyStage) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "cchost/crypto/encoding.hpp"
 #include "cchost/verify/posix_files.hpp"
 #include "json_strict.hpp"
 
@@ -71,7 +72,23 @@ Result<MaaInstance> load_instance(const PinFile& file) {
   }
   auto set = crypto::JwksKeySet::parse(text);
   if (!set) return make_error("MAA collateral " + file.path.string() + ": " + set.message());
-  return MaaInstance{"https://" + file.host, std::move(*set), file.simulated};
+  MaaInstance instance{"https://" + file.host, std::move(*set), file.simulated, {}};
+  for (const auto& jwk : *keys) {
+    const auto x5c = jwk.is_object() ? jwk.find("x5c") : jwk.end();
+    if (x5c == jwk.end() || !x5c->is_array() || x5c->size() < 2) continue;
+    const auto kid = jwk.find("kid");
+    if (kid == jwk.end() || !kid->is_string()) continue;  // unselectable by kid: never used
+    std::vector<crypto::Certificate> chain;
+    for (const auto& entry : *x5c) {
+      auto der = entry.is_string() ? crypto::base64_decode(entry.get<std::string>()) : Result<Bytes>(make_error("not a string"));
+      auto cert = der ? crypto::Certificate::from_der(*der) : Result<crypto::Certificate>(der.error());
+      if (!cert) return make_error("MAA collateral " + file.path.string() + ": x5c of \"" + kid->get<std::string>() + "\": " +
+                                   cert.message());
+      chain.push_back(std::move(*cert));
+    }
+    instance.pki_chains[kid->get<std::string>()] = std::move(chain);
+  }
+  return instance;
 }
 
 std::string fingerprint_of(const std::vector<PinFile>& files) {
@@ -87,6 +104,26 @@ std::string fingerprint_of(const std::vector<PinFile>& files) {
 }
 
 }  // namespace
+
+Status check_maa_pki_chain(const std::vector<crypto::Certificate>& chain, std::int64_t at) {
+  if (chain.size() < 2) return make_error("MAA key chain: expected a leaf and its root");
+  if (crypto::hex_encode(chain.back().sha256()) != kMicrosoftRoot2011Sha256) {
+    return make_error("MAA key chain: ends in \"" + chain.back().subject() + "\", not the pinned Microsoft Root CA 2011");
+  }
+  crypto::ChainOptions options;
+  options.anchors = {chain.back()};
+  options.at = static_cast<std::time_t>(at);
+  std::vector<crypto::Certificate> intermediates(chain.begin() + 1, chain.end() - 1);
+  if (auto path = crypto::verify_chain(chain.front(), intermediates, options); !path) {
+    return make_error("MAA key chain: " + path.message());
+  }
+  auto eku = chain.front().extended_key_usage();
+  if (!eku) return make_error("MAA key chain leaf: " + eku.message());
+  if (std::find(eku->begin(), eku->end(), kMaaSigningEku) == eku->end()) {
+    return make_error("MAA key chain leaf \"" + chain.front().subject() + "\": EKU " + kMaaSigningEku + " missing");
+  }
+  return {};
+}
 
 bool is_host_name(std::string_view host) {
   if (host.empty() || host.size() > 253 || host.front() == '.' || host.back() == '.') return false;

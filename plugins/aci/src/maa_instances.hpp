@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cchost/crypto/jws.hpp"
+#include "cchost/crypto/x509.hpp"
 #include "cchost/result.hpp"
 
 namespace cchost::aci {
@@ -25,7 +26,19 @@ struct MaaInstance {
   std::string issuer;     // "https://<host>", compared byte for byte with the token's iss
   crypto::JwksKeySet keys;  // the pinned JWKS, decoded once
   bool simulated = false;
+  // Keys Microsoft's PKI issued (NOTES §2 (b)): entries whose x5c holds a chain, by kid. Their
+  // chain must also verify to the pinned Microsoft Root CA 2011 at the verification time.
+  std::map<std::string, std::vector<crypto::Certificate>> pki_chains;
 };
+
+// Microsoft Root Certificate Authority 2011 (PROVENANCE.md), SHA-256 of its DER, and the EKU of
+// "Microsoft Azure Attestation" signing certificates.
+inline constexpr const char* kMicrosoftRoot2011Sha256 = "847df6a78497943f27fc72eb93f9a637320a02b561d0a91b09e87a7807ed7c61";
+inline constexpr const char* kMaaSigningEku = "1.3.6.1.4.1.311.76.50.3";
+
+// A PKI-issued MAA key's chain (leaf first): ends in the pinned root, verifies at `at`, and the
+// leaf carries the MAA signing EKU.
+Status check_maa_pki_chain(const std::vector<crypto::Certificate>& chain, std::int64_t at);
 
 class TrustedInstances {
  public:

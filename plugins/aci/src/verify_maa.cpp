@@ -105,6 +105,12 @@ std::variant<VerifiedMaa, AciFailure> verify_maa_token(std::string_view token, c
   jws.max_token_size = kMaxTokenSize;
   auto verified = crypto::verify_jws_compact(parsed->compact, jws);
   if (!verified) return verify_failed("MAA token signature (" + issuer + "): " + verified.message());
+  // A key Microsoft's PKI issued is also held to its chain, at the verification time.
+  if (auto chain = instance->pki_chains.find(verified->kid); chain != instance->pki_chains.end()) {
+    if (auto s = check_maa_pki_chain(chain->second, options.at); !s) {
+      return verify_failed("MAA token signing key (" + issuer + ", kid \"" + shown(verified->kid) + "\"): " + s.message());
+    }
+  }
 
   if (auto s = check_token_times(parsed->payload, options.at, options.clock_skew); !s) {
     return verify_failed(s.message());
