@@ -14,15 +14,15 @@
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/hash.hpp"
 #include "cose_sign1.hpp"
-#include "sim/amd_cert_builder.hpp"  // plugins/snp's certificate building blocks
+#include "cchost/verify/test_ca.hpp"  // the verification kit's test-CA builder
 #include "uvm_endorsement.hpp"
 
 namespace cchost::aci::sim {
 namespace {
 
 namespace fs = std::filesystem;
-using snp::sim::EvpPkeyPtr;
-using snp::sim::X509Ptr;
+using vkit::EvpPkeyPtr;
+using vkit::X509Ptr;
 
 struct ItemDeleter {
   void operator()(cbor_item_t* item) const { cbor_decref(&item); }
@@ -47,22 +47,21 @@ bool add(cbor_item_t* map, Item key, Item value) {
 }
 
 Result<X509Ptr> make_cert(const char* cn, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key, bool ca) {
-  X509_NAME* name = X509_NAME_new();
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("cchost SIMULATED"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
-  auto cert = snp::sim::start_certificate(name, issuer ? X509_get_subject_name(issuer) : name, ca ? 1 : 2, key, 10);
-  X509_NAME_free(name);
+  auto name = vkit::make_name({{"O", "cchost SIMULATED"}, {"CN", cn}});
+  if (!name) return name.error();
+  auto cert = vkit::start_certificate(name->get(), issuer ? X509_get_subject_name(issuer) : name->get(), ca ? 1 : 2, key, 10);
   if (!cert) return cert.error();
   X509* self = cert->get();
   X509* signer = issuer ? issuer : self;
   if (ca) {
-    if (auto s = snp::sim::add_standard_extension(self, signer, NID_basic_constraints, "critical,CA:TRUE"); !s) return s.error();
-    if (auto s = snp::sim::add_standard_extension(self, signer, NID_key_usage, "critical,keyCertSign,cRLSign"); !s) return s.error();
+    if (auto s = vkit::add_standard_extension(self, signer, NID_basic_constraints, "critical,CA:TRUE"); !s) return s.error();
+    if (auto s = vkit::add_standard_extension(self, signer, NID_key_usage, "critical,keyCertSign,cRLSign"); !s) return s.error();
   } else {
-    if (auto s = snp::sim::add_standard_extension(self, signer, NID_basic_constraints, "critical,CA:FALSE"); !s) return s.error();
-    if (auto s = snp::sim::add_standard_extension(self, signer, NID_ext_key_usage, kUvmSigningEku); !s) return s.error();
+    if (auto s = vkit::add_standard_extension(self, signer, NID_basic_constraints, "critical,CA:FALSE"); !s) return s.error();
+    if (auto s = vkit::add_standard_extension(self, signer, NID_ext_key_usage, kUvmSigningEku); !s) return s.error();
   }
-  if (auto s = snp::sim::sign_rsa_pss_sha384(self, issuer_key); !s) return s.error();
+  // Microsoft's supply chain signs its certificates with RSA-PSS too.
+  if (auto s = vkit::sign_certificate(self, issuer_key, vkit::CertSignature::rsa_pss_sha384); !s) return s.error();
   return cert;
 }
 
@@ -107,12 +106,12 @@ Result<Bytes> encode_cose_sign1(ByteView protected_header, ByteView payload, Byt
 }
 
 Status create_sim_uvm(const fs::path& dir, std::int64_t now, std::int64_t uvm_svn) {
-  EvpPkeyPtr root_key(EVP_RSA_gen(2048));
-  EvpPkeyPtr leaf_key(EVP_RSA_gen(2048));
+  auto root_key = vkit::generate_rsa(2048);
+  auto leaf_key = vkit::generate_rsa(2048);
   if (!root_key || !leaf_key) return make_error("sim UVM: RSA key generation failed");
-  auto root = make_cert("cchost SIMULATED Supply Chain Root", root_key.get(), nullptr, root_key.get(), true);
+  auto root = make_cert("cchost SIMULATED Supply Chain Root", root_key->get(), nullptr, root_key->get(), true);
   if (!root) return root.error();
-  auto leaf = make_cert("cchost SIMULATED ContainerPlat", leaf_key.get(), root->get(), root_key.get(), false);
+  auto leaf = make_cert("cchost SIMULATED ContainerPlat", leaf_key->get(), root->get(), root_key->get(), false);
   if (!leaf) return leaf.error();
   const Bytes root_der = der_of(root->get());
   const Bytes leaf_der = der_of(leaf->get());
@@ -147,7 +146,7 @@ Status create_sim_uvm(const fs::path& dir, std::int64_t now, std::int64_t uvm_sv
   cose.payload.assign(payload.begin(), payload.end());
   auto tbs = cose_sig_structure(cose);
   if (!tbs) return tbs.error();
-  auto sig = sign_ps384(leaf_key.get(), *tbs);
+  auto sig = sign_ps384(leaf_key->get(), *tbs);
   if (!sig) return sig.error();
   auto encoded = encode_cose_sign1(cose.protected_bytes, cose.payload, *sig);
   if (!encoded) return encoded.error();
