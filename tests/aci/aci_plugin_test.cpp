@@ -5,8 +5,10 @@
 //    listening on 127.0.0.1;
 //  - every shipped policy rejects simulated evidence; one that opts in accepts a compliant guest
 //    and rejects a debuggable one, naming the claim.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,20 +70,36 @@ class SidecarProcess {
 
 class AciPlugin : public ::testing::Test {
  protected:
+  // ctest runs every test in its own process: the simulated CAs (two RSA-4096 keys among them)
+  // are made once per build, under a lock, and shared; each process writes only to its dir_.
   static void SetUpTestSuite() {
     dir_ = fs::temp_directory_path() / ("cchost-aci-plugin-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
-    fs::create_directories(dir_ / "ca");
-    auto answer = plugin::PluginLoader().sim_provision(kPlugin, dir_ / "ca");
-    ASSERT_TRUE(answer) << answer.message();
-    provisioned_ = *answer;
+    fs::create_directories(dir_);
+    // Keyed by the plugin build, so a rebuilt plugin provisions afresh.
+    const auto built = fs::last_write_time(kPlugin).time_since_epoch().count();
+    ca_ = fs::path(CCHOST_BINARY_DIR) / "tests" / ("aci-plugin-sim-ca-" + std::to_string(built));
+    fs::create_directories(ca_.parent_path());
+    const int lock = ::open((ca_.string() + ".lock").c_str(), O_RDWR | O_CREAT, 0600);
+    ASSERT_GE(lock, 0);
+    ::flock(lock, LOCK_EX);
+    if (!fs::exists(ca_ / "answer.json")) {
+      fs::remove_all(ca_);
+      fs::create_directories(ca_);
+      auto answer = plugin::PluginLoader().sim_provision(kPlugin, ca_);
+      if (answer) std::ofstream(ca_ / "answer.json") << answer->dump();
+      else ADD_FAILURE() << answer.message();
+    }
+    std::ifstream in(ca_ / "answer.json");
+    provisioned_ = nlohmann::json::parse(in, nullptr, false);
+    ::close(lock);
   }
   static void TearDownTestSuite() {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
-  static fs::path secret() { return dir_ / "ca" / "secret"; }
-  static fs::path trust() { return dir_ / "ca" / "trust"; }
+  static fs::path secret() { return ca_ / "secret"; }
+  static fs::path trust() { return ca_ / "trust"; }
 
   Result<Bytes> generate(const std::string& config, const Bytes& binding) {
     plugin::PluginLoader loader;
@@ -128,7 +146,8 @@ class AciPlugin : public ::testing::Test {
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   }
 
-  static inline fs::path dir_;
+  static inline fs::path dir_;  // this process's scratch folder
+  static inline fs::path ca_;   // the shared simulated CAs (sim_provision's folder)
   static inline nlohmann::json provisioned_;
 };
 
