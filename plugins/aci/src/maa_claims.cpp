@@ -111,17 +111,17 @@ Result<AciClaims> claims_from_maa(const Json& payload, const std::string& issuer
   // The UVM endorsement MAA verified (COSE_Sign1 to Microsoft's supply-chain root): its svn is
   // a decimal string in the token, an integer claim here so that min_uvm_svn can compare it.
   if (auto s = take_object(payload, "x-ms-sevsnpvm-uvm-endorsement",
-                           {{"x-ms-sevsnpvm-guestsvn", "aci.uvm_svn_text", Kind::String, 0},
-                            {"x-ms-sevsnpvm-launchmeasurement", "aci.uvm_launch_measurement", Kind::Hex, 48}},
-                           c);
+                           {{"x-ms-sevsnpvm-launchmeasurement", "aci.uvm_launch_measurement", Kind::Hex, 48}}, c);
       !s) {
     return s.error();
   }
-  if (auto text = c.strings.find("aci.uvm_svn_text"); text != c.strings.end()) {
-    auto svn = parse_decimal_svn(text->second);
-    if (!svn) return make_error("MAA claim x-ms-sevsnpvm-uvm-endorsement.x-ms-sevsnpvm-guestsvn: " + svn.message());
-    c.ints["aci.uvm_svn"] = *svn;
-    c.strings.erase(text);
+  if (auto uvm = payload.find("x-ms-sevsnpvm-uvm-endorsement"); uvm != payload.end()) {
+    if (auto svn = uvm->find("x-ms-sevsnpvm-guestsvn"); svn != uvm->end()) {
+      auto n = svn->is_string() ? parse_decimal_svn(svn->get<std::string>())
+                                : Result<std::int64_t>(make_error("expected a decimal string"));
+      if (!n) return make_error("MAA claim x-ms-sevsnpvm-uvm-endorsement.x-ms-sevsnpvm-guestsvn: " + n.message());
+      c.ints["aci.uvm_svn"] = *n;
+    }
   }
   if (auto s = take_object(payload, "x-ms-sevsnpvm-uvm-endorsement-headers",
                            {{"feed", "aci.uvm_feed", Kind::String, 0}, {"iss", "aci.uvm_issuer", Kind::String, 0}}, c);
