@@ -12,6 +12,8 @@ PACKAGES=(
   libtomlplusplus-dev
   libspdlog-dev libfmt-dev
   nlohmann-json3-dev
+  libcbor-dev          # plugins/aci: the UVM endorsement is a COSE_Sign1 (CBOR) document
+  libcpp-httplib-dev   # plugins/aci: HTTP client for the SKR sidecar on localhost, and the test sidecar
   libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 iproute2   # tests/faults: the harness, and network namespaces + veth pairs

@@ -281,6 +281,26 @@ TEST_F(CryptoJws, ExactlyOneKeySource) {
   EXPECT_TRUE(contains(error_of(verify_jws_compact(token, bad_jwks)), "\"keys\""));
 }
 
+TEST_F(CryptoJws, PreParsedKeySetSelectsAsTheDocumentDoes) {
+  std::string token = make_token(header("ES256", "ec-1"), kPayload, kEc256);
+  JwsOptions doc = options();
+  auto set = JwksKeySet::parse(*doc.jwks_json);
+  ASSERT_TRUE(set) << set.message();
+  JwsOptions pre = options();
+  pre.jwks_json.reset();
+  pre.jwks = *set;
+  auto r = verify_jws_compact(token, pre);
+  EXPECT_TRUE(r.ok()) << r.message();
+  // Same refusals, same words: unknown kid, key unsuited to the algorithm, both sources given.
+  for (const auto& t : {make_token(header("ES256", "nope"), kPayload, kEc256),
+                        make_token(header("ES384", "ec-1"), kPayload, kEc256)}) {
+    EXPECT_EQ(error_of(verify_jws_compact(t, pre)), error_of(verify_jws_compact(t, doc)));
+  }
+  pre.jwks_json = doc.jwks_json;
+  EXPECT_TRUE(contains(error_of(verify_jws_compact(token, pre)), "got both"));
+  EXPECT_FALSE(JwksKeySet::parse(R"({"keys":{}})"));
+}
+
 TEST_F(CryptoJws, JwksEntryWithOnlyX5c) {
   Bytes der = keys().x5c_leaf.der();
   std::string jwks = R"({"keys":[{"kty":"EC","kid":"ec-1","x5c":[")" + base64_encode(der) +

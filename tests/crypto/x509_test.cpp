@@ -144,6 +144,13 @@ TEST_F(CryptoX509, AccessorsMatchTheGeneratedCertificates) {
   EXPECT_EQ(p.leaf.sha256(), p.leaf_der_sha256_cli);
 }
 
+TEST_F(CryptoX509, ExtendedKeyUsageAbsentIsAnError) {
+  // The test leaf has no extendedKeyUsage: "no restriction" must not read as "has the purpose".
+  auto eku = p.leaf.extended_key_usage();
+  EXPECT_FALSE(eku);
+  EXPECT_TRUE(contains(eku.message(), "no (single) extendedKeyUsage")) << eku.message();
+}
+
 TEST_F(CryptoX509, CustomExtensionsByOid) {
   auto tcb = p.leaf.extension("1.3.6.1.4.1.3704.1.3.1");
   ASSERT_TRUE(tcb.has_value());

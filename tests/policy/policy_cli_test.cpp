@@ -66,7 +66,7 @@ TEST(PolicyCli, ShippedPoliciesPassCheck) {
     std::ifstream head(entry.path());
     const std::string body((std::istreambuf_iterator<char>(head)), std::istreambuf_iterator<char>());
     const bool needs_absent_plugin = body.find("[gpu]") != std::string::npos ||
-                                     body.find("[nvswitch]") != std::string::npos || body.find("[aci]") != std::string::npos;
+                                     body.find("[nvswitch]") != std::string::npos;
     if (needs_absent_plugin) {
       EXPECT_EQ(r.exit_code, 2) << entry.path() << "\n" << r.output;
       EXPECT_NE(r.output.find("unknown key"), std::string::npos) << r.output;

@@ -13,8 +13,8 @@
 
 namespace cchost::policy::test {
 
-// The vocabularies the policy tests compile with: x-snp's from the real plugin's describe(),
-// then test vocabularies for other namespaces (fixtures/platform_vocabularies.json: the knob
+// The vocabularies the policy tests compile with: x-snp's (and x-az-aci's) from the real
+// plugins' describe(), then test vocabularies for other namespaces (fixtures/platform_vocabularies.json: the knob
 // tables the host used to hard-code, now data as any plugin would declare them).
 inline const Catalog& test_catalog() {
   static const Catalog catalog = [] {
@@ -24,8 +24,16 @@ inline const Catalog& test_catalog() {
     auto v = vocabulary_from_describe(snp->description);
     if (!v) throw std::runtime_error(v.message());
     c.push_back(std::move(*v));
+    // x-az-aci from its plugin when the build has it; the fixture stands in otherwise.
+    auto aci = plugin::PluginLoader().inspect(std::string(CCHOST_PLUGIN_DIR) + "/aci_authorizer.so");
+    if (aci) {
+      auto a = vocabulary_from_describe(aci->description);
+      if (!a) throw std::runtime_error(a.message());
+      c.push_back(std::move(*a));
+    }
     std::ifstream in(CCHOST_POLICY_FIXTURES "/platform_vocabularies.json");
     for (const auto& d : nlohmann::json::parse(in)) {
+      if (aci && d.value("namespace", "") == "x-az-aci") continue;
       auto other = vocabulary_from_describe(d);
       if (!other) throw std::runtime_error(other.message());
       c.push_back(std::move(*other));

@@ -3,6 +3,8 @@
 // evaluates claim rules over every record, with count / min_count over how many there are.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "policy_test_support.hpp"
 
 namespace cchost::policy {
@@ -209,23 +211,35 @@ TEST(PolicyVocabulary, EveryInTreePluginDescribesAValidVocabulary) {
 namespace cchost::policy {
 namespace {
 
-// policies/README.md's [snp] table lists exactly the knobs the SNP plugin declares, in its
-// order: the table is documentation of the plugin's describe(), and this fails when they drift.
-TEST(PolicyVocabulary, ReadmeSnpTableMatchesThePluginsKnobTable) {
-  auto info = plugin::PluginLoader().inspect(std::string(CCHOST_PLUGIN_DIR) + "/snp_authorizer.so");
+// policies/README.md's per-platform tables list exactly the knobs each in-tree plugin declares,
+// in its order: a table is documentation of the plugin's describe(), and this fails when they
+// drift.
+void expect_readme_table_matches(const std::string& plugin_file, const std::string& section, const std::string& ns) {
+  auto info = plugin::PluginLoader().inspect(std::string(CCHOST_PLUGIN_DIR) + "/" + plugin_file);
   ASSERT_TRUE(info) << info.message();
   std::vector<std::string> declared;
   for (const auto& k : info->description["knobs"]) declared.push_back(k["name"].get<std::string>());
   std::ifstream in(std::string(CCHOST_SOURCE_DIR) + "/policies/README.md");
   std::vector<std::string> documented;
-  bool in_snp = false;
+  bool in_section = false;
+  const std::string heading = "## `[" + section + "]`";
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind("## ", 0) == 0) in_snp = line.rfind("## `[snp]`", 0) == 0;
-    if (!in_snp || line.rfind("| `", 0) != 0) continue;
+    if (line.rfind("## ", 0) == 0) in_section = line.rfind(heading, 0) == 0;
+    if (!in_section || line.rfind("| `", 0) != 0) continue;
     const auto end = line.find('`', 3);
     documented.push_back(line.substr(3, end - 3));
   }
-  EXPECT_EQ(documented, declared) << "update policies/README.md's [snp] table (`cchost plugins describe x-snp --markdown`)";
+  EXPECT_EQ(documented, declared) << "update policies/README.md's [" << section << "] table (`cchost plugins describe "
+                                  << ns << " --markdown`)";
+}
+
+TEST(PolicyVocabulary, ReadmeSnpTableMatchesThePluginsKnobTable) {
+  expect_readme_table_matches("snp_authorizer.so", "snp", "x-snp");
+}
+
+TEST(PolicyVocabulary, ReadmeAciTableMatchesThePluginsKnobTable) {
+  if (!std::filesystem::exists(std::string(CCHOST_PLUGIN_DIR) + "/aci_authorizer.so")) GTEST_SKIP() << "no x-az-aci plugin in this build";
+  expect_readme_table_matches("aci_authorizer.so", "aci", "x-az-aci");
 }
 
 }  // namespace

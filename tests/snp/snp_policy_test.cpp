@@ -74,8 +74,14 @@ class SnpPolicy : public ::testing::Test {
       auto info = plugin::PluginLoader().inspect(fs::path(CCHOST_PLUGIN_DIR) / "snp_authorizer.so");
       EXPECT_TRUE(info) << info.message();
       out.push_back(*policy::vocabulary_from_describe(info->description));
+      // x-az-aci from its plugin when the build has it (policies/aci.toml uses its knobs).
+      auto aci = plugin::PluginLoader().inspect(fs::path(CCHOST_PLUGIN_DIR) / "aci_authorizer.so");
+      if (aci) out.push_back(*policy::vocabulary_from_describe(aci->description));
       std::ifstream in(fs::path(CCHOST_SOURCE_DIR) / "tests/policy/fixtures/platform_vocabularies.json");
-      for (const auto& d : nlohmann::json::parse(in)) out.push_back(*policy::vocabulary_from_describe(d));
+      for (const auto& d : nlohmann::json::parse(in)) {
+        if (aci && d.value("namespace", "") == "x-az-aci") continue;
+        out.push_back(*policy::vocabulary_from_describe(d));
+      }
       return out;
     }();
     return c;

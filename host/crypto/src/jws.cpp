@@ -94,12 +94,12 @@ Result<JwsVerified> verify_compact(std::string_view token, const JwsOptions& opt
   if (options.allowed_algs.empty()) {
     return make_error("JWS: no allowed algorithms configured (JwsOptions.allowed_algs is empty)");
   }
-  bool use_jwks = options.jwks_json.has_value();
-  bool use_x5c = !options.x5c_anchors.empty();
-  if (use_jwks == use_x5c) {
-    return make_error(std::string("JWS: expected exactly one key source (jwks_json or "
-                                  "x5c_anchors), got ") + (use_jwks ? "both" : "none"));
+  const int sources = options.jwks_json.has_value() + options.jwks.has_value() + !options.x5c_anchors.empty();
+  if (sources != 1) {
+    return make_error(std::string("JWS: expected exactly one key source (jwks_json, jwks or x5c_anchors), got ") +
+                      (sources == 0 ? "none" : sources == 2 ? "both" : "all three"));
   }
+  const bool use_jwks = options.x5c_anchors.empty();
   if (token.size() > options.max_token_size) {
     return make_error("JWS: token of " + std::to_string(token.size()) +
                       " bytes exceeds the limit of " + std::to_string(options.max_token_size));
@@ -136,7 +136,13 @@ Result<JwsVerified> verify_compact(std::string_view token, const JwsOptions& opt
     has_kid = true;
   }
 
-  auto key = use_jwks ? detail::key_from_jwks(*options.jwks_json, kid, has_kid, *alg,
+  std::optional<JwksKeySet> parsed;
+  if (options.jwks_json) {
+    auto set = JwksKeySet::parse(*options.jwks_json);
+    if (!set) return set.error();
+    parsed = std::move(*set);
+  }
+  auto key = use_jwks ? detail::key_from_jwks(parsed ? *parsed : *options.jwks, kid, has_kid, *alg,
                                               options.min_rsa_bits)
                       : detail::key_from_x5c(*header, options, *alg);
   if (!key) return key.error();

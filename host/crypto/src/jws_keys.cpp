@@ -41,7 +41,12 @@ Result<Certificate> x5c_certificate(const nlohmann::json& value, const std::stri
   return cert;
 }
 
-Result<PublicKey> key_from_jwk(const nlohmann::json& jwk, const std::string& where) {
+}  // namespace
+
+// The key of one JWK entry; errors start ": ..." so that the entry's name ("JWKS key \"kid\"")
+// can be put before them when a token selects it.
+Result<PublicKey> key_from_jwk(const nlohmann::json& jwk) {
+  const std::string where;  // the caller prefixes the entry's name
   auto kty = jwk.find("kty");
   if (kty == jwk.end() || !kty->is_string()) {
     return make_error(where + ": member \"kty\" missing or not a string");
@@ -94,7 +99,6 @@ Result<PublicKey> key_from_jwk(const nlohmann::json& jwk, const std::string& whe
   return make_error(where + ": no key material (expected n/e, x/y or x5c)");
 }
 
-}  // namespace
 
 Status check_key_for_alg(const PublicKey& key, JwsAlg alg, int min_rsa_bits) {
   KeyType want = KeyType::Rsa;
@@ -112,25 +116,14 @@ Status check_key_for_alg(const PublicKey& key, JwsAlg alg, int min_rsa_bits) {
   return {};
 }
 
-Result<PublicKey> key_from_jwks(std::string_view jwks_json, const std::string& kid, bool has_kid,
-                                JwsAlg alg, int min_rsa_bits) {
-  auto jwks = parse_json_object(jwks_json, "JWKS");
-  if (!jwks) return jwks.error();
-  auto keys = jwks->find("keys");
-  if (keys == jwks->end() || !keys->is_array()) {
-    return make_error("JWKS: member \"keys\" missing or not an array");
-  }
+Result<PublicKey> key_from_jwks(const JwksKeySet& set, const std::string& kid, bool has_kid, JwsAlg alg,
+                                int min_rsa_bits) {
+  const auto& entries = JwksKeySetAccess::entries(set);
   std::vector<std::size_t> matches;
-  for (std::size_t i = 0; i < keys->size(); ++i) {
-    const auto& jwk = (*keys)[i];
-    if (!jwk.is_object()) continue;
-    if (!has_kid) {
-      matches.push_back(i);
-      continue;
-    }
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (!entries[i].is_object) continue;
     // kid is opaque: compared byte for byte, never normalised (RFC 7517 §4.5).
-    auto k = jwk.find("kid");
-    if (k != jwk.end() && k->is_string() && k->get<std::string>() == kid) matches.push_back(i);
+    if (!has_kid || (entries[i].kid && *entries[i].kid == kid)) matches.push_back(i);
   }
   if (!has_kid && matches.size() != 1) {
     return make_error("JWS: header has no kid: expected a JWKS with exactly one key, got " +
@@ -138,28 +131,26 @@ Result<PublicKey> key_from_jwks(std::string_view jwks_json, const std::string& k
   }
   if (matches.empty()) {
     return make_error("JWS: kid \"" + shown(kid) + "\" not found in the JWKS (" +
-                      std::to_string(keys->size()) + " keys)");
+                      std::to_string(entries.size()) + " keys)");
   }
   if (matches.size() > 1) {
     return make_error("JWS: kid \"" + shown(kid) + "\" is ambiguous: expected one JWKS key, got " +
                       std::to_string(matches.size()));
   }
-  const auto& jwk = (*keys)[matches.front()];
+  const auto& entry = entries[matches.front()];
   std::string where = "JWKS key \"" + shown(kid) + "\"";
   // RFC 7517 §4.2/§4.4: a key restricted to another use or algorithm is not for us.
-  if (auto use = jwk.find("use"); use != jwk.end() && *use != "sig") {
-    return make_error(where + ": use: expected \"sig\", got " + shown(use->dump()));
+  if (entry.use_dump && *entry.use_dump != "\"sig\"") {
+    return make_error(where + ": use: expected \"sig\", got " + shown(*entry.use_dump));
   }
-  if (auto a = jwk.find("alg"); a != jwk.end() && *a != std::string(jws_alg_name(alg))) {
-    return make_error(where + ": alg: expected " + std::string(jws_alg_name(alg)) + ", got " +
-                      shown(a->dump()));
+  if (entry.alg_dump && *entry.alg_dump != "\"" + std::string(jws_alg_name(alg)) + "\"") {
+    return make_error(where + ": alg: expected " + std::string(jws_alg_name(alg)) + ", got " + shown(*entry.alg_dump));
   }
-  auto key = key_from_jwk(jwk, where);
-  if (!key) return key.error();
-  if (auto ok = check_key_for_alg(*key, alg, min_rsa_bits); !ok) {
+  if (!entry.key) return make_error(where + ": " + entry.key_error);
+  if (auto ok = check_key_for_alg(*entry.key, alg, min_rsa_bits); !ok) {
     return make_error(where + ": " + ok.message());
   }
-  return key;
+  return *entry.key;
 }
 
 Result<PublicKey> key_from_x5c(const nlohmann::json& header, const JwsOptions& options,
@@ -190,3 +181,35 @@ Result<PublicKey> key_from_x5c(const nlohmann::json& header, const JwsOptions& o
 }
 
 }  // namespace cchost::crypto::detail
+
+namespace cchost::crypto {
+
+Result<JwksKeySet> JwksKeySet::parse(std::string_view jwks_json) {
+  auto jwks = detail::parse_json_object(jwks_json, "JWKS");
+  if (!jwks) return jwks.error();
+  auto keys = jwks->find("keys");
+  if (keys == jwks->end() || !keys->is_array()) {
+    return make_error("JWKS: member \"keys\" missing or not an array");
+  }
+  auto entries = std::make_shared<std::vector<Entry>>();
+  for (const auto& jwk : *keys) {
+    Entry e;
+    e.is_object = jwk.is_object();
+    if (e.is_object) {
+      if (auto k = jwk.find("kid"); k != jwk.end() && k->is_string()) e.kid = k->get<std::string>();
+      if (auto u = jwk.find("use"); u != jwk.end()) e.use_dump = u->dump();
+      if (auto a = jwk.find("alg"); a != jwk.end()) e.alg_dump = a->dump();
+      auto key = detail::key_from_jwk(jwk);
+      if (key) e.key = *key;
+      else e.key_error = key.message();
+    }
+    entries->push_back(std::move(e));
+  }
+  JwksKeySet set;
+  set.entries_ = std::move(entries);
+  return set;
+}
+
+std::size_t JwksKeySet::size() const { return entries_ ? entries_->size() : 0; }
+
+}  // namespace cchost::crypto

@@ -236,6 +236,24 @@ std::vector<std::string> Certificate::extension_oids() const {
   return oids;
 }
 
+Result<std::vector<std::string>> Certificate::extended_key_usage() const {
+  auto value = extension("2.5.29.37");
+  if (!value) return make_error("certificate \"" + subject() + "\": no (single) extendedKeyUsage extension");
+  const unsigned char* p = value->data();
+  EXTENDED_KEY_USAGE* eku = d2i_EXTENDED_KEY_USAGE(nullptr, &p, static_cast<long>(value->size()));
+  const bool whole = eku != nullptr && p == value->data() + value->size();
+  std::vector<std::string> oids;
+  for (int i = 0; whole && i < sk_ASN1_OBJECT_num(eku); ++i) {
+    char buf[128];
+    int len = OBJ_obj2txt(buf, sizeof buf, sk_ASN1_OBJECT_value(eku, i), 1);
+    if (len > 0 && static_cast<std::size_t>(len) < sizeof buf) oids.emplace_back(buf);
+  }
+  if (eku) sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
+  detail::drain_openssl_errors();
+  if (!whole) return make_error("certificate \"" + subject() + "\": extendedKeyUsage is not a SEQUENCE OF OBJECT IDENTIFIER");
+  return oids;
+}
+
 Status Certificate::verify_signed_by(const PublicKey& issuer) const {
   if (!cert_ || issuer.get() == nullptr) {
     return make_error("certificate signature: expected a certificate and an issuer key");

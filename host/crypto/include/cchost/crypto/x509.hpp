@@ -40,6 +40,10 @@ class Certificate {
   // The extnValue contents (inside the OCTET STRING) of the extension `oid` (dotted form).
   std::optional<Bytes> extension(std::string_view oid) const;
   std::vector<std::string> extension_oids() const;
+  // The extendedKeyUsage purposes (RFC 5280 §4.2.1.12) as dotted OIDs. An error when the
+  // extension is absent, duplicated or not a well-formed SEQUENCE OF OBJECT IDENTIFIER, so a
+  // caller requiring a purpose never mistakes "unrestricted" for "has it".
+  Result<std::vector<std::string>> extended_key_usage() const;
   // Checks that `issuer` signed this certificate (any algorithm OpenSSL knows, incl. RSA-PSS).
   Status verify_signed_by(const PublicKey& issuer) const;
   X509* get() const { return cert_.get(); }
