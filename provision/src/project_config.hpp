@@ -15,7 +15,7 @@
 namespace cchost::provision {
 
 struct AuthorizerSpec {
-  std::string ns;                        // "x-snp"
+  std::string ns;                        // "x-acme"
   std::string plugin;                    // file name in --plugin-dir
   std::string backend;                   // the plugin's evidence source, e.g. "sim"
   bool backend_given = false;            // written into the config only when the project says it

@@ -13,7 +13,7 @@
 namespace cchost::attest {
 
 struct EvidenceToken {
-  std::string ns;  // authorizer namespace, e.g. "x-snp"
+  std::string ns;  // authorizer namespace, e.g. "x-acme"
   Bytes token;
 };
 

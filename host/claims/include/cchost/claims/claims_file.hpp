@@ -1,9 +1,9 @@
 #pragma once
 // A claims file (input of `cchost policy explain`): the claims of every namespace one peer
 // presented. Accepted shapes (documented in policies/README.md):
-//   1. one claims object:                {"schema":"cchost.claims/v2","namespace":"x-snp",...}
+//   1. one claims object:                {"schema":"cchost.claims/v2","namespace":"x-acme",...}
 //   2. an array of claims objects:       [{...x-snp...}, {...x-nv-gpu...}]
-//   3. an object keyed by namespace:     {"x-snp": {...}, "x-nv-gpu": {...}}
+//   3. an object keyed by namespace:     {"x-acme": {...}, "x-board": {...}}
 //   4. a wrapper with a "claims" member holding shape 2 or 3.
 //   5. one `cchost verify --json` report ({"verified":true,"namespace":..,"records":[..],..});
 //      a report with "verified": false is refused.

@@ -35,7 +35,7 @@ struct RuntimeSettings {
 };
 
 struct AuthorizerEntry {
-  std::string ns;                      // "x-snp"
+  std::string ns;                      // "x-acme"
   std::filesystem::path plugin_path;   // absolute: <kit>/plugins/<file>
   std::string sha256;                  // lowercase hex pin, already checked against the file
   std::string config_toml;             // the plugin's TOML config; its paths are kit-relative

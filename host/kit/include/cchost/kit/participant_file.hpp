@@ -12,7 +12,7 @@
 namespace cchost::kit {
 
 struct AuthorizerDecl {
-  std::string ns;           // "x-snp"
+  std::string ns;           // "x-acme"
   std::string plugin;       // a file name inside <kit>/plugins/
   std::string sha256;       // lowercase hex pin of that file
   std::string config_toml;  // the plugin's own TOML config text (must parse as TOML)

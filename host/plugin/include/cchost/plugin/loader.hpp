@@ -34,7 +34,7 @@ struct Capabilities {
 // What a plugin says about itself, plus the SHA-256 of the exact bytes that were loaded.
 struct PluginInfo {
   std::string file;        // the path as given to the loader
-  std::string ns;          // claim namespace, e.g. "x-snp"
+  std::string ns;          // claim namespace, e.g. "x-acme"
   std::string name;        // human name
   std::string version;     // plugin version text
   std::uint32_t abi = 0;   // table abi_version: major << 16 | minor

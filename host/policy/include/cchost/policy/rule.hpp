@@ -55,7 +55,7 @@ struct Operand {
 
 struct Rule {
   std::string id;        // "snp.min_tcb.microcode", "peer.site-2.snp.debug", "rule.no-debug"
-  std::string ns;        // "x-snp"
+  std::string ns;        // "x-acme"
   std::string claim;     // "snp.reported_tcb.microcode"; empty for Count / CountMin
   std::string record_class;  // only records of this class ("gpu"); empty: every record
   Op op = Op::Present;

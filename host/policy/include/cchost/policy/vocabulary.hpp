@@ -71,7 +71,7 @@ struct ClaimDef {
 };
 
 struct Vocabulary {
-  std::string ns;       // "x-snp"
+  std::string ns;       // "x-acme"
   std::string section;  // the TOML table name the plugin declares ("snp"); [ns] works as well
   std::vector<ClaimDef> claims;
   std::vector<KnobDef> knobs;  // in evaluation order

@@ -1,7 +1,7 @@
 // Policy evaluation throughput: a 30-rule policy against claims that satisfy every rule (the
 // common case on the hot path: nothing to explain). Run a Release build:
-//   cmake -S . -B build-rel -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build build-rel --target bench_policy
-//   build-rel/bench/bench_policy
+//   cmake --preset release && cmake --build --preset release --target bench_policy
+//   build/release/bench/bench_policy
 #include <benchmark/benchmark.h>
 
 #include <fstream>
