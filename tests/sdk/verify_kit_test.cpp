@@ -466,3 +466,17 @@ TEST(VerifyKitTestCa, RsaPssAndBadCurveAndKeyFileModes) {
 
 }  // namespace
 }  // namespace cchost::vkit
+
+namespace cchost::vkit {
+namespace {
+
+TEST(VerifyKitPaths, ConfigPathsResolveAgainstTheKitOnly) {
+  EXPECT_EQ(resolve_against("/kits/site-1", "trust/x-acme/root.pem"), "/kits/site-1/trust/x-acme/root.pem");
+  EXPECT_EQ(resolve_against("/kits/site-1", "./sim/../sim/ca"), "/kits/site-1/sim/ca");
+  EXPECT_EQ(resolve_against("/kits/site-1", "/etc/abs.pem"), "/etc/abs.pem");
+  EXPECT_EQ(resolve_against("", "relative.pem"), "relative.pem");
+  EXPECT_EQ(resolve_against("/kits/site-1", ""), "");
+}
+
+}  // namespace
+}  // namespace cchost::vkit

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "cchost/verify/posix_files.hpp"
 #include "cchost/verify/strict_toml.hpp"
 
 namespace cchost::tdx {
@@ -19,23 +20,20 @@ T checked(Result<T> r) {
   return std::move(*r);
 }
 
-std::string resolve(const std::string& base, const std::string& path) {
-  if (base.empty() || path.empty() || path.front() == '/') return path;
-  return (std::filesystem::path(base) / path).lexically_normal().string();
-}
+using vkit::resolve_against;
 
 // Every path-valued key made absolute: nothing below depends on the working directory.
 void resolve_paths(toml::table& table, const std::string& base) {
   if (base.empty()) return;
   if (auto* arr = table["sim_roots"].as_array()) {
     for (auto& item : *arr) {
-      if (auto* s = item.as_string()) *s = resolve(base, s->get());
+      if (auto* s = item.as_string()) *s = resolve_against(base, s->get());
     }
   }
-  if (auto* root = table["configfs_root"].as_string()) *root = resolve(base, root->get());
-  if (auto* device = table["device"].as_string()) *device = resolve(base, device->get());
+  if (auto* root = table["configfs_root"].as_string()) *root = resolve_against(base, root->get());
+  if (auto* device = table["device"].as_string()) *device = resolve_against(base, device->get());
   if (auto* sim = table["sim"].as_table()) {
-    if (auto* dir = (*sim)["ca_dir"].as_string()) *dir = resolve(base, dir->get());
+    if (auto* dir = (*sim)["ca_dir"].as_string()) *dir = resolve_against(base, dir->get());
   }
 }
 

@@ -66,4 +66,9 @@ Status write_whole_file(const std::filesystem::path& path, ByteView data, int* e
   return {};
 }
 
+std::string resolve_against(const std::string& base, const std::string& path) {
+  if (base.empty() || path.empty() || path.front() == '/') return path;
+  return (std::filesystem::path(base) / path).lexically_normal().string();
+}
+
 }  // namespace cchost::vkit

@@ -34,4 +34,9 @@ Result<Bytes> read_whole_file(const std::filesystem::path& path, std::size_t max
 // a short write is an error. `errno_out` as for read_whole_file.
 Status write_whole_file(const std::filesystem::path& path, ByteView data, int* errno_out = nullptr);
 
+// A path from a plugin config made absolute against the kit folder `base` (host services): an
+// absolute path, an empty one or an empty base is returned as it is. Nothing a plugin reads then
+// depends on the working directory.
+std::string resolve_against(const std::string& base, const std::string& path);
+
 }  // namespace cchost::vkit
