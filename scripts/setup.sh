@@ -14,6 +14,7 @@ PACKAGES=(
   nlohmann-json3-dev
   libcbor-dev          # plugins/aci: the UVM endorsement is a COSE_Sign1 (CBOR) document
   libcpp-httplib-dev   # plugins/aci: HTTP client for the SKR sidecar on localhost, and the test sidecar
+  libxmlsec1-dev       # plugins/nvcommon: NVIDIA RIMs are XMLDSig documents (verify; sign for the sim RIM signer)
   libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 iproute2   # tests/faults: the harness, and network namespaces + veth pairs
