@@ -19,10 +19,16 @@ Result<EvidenceEntry> parse_entry(const nlohmann::json& entry, std::size_t index
   const std::string where = "evidence[" + std::to_string(index) + "]";
   if (!entry.is_object()) return make_error(where + ": must be an object");
   for (const auto& [key, value] : entry.items()) {
-    (void)value;
-    if (key != "arch" && key != "nonce" && key != "evidence" && key != "certificate") {
-      return make_error(where + ": unknown field \"" + key + "\" (expected arch, nonce, evidence, certificate)");
+    if (key == "arch" || key == "nonce" || key == "evidence" || key == "certificate") continue;
+    // NVIDIA's PPCIe tools add what the host's driver said; unsigned, so read as text only and
+    // never used (the signed report is the only source of versions).
+    if (key == "driver_version" || key == "vbios_version" || key == "version") {
+      if (!value.is_string() || value.get_ref<const std::string&>().size() > 64) {
+        return make_error(where + ": \"" + key + "\" must be a string of at most 64 characters");
+      }
+      continue;
     }
+    return make_error(where + ": unknown field \"" + key + "\" (expected arch, nonce, evidence, certificate)");
   }
   EvidenceEntry out;
   auto arch = string_field(entry, "arch", index);

@@ -5,7 +5,9 @@
 //     "certificate": "<base64 of the PEM chain text, leaf first>"}, ...]
 // This is the x-nv-gpu / x-nv-switch token, so evidence collected with NVIDIA's tools verifies
 // here and ours can be sent to them. The decoder takes untrusted bytes: every field is checked
-// for type and size before use; unknown fields are refused (deny by default).
+// for type and size before use; unknown fields are refused (deny by default). The unsigned
+// hints NVIDIA's PPCIe tools add (driver_version, vbios_version, version) are checked as text
+// and dropped: only the signed report says what a device runs.
 #include <cstddef>
 #include <optional>
 #include <string>
