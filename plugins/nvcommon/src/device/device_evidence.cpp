@@ -29,7 +29,12 @@ std::string device_label(DeviceClass device, std::size_t index) {
 }
 
 Result<VerifiedDevice> verify_device(const EvidenceEntry& entry, std::size_t index, DeviceClass device,
-                                     const DeviceChainVerifier& chains, const DeviceCheckOptions& options) {
+                                     const DeviceChainVerifier& chains, const DeviceCheckOptions& options, bool* malformed) {
+  auto unreadable = [&](const std::string& message) {
+    if (malformed) *malformed = true;
+    return fail(device, index, message);
+  };
+  if (malformed) *malformed = false;
   VerifiedDevice out;
   out.device = device;
   out.index = index;
@@ -41,7 +46,7 @@ Result<VerifiedDevice> verify_device(const EvidenceEntry& entry, std::size_t ind
   out.arch = entry.arch;
 
   auto report = parse_spdm_report(entry.report);
-  if (!report) return fail(device, index, report.message());
+  if (!report) return unreadable(report.message());
   out.report = std::move(*report);
 
   auto identity = chains.verify(entry.certificate_pem, options.at);
@@ -57,7 +62,7 @@ Result<VerifiedDevice> verify_device(const EvidenceEntry& entry, std::size_t ind
   }
 
   auto opaque = parse_opaque_data(out.report.response.opaque, device);
-  if (!opaque) return fail(device, index, opaque.message());
+  if (!opaque) return unreadable(opaque.message());
   out.opaque = std::move(*opaque);
 
   if (options.nonce) {

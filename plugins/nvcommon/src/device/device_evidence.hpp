@@ -41,7 +41,10 @@ std::string arch_of_hwmodel(const std::string& hwmodel);
 // "GPU 3" / "NVSwitch 0": how messages name a device.
 std::string device_label(DeviceClass device, std::size_t index);
 
+// On failure, *malformed (when given) says whether the evidence could not be read at all
+// (CCHOST_E_MALFORMED) rather than failing a check (CCHOST_E_VERIFY_FAILED).
 Result<VerifiedDevice> verify_device(const EvidenceEntry& entry, std::size_t index, DeviceClass device,
-                                     const DeviceChainVerifier& chains, const DeviceCheckOptions& options);
+                                     const DeviceChainVerifier& chains, const DeviceCheckOptions& options,
+                                     bool* malformed = nullptr);
 
 }  // namespace cchost::nv

@@ -26,14 +26,18 @@ NvTokenVerifier::NvTokenVerifier(DeviceClass device, const NvTrust& trust, std::
   for (const auto& r : trust.sim_device_roots) sim_root_ders_.push_back(r.der());
 }
 
-Result<std::vector<DeviceVerdict>> NvTokenVerifier::verify(ByteView token, const DeviceCheckOptions& options) const {
+Result<std::vector<DeviceVerdict>> NvTokenVerifier::verify(ByteView token, const DeviceCheckOptions& options, bool* malformed) const {
+  if (malformed) *malformed = false;
   auto entries = parse_evidence_list(std::string_view(reinterpret_cast<const char*>(token.data()), token.size()));
-  if (!entries) return entries.error();
+  if (!entries) {
+    if (malformed) *malformed = true;
+    return entries.error();
+  }
   std::vector<DeviceVerdict> out;
   out.reserve(entries->size());
   std::map<std::string, std::size_t> seen_ueids;
   for (std::size_t i = 0; i < entries->size(); ++i) {
-    auto device = verify_device((*entries)[i], i, device_, chains_, options);
+    auto device = verify_device((*entries)[i], i, device_, chains_, options, malformed);
     if (!device) return device.error();
     if (i > 0 && device->report.request.nonce != out.front().device.report.request.nonce) {
       return make_error(device_label(device_, i) + ": answers nonce " + crypto::hex_encode(device->report.request.nonce) + ", " +
@@ -48,7 +52,19 @@ Result<std::vector<DeviceVerdict>> NvTokenVerifier::verify(ByteView token, const
     DeviceVerdict verdict;
     const Bytes root_der = device->identity.certificates.back().der();
     verdict.simulated = std::find(sim_root_ders_.begin(), sim_root_ders_.end(), root_der) != sim_root_ders_.end();
-    if (references_) verdict.references = references_->check(*device, options.at);
+    if (references_) {
+      verdict.references = references_->check(*device, options.at);
+    } else {
+      // No reference checker configured: the RIMs the report selects are reported missing, so
+      // a policy that requires them rejects (deny by default).
+      for (auto& [role, id] : rim_ids_for(*device)) {
+        RimOutcome rim;
+        rim.role = role;
+        rim.id = id;
+        rim.detail = "no RIM store is configured";
+        verdict.references.rims.push_back(std::move(rim));
+      }
+    }
     if (ocsp_) verdict.cert_ocsp_status = ocsp_->device_chain_status(device->identity, options.at);
     verdict.device = std::move(*device);
     out.push_back(std::move(verdict));

@@ -38,7 +38,8 @@ class NvTokenVerifier {
   NvTokenVerifier(DeviceClass device, const NvTrust& trust, std::shared_ptr<const ReferenceChecker> references,
                   std::shared_ptr<const OcspChecker> ocsp);
 
-  Result<std::vector<DeviceVerdict>> verify(ByteView token, const DeviceCheckOptions& options) const;
+  // *malformed as for verify_device(): the token could not be read (vs. failed a check).
+  Result<std::vector<DeviceVerdict>> verify(ByteView token, const DeviceCheckOptions& options, bool* malformed = nullptr) const;
 
   DeviceClass device_class() const { return device_; }
 
