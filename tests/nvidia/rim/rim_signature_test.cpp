@@ -152,6 +152,16 @@ TEST_F(RimTamper, SecondSignatureOrReferenceIsRefused) {
   EXPECT_FALSE(v.signature_ok);
   EXPECT_NE(v.signature_error.find("expected one ds:Signature"), std::string::npos) << v.signature_error;
 
+  // Moved inside Payload: still one Signature, but not enveloping the document from the root.
+  std::string nested = xml;
+  const std::string sig_text = nested.substr(sig, end - sig);
+  nested.erase(sig, end - sig);
+  nested.insert(nested.find("</ns0:Payload>"), sig_text);
+  v = check(nested);
+  EXPECT_FALSE(v.signature_ok);
+  EXPECT_NE(v.signature_error.find("as a child of the root element, got 1 elsewhere"), std::string::npos)
+      << v.signature_error;
+
   std::string uri = xml;
   uri.replace(uri.find("URI=\"\""), 6, "URI=\"#x\"");
   v = check(uri);
