@@ -6,6 +6,7 @@
 
 #include <libxml/parser.h>
 #include <xmlsec/crypto.h>
+#include <xmlsec/errors.h>
 #include <xmlsec/xmlsec.h>
 
 namespace cchost::nv {
@@ -23,6 +24,9 @@ struct XmlsecSession {
       return;
     }
     xmlsec_up = true;
+    // A plugin must not write xmlsec's diagnostics to the host's stderr; callers report
+    // failures in their own errors.
+    xmlSecErrorsDefaultCallbackEnableOutput(0);
     if (xmlSecCheckVersion() != 1) {
       status = make_error("xmlsec: the loaded libxmlsec1 is not the version this build expects");
       return;
