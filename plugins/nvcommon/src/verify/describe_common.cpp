@@ -38,7 +38,7 @@ std::string common_knobs(const std::string& p, const std::vector<std::string>& r
     std::string out;
     for (const auto& role : rim_roles) {
       out += std::string(out.empty() ? "" : ",") + "{\"claim\":\"" + p + "." + role + "_rim_" + suffix + "\",\"op\":\"" + op +
-             "\",\"operand\":" + operand + ",\"id_suffix\":\"" + role + "\"}";
+             "\",\"operand\":" + operand + ",\"id_suffix\":\"." + role + "\"}";
     }
     return out;
   };
@@ -46,7 +46,7 @@ std::string common_knobs(const std::string& p, const std::vector<std::string>& r
     std::string out;
     for (const auto& role : rim_roles) {
       out += std::string(out.empty() ? "" : ",") + "{\"when\":true,\"claim\":\"" + p + "." + role + "_rim_" + suffix +
-             "\",\"op\":\"equals\",\"operand\":\"" + value + "\",\"id_suffix\":\"" + role + "\"}";
+             "\",\"op\":\"equals\",\"operand\":\"" + value + "\",\"id_suffix\":\"." + role + "\"}";
     }
     return out;
   };

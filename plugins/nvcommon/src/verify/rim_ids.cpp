@@ -1,20 +1,13 @@
-// Which RIMs a device's report selects (NOTES.md §5): the ids NVIDIA's RIM service and its
-// offline stores use, built from the report's own version and product fields.
-#include <algorithm>
-#include <cctype>
-
+// Which RIMs a device's report selects (NOTES.md §5), with the RIM store's id builders.
+#include "rim/rim_store.hpp"
 #include "verify/references.hpp"
 
 namespace cchost::nv {
 namespace {
 
-std::string without_dots_upper(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c != '.') out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  }
-  return out;
-}
+// An id the builders refuse (a report field outside [A-Za-z0-9._-]) selects nothing: it is
+// reported as the literal "invalid:<reason>", which no store file can carry.
+std::string or_invalid(const Result<std::string>& id) { return id ? *id : "invalid: " + id.message(); }
 
 }  // namespace
 
@@ -22,18 +15,14 @@ std::vector<std::pair<std::string, std::string>> rim_ids_for(const VerifiedDevic
   const OpaqueData& o = device.opaque;
   std::vector<std::pair<std::string, std::string>> ids;
   if (device.device == DeviceClass::nvswitch) {
-    // LS10 switches: project, SKU and chip are constants of the part.
-    ids.emplace_back("bios", "NV_SWITCH_BIOS_5612_0002_890_" + without_dots_upper(o.vbios_version.value_or("")));
+    ids.emplace_back("bios", or_invalid(switch_bios_rim_id(o.vbios_version.value_or(""))));
     return ids;
   }
   const std::string driver = o.driver_version.value_or("");
-  if (device.arch == "BLACKWELL") {
-    ids.emplace_back("driver", "NV_GPU_CC_DRIVER_" + o.chip_info.value_or("GB100") + "_" + driver);
-  } else {
-    ids.emplace_back("driver", "NV_GPU_DRIVER_GH100_" + driver);
-  }
-  ids.emplace_back("vbios", "NV_GPU_VBIOS_" + o.project.value_or("") + "_" + o.project_sku.value_or("") + "_" +
-                                o.chip_sku.value_or("") + "_" + without_dots_upper(o.vbios_version.value_or("")));
+  ids.emplace_back("driver", or_invalid(device.arch == "BLACKWELL" ? blackwell_driver_rim_id(o.chip_info.value_or(""), driver)
+                                                                   : hopper_driver_rim_id(driver)));
+  ids.emplace_back("vbios", or_invalid(vbios_rim_id(o.project.value_or(""), o.project_sku.value_or(""), o.chip_sku.value_or(""),
+                                                    o.vbios_version.value_or(""))));
   return ids;
 }
 
