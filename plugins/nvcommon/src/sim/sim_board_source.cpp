@@ -1,6 +1,8 @@
 // Reloading provisioned simulated devices (sim_board_source.hpp).
 #include "sim/sim_board_source.hpp"
 
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include "cchost/verify/key_files.hpp"

@@ -4,6 +4,7 @@
 #include "sim/sim_rim_writer.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include <libxml/parser.h>
