@@ -52,11 +52,11 @@ constexpr const char* kConfig = R"json([
  {"key":"sim_roots","type":"path_list","doc":"simulated NVIDIA Device Identity roots to trust (claims are then marked simulated); relative to the kit"},
  {"key":"sim_rim_roots","type":"path_list","doc":"simulated RIM signing roots to trust for RIMs; relative to the kit"},
  {"key":"set_ready_state","type":"bool","default":false,"doc":"after the host's self-appraisal (attest.self_appraisal) accepts this participant, set the GPUs ready through NVML; otherwise leave them not ready"},
- {"key":"sim","type":"table","doc":"the sim backend's table (secret_dir)"}
+ {"key":"sim","type":"table","doc":"the sim backend's table: ca_dir, the simulated devices' keys and chains (the kit's sim/<namespace>/)"}
 ])json";
 
 constexpr const char* kCollateral = R"json([
- {"file":"rims/*.xml, rims/*.swidtag","doc":"driver and VBIOS RIMs (NVIDIA RIM service documents, TCG RIM / SWID XML), found by their id"},
+ {"file":"rims/*.xml, rims/*.swidtag (or *.xml directly in the folder)","doc":"driver and VBIOS RIMs (NVIDIA RIM service documents, TCG RIM / SWID XML), found by their id"},
  {"file":"ocsp/*.der","doc":"OCSP responses for the device and RIM chains (DER), fetched ahead of time; optional"}
 ])json";
 
@@ -73,7 +73,7 @@ std::string build() {
   d.config_json = kConfig;
   d.collateral_json = kCollateral;
   d.events_json = R"(["attest.self_appraisal"])";
-  d.sim = false;  // until the sim backend lands
+  d.sim = true;
   return describe_document(d);
 }
 

@@ -4,10 +4,12 @@
 #include "cchost/authorizer.hpp"
 #include "describe.hpp"
 #include "verify/nv_authorizer.hpp"
+#include "verify/sim_source.hpp"
 
 namespace cchost::nv::gpu {
 
 Result<std::unique_ptr<EvidenceSource>> make_gpu_source(const NvPluginConfig& config) {
+  if (config.backend == "sim") return open_sim_source(config);
   return make_error("backend \"" + config.backend + "\" is not available in this build");
 }
 
@@ -17,6 +19,7 @@ class GpuAuthorizer : public NvAuthorizer {
       : NvAuthorizer(DeviceClass::gpu, "x-nv-gpu", config_toml, host, &make_gpu_source) {}
 
   static std::string describe() { return describe_json(); }
+  static sdk::Outcome sim_provision(const std::string& dir, std::string& out_json) { return provision_sim(DeviceClass::gpu, dir, out_json); }
 };
 
 }  // namespace cchost::nv::gpu

@@ -31,11 +31,11 @@ constexpr const char* kConfig = R"json([
  {"key":"nscq_library","type":"path","doc":"the NSCQ library to dlopen (default libnvidia-nscq.so.2 from the loader's path)"},
  {"key":"sim_roots","type":"path_list","doc":"simulated NVIDIA Device Identity roots to trust (claims are then marked simulated); relative to the kit"},
  {"key":"sim_rim_roots","type":"path_list","doc":"simulated RIM signing roots to trust for RIMs; relative to the kit"},
- {"key":"sim","type":"table","doc":"the sim backend's table (secret_dir)"}
+ {"key":"sim","type":"table","doc":"the sim backend's table: ca_dir, the simulated devices' keys and chains (the kit's sim/<namespace>/)"}
 ])json";
 
 constexpr const char* kCollateral = R"json([
- {"file":"rims/*.xml, rims/*.swidtag","doc":"switch BIOS RIMs (TCG RIM / SWID XML), found by their id"},
+ {"file":"rims/*.xml, rims/*.swidtag (or *.xml directly in the folder)","doc":"switch BIOS RIMs (TCG RIM / SWID XML), found by their id"},
  {"file":"ocsp/*.der","doc":"OCSP responses for the device and RIM chains (DER), fetched ahead of time; optional"}
 ])json";
 
@@ -51,7 +51,7 @@ std::string build() {
   d.knobs_json = std::string("[") + kOwnKnobs + common_knobs("nvswitch", kRimRoles) + "]";
   d.config_json = kConfig;
   d.collateral_json = kCollateral;
-  d.sim = false;  // until the sim backend lands
+  d.sim = true;
   return describe_document(d);
 }
 

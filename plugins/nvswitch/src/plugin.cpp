@@ -5,10 +5,12 @@
 #include "cchost/authorizer.hpp"
 #include "describe.hpp"
 #include "verify/nv_authorizer.hpp"
+#include "verify/sim_source.hpp"
 
 namespace cchost::nv::nvswitch {
 
 Result<std::unique_ptr<EvidenceSource>> make_switch_source(const NvPluginConfig& config) {
+  if (config.backend == "sim") return open_sim_source(config);
   return make_error("backend \"" + config.backend + "\" is not available in this build");
 }
 
@@ -18,6 +20,7 @@ class SwitchAuthorizer : public NvAuthorizer {
       : NvAuthorizer(DeviceClass::nvswitch, "x-nv-switch", config_toml, host, &make_switch_source) {}
 
   static std::string describe() { return describe_json(); }
+  static sdk::Outcome sim_provision(const std::string& dir, std::string& out_json) { return provision_sim(DeviceClass::nvswitch, dir, out_json); }
 };
 
 }  // namespace cchost::nv::nvswitch

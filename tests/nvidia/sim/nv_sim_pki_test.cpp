@@ -25,7 +25,7 @@ Issued issue(DeviceClass c, const std::string& hwmodel) {
   EXPECT_TRUE(pki) << pki.message();
   Fwid fwid{};
   for (std::size_t i = 0; i < fwid.size(); ++i) fwid[i] = static_cast<std::uint8_t>(i * 3);
-  auto cert = issue_sim_device(*pki, c, hwmodel, fwid);
+  auto cert = issue_sim_device(*pki, c, hwmodel, fwid, Pdi{1, 2, 3, 4, 5, 6, 7, 8});
   EXPECT_TRUE(cert) << cert.message();
   auto chain = crypto::Certificate::all_from_pem(cert->chain_pem);
   EXPECT_TRUE(chain) << chain.message();
@@ -72,7 +72,7 @@ TEST(NvSimPki, NamesFollowNvidiasChain) {
   EXPECT_EQ(gpu.chain[0].not_after(), gpu.chain[1].not_after());  // 9999-12-31, as NVIDIA's
   auto pki = make_sim_device_pki();
   ASSERT_TRUE(pki);
-  EXPECT_FALSE(issue_sim_device(*pki, DeviceClass::gpu, "GH100 A01 GSP", Fwid{}));
+  EXPECT_FALSE(issue_sim_device(*pki, DeviceClass::gpu, "GH100 A01 GSP", Fwid{}, Pdi{}));
 }
 
 TEST(NvSimPki, FwidExtensionLast48BytesEqualTheReportTlv) {
@@ -80,7 +80,7 @@ TEST(NvSimPki, FwidExtensionLast48BytesEqualTheReportTlv) {
   ASSERT_TRUE(specs);
   auto pki = make_sim_device_pki();
   ASSERT_TRUE(pki);
-  auto cert = issue_sim_device(*pki, DeviceClass::gpu, specs->front().hwmodel, specs->front().fwid);
+  auto cert = issue_sim_device(*pki, DeviceClass::gpu, specs->front().hwmodel, specs->front().fwid, Pdi{1, 2, 3, 4, 5, 6, 7, 8});
   ASSERT_TRUE(cert);
   auto leaf = crypto::Certificate::from_pem(cert->chain_pem);
   ASSERT_TRUE(leaf);

@@ -126,8 +126,10 @@ Result<SimBoard> make_sim_board(const SimDevicePki& pki, const SimBoardOptions& 
   for (auto [device_class, list] : {std::pair{DeviceClass::gpu, &board.gpus}, std::pair{DeviceClass::nvswitch, &board.switches}}) {
     auto specs = sim_board_specs(options, device_class);
     if (!specs) return specs.error();
-    for (auto& spec : *specs) {
-      auto cert = issue_sim_device(pki, device_class, spec.hwmodel, spec.fwid);
+    for (std::size_t i = 0; i < specs->size(); ++i) {
+      auto& spec = (*specs)[i];
+      const Pdi own = device_class == DeviceClass::gpu ? sim_gpu_pdi(options, i) : spec.device_pdi;
+      auto cert = issue_sim_device(pki, device_class, spec.hwmodel, spec.fwid, own);
       if (!cert) return cert.error();
       list->push_back(SimDevice{std::move(spec), std::move(cert->leaf.key), std::move(cert->chain_pem)});
     }

@@ -65,7 +65,7 @@ Status set_no_expiry(X509* cert) {
 
 Result<SimIssuer> make_sim_certificate(const std::vector<std::pair<std::string, std::string>>& name_fields,
                                        SimCertRole role, const SimIssuer* issuer, const Bytes* fwid_extension,
-                                       vkit::EvpPkeyPtr key) {
+                                       vkit::EvpPkeyPtr key, const Bytes* serial_override) {
   using Role = SimCertRole;
   SimIssuer out;
   if (!key) {
@@ -74,7 +74,7 @@ Result<SimIssuer> make_sim_certificate(const std::vector<std::pair<std::string, 
     key = std::move(*fresh);
   }
   out.key = std::move(key);
-  auto serial = random_serial();
+  auto serial = serial_override ? Result<Bytes>(*serial_override) : random_serial();
   if (!serial) return serial.error();
   auto fields = name_fields;
   const bool device = role == Role::brom || role == Role::leaf;
@@ -182,14 +182,16 @@ Result<SimDevicePki> make_sim_device_pki() {
 }
 
 Result<SimDeviceCert> issue_sim_device(const SimDevicePki& pki, DeviceClass device_class, const std::string& hwmodel,
-                                       const Fwid& fwid) {
+                                       const Fwid& fwid, const Pdi& own_pdi) {
   const std::string suffix = " BROM";
   if (hwmodel.size() <= suffix.size() || hwmodel.compare(hwmodel.size() - suffix.size(), suffix.size(), suffix) != 0) {
     return make_error("sim device PKI: hwmodel must end in \" BROM\" (e.g. \"GH100 A01 GSP BROM\"), got \"" + hwmodel + "\"");
   }
   const SimIssuer& ica = device_class == DeviceClass::gpu ? pki.gpu_ica : pki.switch_ica;
   SimDeviceCert out;
-  auto brom = make_sim_certificate(device_name(hwmodel), SimCertRole::brom, &ica, nullptr);
+  Bytes brom_serial{static_cast<std::uint8_t>(device_class == DeviceClass::gpu ? 0x41 : 0x50)};
+  brom_serial.insert(brom_serial.end(), own_pdi.begin(), own_pdi.end());
+  auto brom = make_sim_certificate(device_name(hwmodel), SimCertRole::brom, &ica, nullptr, nullptr, &brom_serial);
   if (!brom) return brom.error();
   out.brom = std::move(*brom);
   // The leaf key exists before its certificate: the FWID extension embeds its SPKI.

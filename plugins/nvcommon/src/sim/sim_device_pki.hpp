@@ -13,11 +13,12 @@
 
 #include "cchost/bytes.hpp"
 #include "cchost/result.hpp"
+#include "spdm/opaque_data.hpp"
 #include "cchost/verify/openssl_handles.hpp"
 
 namespace cchost::nv::sim {
 
-enum class DeviceClass { gpu, nvswitch };
+using DeviceClass = ::cchost::nv::DeviceClass;  // one enum for the sim and the verifier
 
 inline constexpr const char* kSimDeviceRootCn = "cchost SIMULATED NVIDIA Device Identity CA";
 inline constexpr const char* kFwidExtensionOid = "2.23.133.5.4.1";
@@ -58,12 +59,16 @@ enum class SimCertRole {
 };
 Result<SimIssuer> make_sim_certificate(const std::vector<std::pair<std::string, std::string>>& subject,
                                        SimCertRole role, const SimIssuer* issuer, const Bytes* fwid_extension = nullptr,
-                                       vkit::EvpPkeyPtr key = nullptr);
+                                       vkit::EvpPkeyPtr key = nullptr, const Bytes* serial = nullptr);
 
 // `hwmodel` is the BROM CN ("GH100 A01 GSP BROM", "LS_10 A01 FSP BROM"); the leaf CN replaces
 // its trailing "BROM" with "FMC LF". The leaf's FWID extension holds `fwid`.
+// `own_pdi`: the device's PDI as a switch lists it (GPU) or as the switch reports its own
+// (NVSwitch). NVIDIA writes it into the device identity (BROM) certificate: serial number and
+// DN serialNumber are 0x41 || PDI for a GPU and 0x50 || PDI for a switch; the sim does the same,
+// so a verifier can tie a switch's list of GPU PDIs to attested GPUs.
 Result<SimDeviceCert> issue_sim_device(const SimDevicePki& pki, DeviceClass device_class,
-                                       const std::string& hwmodel, const Fwid& fwid);
+                                       const std::string& hwmodel, const Fwid& fwid, const Pdi& own_pdi);
 
 // The Hopper FWID extension value: SEQ{INTEGER 1, SubjectPublicKeyInfo(leaf key),
 // SEQ{sha384 OID, OCTET STRING(fwid)}}; its last 48 bytes are the FWID.

@@ -61,7 +61,8 @@ Result<std::string> provision_sim_nvidia(const fs::path& dir, DeviceClass device
   const std::string prefix = device_class == DeviceClass::gpu ? "gpu" : "switch";
   for (std::size_t i = 0; i < specs->size(); ++i) {
     const SimDeviceSpec& spec = (*specs)[i];
-    auto cert = issue_sim_device(*device_pki, device_class, spec.hwmodel, spec.fwid);
+    const Pdi own = device_class == DeviceClass::gpu ? sim_gpu_pdi(options, i) : spec.device_pdi;
+    auto cert = issue_sim_device(*device_pki, device_class, spec.hwmodel, spec.fwid, own);
     if (!cert) return cert.error();
     auto key = vkit::private_key_pkcs8_pem(cert->leaf.key.get());
     if (!key) return key.error();
@@ -81,8 +82,7 @@ Result<std::string> provision_sim_nvidia(const fs::path& dir, DeviceClass device
       {"secret", secret},
       {"verifier_config",
        {{"sim_roots", {"trust/" + ns + "/" + kSimDeviceRootFile}},
-        {"sim_rim_roots", {"trust/" + ns + "/" + kSimRimRootFile}},
-        {"rim_store", "trust/" + ns}}},
+        {"sim_rim_roots", {"trust/" + ns + "/" + kSimRimRootFile}}}},
       {"prover_config", {{"sim", {{"ca_dir", "sim/" + ns}}}}},
   };
   return answer.dump();

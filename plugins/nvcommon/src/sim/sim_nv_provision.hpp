@@ -26,7 +26,7 @@ inline const char* sim_namespace(DeviceClass c) { return c == DeviceClass::gpu ?
 // Writes the layout for `device_class` under `dir` and returns the provisioner's answer:
 // {"trust":[...], "secret":[...],
 //  "verifier_config":{"sim_roots":["trust/<ns>/sim_device_root.pem"],
-//                     "sim_rim_roots":["trust/<ns>/sim_rim_root.pem"], "rim_store":"trust/<ns>"},
+//                     "sim_rim_roots":["trust/<ns>/sim_rim_root.pem"]},
 //  "prover_config":{"sim":{"ca_dir":"sim/<ns>"}}}
 Result<std::string> provision_sim_nvidia(const std::filesystem::path& dir, DeviceClass device_class,
                                          const SimBoardOptions& options = {});

@@ -1,5 +1,6 @@
 // The reference (RIM) and OCSP checkers an NVIDIA plugin verifies with, read from its
-// collateral folder once at create(): RIMs under rims/ (found by the id in their file name),
+// collateral folder once at create(): RIMs under rims/ or in the folder itself (found by the id
+// in their file name),
 // OCSP responses under ocsp/. RIM signing chains end at NVIDIA's compiled-in CoRIM root or at
 // a configured simulated RIM root; OCSP responses are trusted only through chains verified here.
 #include <filesystem>
@@ -145,8 +146,10 @@ NvCheckers make_checkers(DeviceClass device, const NvPluginConfig& config, const
   std::string store_error = "no collateral folder is configured";
   std::shared_ptr<const OcspResponses> ocsp;
   if (!collateral_dir.empty()) {
-    const fs::path rims = fs::path(collateral_dir) / "rims";
+    // RIMs under rims/, or directly in the folder (a kit's trust/<ns>/ holds them flat).
     std::error_code ec;
+    const fs::path rims = fs::is_directory(fs::path(collateral_dir) / "rims", ec) ? fs::path(collateral_dir) / "rims"
+                                                                                 : fs::path(collateral_dir);
     if (fs::is_directory(rims, ec)) {
       auto opened = RimStore::open(rims);
       if (opened) {
@@ -155,7 +158,7 @@ NvCheckers make_checkers(DeviceClass device, const NvPluginConfig& config, const
         store_error = opened.message();
       }
     } else {
-      store_error = "the collateral folder has no rims/ folder";
+      store_error = "the collateral folder " + collateral_dir + " does not exist";
     }
     const fs::path responses = fs::path(collateral_dir) / "ocsp";
     if (fs::is_directory(responses, ec)) {

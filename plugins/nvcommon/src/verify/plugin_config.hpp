@@ -6,7 +6,7 @@
 //   sim_roots       simulated Device Identity roots to trust (evidence then reads simulated)
 //   sim_rim_roots   simulated RIM signing roots to trust
 //   set_ready_state GPU only: set the GPUs ready after the host's self-appraisal accepts
-//   [sim]           secret_dir: the simulated board a prover signs with
+//   [sim]           ca_dir: the simulated board a prover signs with (its secret/ files)
 #include <string>
 #include <vector>
 
@@ -23,7 +23,7 @@ struct NvPluginConfig {
   std::vector<crypto::Certificate> sim_roots;
   std::vector<crypto::Certificate> sim_rim_roots;
   bool set_ready_state = false;
-  std::string sim_secret_dir;                // [sim] secret_dir (absolute)
+  std::string sim_ca_dir;                    // [sim] ca_dir (absolute)
 };
 
 // Throws std::invalid_argument with a message naming the key (the SDK wrapper turns it into
