@@ -180,6 +180,25 @@ min = 100
   EXPECT_THAT(both.out, HasSubstr("failed rule rule.hello-svn-high on hello.svn"));
 }
 
+// The evidence age the policy judges is the oldest namespace's; the board carries no issue
+// time, so without --evidence-age (or --nonce) the age is unknown and max_evidence_age rejects.
+TEST_F(CliVerifyMulti, EvidenceAgeIsUnknownWhenOneNamespaceHasNoIssueTime) {
+  auto p = policy("age.toml", std::string(R"([policy]
+require = ["x-hello", "x-fixture-board", "x-fixture-topology"]
+allow_simulated = true
+max_evidence_age = "60s"
+)"));
+  auto args = plus(two(hello_token(binding), board_token(binding)), {"--report-data", binding_hex, "--policy",
+                                                                     p.string(), "--json"});
+  auto unknown = box.cchost(args);
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.out << unknown.err;
+  EXPECT_THAT(unknown.out, HasSubstr("policy.max_evidence_age"));
+  auto told = box.cchost(plus(args, {"--evidence-age", "30"}));
+  EXPECT_EQ(told.exit_code, 0) << told.out << told.err;
+  auto too_old = box.cchost(plus(args, {"--evidence-age", "61"}));
+  EXPECT_EQ(too_old.exit_code, 1) << too_old.out;
+}
+
 TEST_F(CliVerifyMulti, OneNamespaceFailingIsNamedAndTheOthersStillReported) {
   auto hello = hello_token(Bytes(64, 0x43));  // carries another binding
   auto args = plus(two(hello, board_token(binding)), {"--report-data", binding_hex, "--policy",
@@ -218,6 +237,11 @@ TEST_F(CliVerifyMulti, CompositeWhoseInputDidNotVerifyIsSkippedAndSaid) {
   EXPECT_THAT(r.out, HasSubstr("skipped: x-fixture-topology (plugin fixture_topology.so): not derived: relates "
                                "x-fixture-board; x-fixture-board did not verify\n"));
   EXPECT_THAT(r.out, Not(HasSubstr("topology.gpus")));
+  // A --config for the skipped stage is no usage error: the board's failure stays the outcome.
+  auto config = box.write_file("topology.toml", as_bytes("log_input = true\n"));
+  auto configured = box.cchost(plus(args, {"--config", "x-fixture-topology=" + config.string()}));
+  EXPECT_EQ(configured.exit_code, 1) << configured.out << configured.err;
+  EXPECT_THAT(configured.out, HasSubstr("skipped: x-fixture-topology"));
   json doc = json::parse(box.cchost(plus(args, {"--json"})).out);
   EXPECT_EQ(doc["derived"], json::array());
   ASSERT_EQ(doc["skipped"].size(), 1u);
@@ -300,6 +324,8 @@ TEST_F(CliVerifyMulti, UsageErrorsExit2NamingTheOption) {
       {{"--evidence", hello, "--trust", dir}, "--trust goes with --namespace NS --evidence FILE"},
       {{"--evidence", hello, "--config", "x-nothing=" + dir + "/c.toml"},
        "--config x-nothing=" + dir + "/c.toml: x-nothing is neither a namespace given"},
+      {{"--evidence", hello, "--config", "x-fixture-topology=" + dir + "/c.toml"},
+       "x-fixture-topology is neither a namespace given with --evidence nor a composite stage in"},
       {{"--evidence", hello, "--config", dir + "/c.toml"}, "expected --config NS=FILE"},
       {{"--evidence", "x-hello="}, "--evidence x-hello=: nothing after 'x-hello='"},
       {{"--evidence", "x-fixture-topology=" + (box.root() / "board.bin").string()},

@@ -54,6 +54,15 @@ class MultiVerifyRun {
     return false;
   }
 
+  bool is_stage_relating_given(const std::vector<plugin::DirEntry>& entries, const std::string& ns) const {
+    for (const auto& entry : entries) {
+      if (!entry.info.ok() || entry.info->ns != ns) continue;
+      for (const auto& related : entry.info->relates)
+        if (is_given(related)) return true;
+    }
+    return false;
+  }
+
   Result<std::string> config_for(const std::string& ns) const {
     const auto it = form_.configs.find(ns);
     if (it == form_.configs.end()) return std::string();
@@ -74,17 +83,18 @@ class MultiVerifyRun {
   int verify() {
     auto at = resolve_time(o_);
     if (!at) return usage(at.message());
+    at_ = *at;
     auto entries = list_plugins(o_.plugin_dir);
     if (!entries) return usage(entries.error().message);
-    for (const auto& in : form_.inputs)
-      if (int code = verify_namespace(in, *entries, *at); code == kExitUsage) return code;
-    if (int code = run_stages(*entries); code == kExitUsage) return code;
     for (const auto& [ns, file] : form_.configs) {
-      if (!authorizers_.count(ns)) {
+      if (!is_given(ns) && !is_stage_relating_given(*entries, ns)) {
         return usage("--config " + ns + "=" + file + ": " + ns + " is neither a namespace given with --evidence "
-                     "nor a composite stage run on them");
+                     "nor a composite stage in " + o_.plugin_dir + " that relates one");
       }
     }
+    for (const auto& in : form_.inputs)
+      if (int code = verify_namespace(in, *entries); code == kExitUsage) return code;
+    if (int code = run_stages(*entries); code == kExitUsage) return code;
     if (!report_.verified()) return kExitRejected;
     if (o_.policy_file.empty()) return kExitOk;
     return appraise();
@@ -92,7 +102,7 @@ class MultiVerifyRun {
 
   // One namespace: a usage error stops the command; a verification failure is recorded and
   // the next namespace is still verified.
-  int verify_namespace(const NamespaceInput& in, const std::vector<plugin::DirEntry>& entries, std::int64_t at) {
+  int verify_namespace(const NamespaceInput& in, const std::vector<plugin::DirEntry>& entries) {
     auto evidence = read_small_file(in.evidence_file, "--evidence");
     if (!evidence) return usage(in.ns + ": " + evidence.message());
     auto so = plugin_for(entries, o_.plugin_dir, in.ns);
@@ -114,7 +124,7 @@ class MultiVerifyRun {
     NamespaceReport entry;
     entry.ns = in.ns;
     entry.plugin_file = so->filename().string();
-    auto claims = (*authorizer)->verify(as_bytes(*evidence), *binding, at);
+    auto claims = (*authorizer)->verify(as_bytes(*evidence), *binding, at_);
     if (!claims) {
       entry.errors.push_back(in.ns + " evidence did not verify: " + claims.message());
     } else {
@@ -197,10 +207,9 @@ class MultiVerifyRun {
   // is unknown makes the whole unknown (a policy with max_evidence_age then rejects).
   std::optional<std::int64_t> evidence_age() const {
     if (o_.evidence_age_seconds) return o_.evidence_age_seconds;
-    auto at = resolve_time(o_);
     std::int64_t oldest = 0;
     for (const auto& [ns, claims] : verified_) {
-      if (claims.issued_at && at) oldest = std::max(oldest, *at - *claims.issued_at);
+      if (claims.issued_at) oldest = std::max(oldest, at_ - *claims.issued_at);
       else if (o_.nonce_hex.empty()) return std::nullopt;
     }
     return oldest;
@@ -208,6 +217,7 @@ class MultiVerifyRun {
 
   const VerifyOptions& o_;
   const VerifyForm& form_;
+  std::int64_t at_ = 0;  // the verification time, resolved once
   plugin::PluginLoader loader_;
   std::map<std::string, std::shared_ptr<plugin::Authorizer>> authorizers_;  // by namespace: given and stages
   std::vector<std::shared_ptr<plugin::Authorizer>> order_;                  // the same, in load order
