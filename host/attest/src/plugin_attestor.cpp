@@ -5,6 +5,7 @@
 #include <map>
 
 #include "cchost/attest/binding.hpp"
+#include "cchost/attest/composite.hpp"
 #include "cchost/claims/namespace_claims.hpp"
 #include "cchost/policy/decision.hpp"
 
@@ -65,41 +66,20 @@ struct AppraisalBuilder {
   }
 };
 
-// The composite stage (verify -> claims -> composite -> policy): each plugin that relates
-// other namespaces derives its records from their verified claims. Stages read only verified
-// namespaces, never another stage's output, so their order does not matter and no cycle can
-// form. A stage whose input namespace is absent is not run: its namespace stays absent, which
-// the policy's `require` and rules then reject (deny by default), and `errors` says why.
+// The composite stage (composite.hpp), with its outcome in the appraisal's terms: a stage
+// whose input namespace is absent is not run and its namespace stays absent, which the
+// policy's `require` and rules then reject (deny by default); `errors` says why.
 void run_composite_stages(const std::vector<std::shared_ptr<plugin::Authorizer>>& authorizers,
                           std::map<std::string, claims::NamespaceClaims>& claims_by_ns, AppraisalBuilder& b) {
-  std::map<std::string, claims::NamespaceClaims> derived;
-  for (const auto& a : authorizers) {
-    const auto& info = a->info();
-    if (info.relates.empty()) continue;
-    std::vector<const claims::NamespaceClaims*> inputs;
+  auto outcome = attest::run_composite_stages(authorizers, claims_by_ns);
+  for (const auto& skip : outcome.skipped) {
     std::string missing;
-    for (const auto& ns : info.relates) {
-      const auto it = claims_by_ns.find(ns);
-      if (it == claims_by_ns.end()) missing += (missing.empty() ? "" : ", ") + ns;
-      else inputs.push_back(&it->second);
-    }
-    if (!missing.empty()) {
-      b.errors.push_back("composite " + info.ns + " not derived: the bundle holds no verified " + missing + " claims");
-      continue;
-    }
-    auto out = a->relate(inputs);
-    if (!out) {
-      b.fail("composite." + info.ns, info.ns + " composite stage failed: " + out.message());
-      continue;
-    }
-    // Derived claims are no more real, and no fresher, than what they were derived from.
-    for (const auto* in : inputs) {
-      out->simulated = out->simulated || in->simulated;
-      if (in->issued_at && (!out->issued_at || *in->issued_at < *out->issued_at)) out->issued_at = in->issued_at;
-    }
-    derived[info.ns] = std::move(*out);
+    for (const auto& ns : skip.missing) missing += (missing.empty() ? "" : ", ") + ns;
+    b.errors.push_back("composite " + skip.ns + " not derived: the bundle holds no verified " + missing + " claims");
   }
-  for (auto& [ns, nc] : derived) claims_by_ns[ns] = std::move(nc);
+  for (const auto& f : outcome.failed)
+    b.fail("composite." + f.ns, f.ns + " composite stage failed: " + f.message);
+  for (auto& [ns, nc] : outcome.derived) claims_by_ns[ns] = std::move(nc);
 }
 
 }  // namespace

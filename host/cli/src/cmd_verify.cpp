@@ -1,5 +1,7 @@
 // `cchost verify`: verifies one piece of evidence with the plugin of its namespace and prints
-// the claims (issue 2, "The cchost verify contract").
+// the claims (issue 2, "The cchost verify contract"). With --evidence NS=FILE (repeatable) it
+// verifies several namespaces and runs the composite stages over them (verify_multi.cpp); this
+// file keeps the single form, whose output is unchanged.
 //   exit 0: verified (and accepted, with --policy)
 //   exit 1: verification failed, or the policy rejected; every reason is printed
 //   exit 2: usage error, unreadable file, or no usable plugin for the namespace
@@ -14,13 +16,14 @@
 //   --no-binding        no binding check (inspection only; never how peers are admitted)
 // --collateral/--trust: the v1 ABI passes one folder to the plugin; give either, or both equal.
 // --config FILE: the plugin's TOML table, as a participant.toml would give it.
-#include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include "cchost/attest/catalog.hpp"
 #include "cchost/plugin/loader.hpp"
 #include "command_registry.hpp"
+#include "verify_files.hpp"
+#include "verify_form.hpp"
+#include "verify_multi.hpp"
 #include "verify_options.hpp"
 #include "verify_policy.hpp"
 #include "verify_report.hpp"
@@ -28,40 +31,11 @@
 namespace cchost::cli {
 namespace {
 
-constexpr std::size_t kMaxFileBytes = 64u << 20;  // evidence and configs are far smaller
-
-Result<std::string> read_small_file(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(std::string(what) + " " + path + ": cannot read");
-  std::string content;
-  char buf[1 << 16];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    content.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (content.size() > kMaxFileBytes) {
-      return make_error(std::string(what) + " " + path + ": larger than " +
-                        std::to_string(kMaxFileBytes) + " bytes");
-    }
-  }
-  if (in.bad()) return make_error(std::string(what) + " " + path + ": read error");
-  return content;
-}
-
-// The plugin in `dir` whose namespace is `ns`; a refused plugin of that namespace, or none at
-// all, is an error that lists what is there.
+// The plugin in `dir` whose namespace is `ns` (verify_files.hpp says what an error lists).
 Result<std::filesystem::path> find_plugin(const std::string& dir, const std::string& ns) {
-  auto entries = plugin::PluginLoader().list_dir(dir);
+  auto entries = list_plugins(dir);
   if (!entries) return entries.error();
-  std::string available;
-  for (const auto& entry : *entries) {
-    if (entry.info.ok() && entry.info->ns == ns) return entry.file;
-    if (entry.info.ok()) available += (available.empty() ? "" : ", ") + entry.info->ns;
-  }
-  for (const auto& entry : *entries) {
-    // A refused file might be the one the caller meant: show why it was refused.
-    if (!entry.info.ok()) available += (available.empty() ? "" : ", ") + entry.info.message();
-  }
-  return make_error("no usable plugin for namespace '" + ns + "' in " + dir + " (found: " +
-                    (available.empty() ? "nothing" : available) + ")");
+  return plugin_for(*entries, dir, ns);
 }
 
 class VerifyRun {
@@ -152,29 +126,56 @@ class VerifyRun {
   VerifyReport report_;
 };
 
+const char* const kVerifyExamples =
+    "Examples:\n"
+    "  cchost verify --namespace x-acme --evidence evidence.bin --collateral collateral/ --at 2025-06-01T00:00:00Z \\\n"
+    "      --report-data 00..(128 hex digits)\n"
+    "  cchost verify --evidence x-nv-gpu=gpus.json --evidence x-nv-switch=switches.json \\\n"
+    "      --collateral x-nv-gpu=trust/x-nv-gpu --collateral x-nv-switch=trust/x-nv-switch \\\n"
+    "      --at 2025-06-01T00:00:00Z --nonce HEX --identity-key HEX --name site-1 --policy policy.toml --json\n"
+    "The second form verifies each namespace with its plugin, then runs every composite stage of\n"
+    "--plugin-dir whose relates are all verified (cchost.verify.multi/v1). See docs/cli.md.";
+
 const CommandRegistration registration{"2-verify", [](CLI::App& app, auto& set_exit) {
   auto* cmd = app.add_subcommand("verify", "verify evidence with its namespace's plugin");
   auto o = std::make_shared<VerifyOptions>();
   o->plugin_dir = default_plugin_dir();
-  cmd->add_option("--namespace", o->ns, "plugin namespace, e.g. x-acme")->required();
-  cmd->add_option("--evidence", o->evidence_file, "evidence (token) file")->required();
-  cmd->add_option("--collateral", o->collateral_dir, "folder with vendor collateral");
+  cmd->add_option("--namespace", o->ns, "plugin namespace, e.g. x-acme (with --evidence FILE)");
+  cmd->add_option("--evidence", o->evidence_args,
+                  "evidence (token) file with --namespace; or NS=FILE, once per namespace")
+      ->required()
+      ->allow_extra_args(false);
+  cmd->add_option("--collateral", o->collateral_args,
+                  "folder with vendor collateral; with --evidence NS=FILE: NS=DIR, once per namespace")
+      ->allow_extra_args(false);
   cmd->add_option("--trust", o->trust_dir, "folder with trust anchors (same folder as --collateral)");
   cmd->add_option("--at", o->at, "verification time, RFC 3339 or epoch seconds (default: now; "
                                  "genuine vectors need their recorded time)");
   cmd->add_option("--nonce", o->nonce_hex, "relying party nonce (hex); needs --identity-key, --name");
   cmd->add_option("--identity-key", o->identity_key_hex, "prover's identity public key (hex)");
   cmd->add_option("--name", o->participant_name, "prover's participant name");
-  cmd->add_option("--report-data", o->report_data_hex, "the 64-byte binding itself (128 hex digits)");
+  cmd->add_option("--report-data", o->report_data_hex,
+                  "the binding itself: the plugin's binding size in hex (128 digits for 64 bytes, 64 for 32)");
   cmd->add_flag("--no-binding", o->no_binding, "skip the binding check");
   cmd->add_option("--policy", o->policy_file, "policy TOML to appraise the claims with");
   cmd->add_option("--evidence-age", o->evidence_age_seconds,
                   "seconds between taking the evidence and --at, for a policy's max_evidence_age offline")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{10} * 366 * 86400));
   cmd->add_option("--plugin-dir", o->plugin_dir, "plugin folder")->capture_default_str();
-  cmd->add_option("--config", o->config_file, "the plugin's TOML configuration");
+  cmd->add_option("--config", o->config_args,
+                  "the plugin's TOML configuration; with --evidence NS=FILE: NS=FILE (a stage's too)")
+      ->allow_extra_args(false);
   cmd->add_flag("--json", o->json, "print one JSON object");
-  cmd->callback([o, &set_exit] { set_exit(VerifyRun(*o).run()); });
+  cmd->footer(kVerifyExamples);
+  cmd->callback([o, &set_exit] {
+    auto form = resolve_verify_form(*o);
+    if (!form) {
+      std::cerr << "cchost verify: " << form.message() << "\n";
+      set_exit(kExitUsage);
+      return;
+    }
+    set_exit(form->multi ? run_multi_verify(*o, *form) : VerifyRun(*o).run());
+  });
 }};
 
 }  // namespace

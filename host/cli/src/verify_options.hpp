@@ -12,9 +12,15 @@
 namespace cchost::cli {
 
 struct VerifyOptions {
+  // As given: each --evidence, --collateral and --config, a plain value or NS=VALUE
+  // (verify_form.hpp resolves which form the command line uses).
+  std::vector<std::string> evidence_args;
+  std::vector<std::string> collateral_args;
+  std::vector<std::string> config_args;
+  // The single-namespace form, once resolved:
   std::string ns;              // --namespace
-  std::string evidence_file;   // --evidence
-  std::string collateral_dir;  // --collateral
+  std::string evidence_file;   // --evidence FILE
+  std::string collateral_dir;  // --collateral DIR
   std::string trust_dir;       // --trust
   std::string at;              // --at (RFC 3339 or epoch seconds); empty: now
   std::string nonce_hex;       // --nonce (with --identity-key and --name)
@@ -25,7 +31,7 @@ struct VerifyOptions {
   bool no_binding = false;     // --no-binding
   std::string policy_file;     // --policy
   std::string plugin_dir;      // --plugin-dir
-  std::string config_file;     // --config: the plugin's TOML table
+  std::string config_file;     // --config FILE: the plugin's TOML table
   bool json = false;
 };
 

@@ -24,4 +24,16 @@ Result<nlohmann::json> evaluate_policy_for_verify(const std::string& policy_file
   return policy::decision_to_json(*decision);
 }
 
+Result<nlohmann::json> evaluate_policy_for_verify(const std::string& policy_file,
+                                                  const std::map<std::string, claims::NamespaceClaims>& claims_by_ns,
+                                                  std::optional<std::int64_t> evidence_age_seconds,
+                                                  const policy::Catalog& catalog) {
+  policy::PeerContext peer;
+  for (const auto& [ns, claims] : claims_by_ns) peer.simulated = peer.simulated || claims.simulated;
+  peer.evidence_age_seconds = evidence_age_seconds;
+  auto decision = policy::evaluate_policy_file(policy_file, claims_by_ns, peer, catalog);
+  if (!decision) return decision.error();
+  return policy::decision_to_json(*decision);
+}
+
 }  // namespace cchost::cli

@@ -1,11 +1,13 @@
 #pragma once
 // The policy step of `cchost verify --policy FILE`.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "cchost/claims/namespace_claims.hpp"
 #include "cchost/policy/vocabulary.hpp"
 #include "cchost/result.hpp"
 
@@ -19,6 +21,13 @@ namespace cchost::cli {
 Result<nlohmann::json> evaluate_policy_for_verify(const std::string& policy_file,
                                                   const std::string& ns,
                                                   const nlohmann::json& claims_document,
+                                                  std::optional<std::int64_t> evidence_age_seconds,
+                                                  const policy::Catalog& catalog);
+
+// The same over several namespaces at once (verified and derived by composite stages), as the
+// runtime appraises one bundle: `require` and rules see all of them together.
+Result<nlohmann::json> evaluate_policy_for_verify(const std::string& policy_file,
+                                                  const std::map<std::string, claims::NamespaceClaims>& claims_by_ns,
                                                   std::optional<std::int64_t> evidence_age_seconds,
                                                   const policy::Catalog& catalog);
 

@@ -33,38 +33,44 @@ json verify_report_json(const VerifyReport& r) {
               {"errors", r.errors}};
 }
 
+void print_claims_text(const json& claims_document, std::ostream& out) {
+  if (!claims_document.is_object()) return;
+  out << "simulated = " << field_or_null(claims_document, "simulated").dump() << "\n";
+  out << "issued_at = " << field_or_null(claims_document, "issued_at").dump() << "\n";
+  json records = field_or_null(claims_document, "records");
+  if (!records.is_array()) records = json::array();
+  for (const auto& record : records) {
+    // One device: the claims alone, as before records existed; several: a header each.
+    if (records.size() > 1) {
+      out << "record " << record.value("class", "?") << "[" << record.value("index", 0) << "]";
+      const std::string id = record.value("id", "");
+      if (!id.empty()) out << " " << id;
+      out << "\n";
+    }
+    if (!record.contains("claims") || !record["claims"].is_object()) continue;
+    for (const auto& [name, claim] : record["claims"].items()) {
+      out << (records.size() > 1 ? "  " : "") << name << " = " << claim_value_text(claim) << " ("
+          << claim.value("type", "?") << ")\n";
+    }
+  }
+}
+
+void print_decision_text(const json& decision, std::ostream& out) {
+  if (!decision.is_object()) return;
+  out << "decision: " << (decision.value("accept", false) ? "accept" : "reject") << "\n";
+  for (const auto& failed : decision.value("failed", json::array())) {
+    out << "  failed rule " << failed.value("rule", "?") << " on " << failed.value("claim", "?")
+        << ": expected " << failed.value("expected", json()).dump() << ", actual "
+        << failed.value("actual", json()).dump() << " (" << failed.value("why", "") << ")\n";
+  }
+}
+
 void print_verify_report_text(const VerifyReport& r, std::ostream& out) {
   out << (r.verified ? "verified: " : "NOT verified: ") << r.ns;
   if (!r.plugin_file.empty()) out << " (plugin " << r.plugin_file << ")";
   out << "\n";
-  if (r.claims_document.is_object()) {
-    out << "simulated = " << field_or_null(r.claims_document, "simulated").dump() << "\n";
-    out << "issued_at = " << field_or_null(r.claims_document, "issued_at").dump() << "\n";
-    json records = field_or_null(r.claims_document, "records");
-    if (!records.is_array()) records = json::array();
-    for (const auto& record : records) {
-      // One device: the claims alone, as before records existed; several: a header each.
-      if (records.size() > 1) {
-        out << "record " << record.value("class", "?") << "[" << record.value("index", 0) << "]";
-        const std::string id = record.value("id", "");
-        if (!id.empty()) out << " " << id;
-        out << "\n";
-      }
-      if (!record.contains("claims") || !record["claims"].is_object()) continue;
-      for (const auto& [name, claim] : record["claims"].items()) {
-        out << (records.size() > 1 ? "  " : "") << name << " = " << claim_value_text(claim) << " ("
-            << claim.value("type", "?") << ")\n";
-      }
-    }
-  }
-  if (r.decision.is_object()) {
-    out << "decision: " << (r.decision.value("accept", false) ? "accept" : "reject") << "\n";
-    for (const auto& failed : r.decision.value("failed", json::array())) {
-      out << "  failed rule " << failed.value("rule", "?") << " on " << failed.value("claim", "?")
-          << ": expected " << failed.value("expected", json()).dump() << ", actual "
-          << failed.value("actual", json()).dump() << " (" << failed.value("why", "") << ")\n";
-    }
-  }
+  print_claims_text(r.claims_document, out);
+  print_decision_text(r.decision, out);
   for (const auto& error : r.errors) out << "error: " << error << "\n";
 }
 

@@ -24,4 +24,10 @@ nlohmann::json verify_report_json(const VerifyReport& report);
 // Human form: a status line, then `name = value (type)` per claim, then the decision and errors.
 void print_verify_report_text(const VerifyReport& report, std::ostream& out);
 
+// The pieces of that form, shared with the several-namespace report (verify_multi_report.hpp):
+// `simulated`, `issued_at` and the claims of a cchost.claims/v2 document (nothing for null);
+// the policy decision and each failed rule (nothing for null).
+void print_claims_text(const nlohmann::json& claims_document, std::ostream& out);
+void print_decision_text(const nlohmann::json& decision, std::ostream& out);
+
 }  // namespace cchost::cli
