@@ -3,6 +3,8 @@
 // evaluates claim rules over every record, with count / min_count over how many there are.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <filesystem>
 
 #include "policy_test_support.hpp"
@@ -240,6 +242,22 @@ TEST(PolicyVocabulary, ReadmeSnpTableMatchesThePluginsKnobTable) {
 TEST(PolicyVocabulary, ReadmeAciTableMatchesThePluginsKnobTable) {
   if (!std::filesystem::exists(std::string(CCHOST_PLUGIN_DIR) + "/aci_authorizer.so")) GTEST_SKIP() << "no x-az-aci plugin in this build";
   expect_readme_table_matches("aci_authorizer.so", "aci", "x-az-aci");
+}
+
+}  // namespace
+}  // namespace cchost::policy
+
+namespace cchost::policy {
+namespace {
+
+TEST(PolicyVocabulary, ReadmeNvidiaTablesMatchThePluginsKnobTables) {
+  for (auto [so, section, ns] : {std::tuple{"nvgpu_authorizer.so", "gpu", "x-nv-gpu"},
+                                 std::tuple{"nvswitch_authorizer.so", "nvswitch", "x-nv-switch"},
+                                 std::tuple{"nvtopology_authorizer.so", "nvtopology", "x-nv-topology"}}) {
+    if (!std::filesystem::exists(std::string(CCHOST_PLUGIN_DIR) + "/" + so)) continue;
+    SCOPED_TRACE(ns);
+    expect_readme_table_matches(so, section, ns);
+  }
 }
 
 }  // namespace
