@@ -169,19 +169,20 @@ CommandResult RuntimeHarness::provision(const ProjectSpec& spec, int port, std::
   std::ostringstream t;
   t << "[project]\nname = " << toml_string(spec.name) << "\nsimulate = " << (spec.simulate ? "true" : "false") << "\n\n";
   t << "[runtime]\nreattest_interval = \"10m\"\nrequest_timeout = " << toml_string(spec.request_timeout) << "\n\n";
-  auto authorizer = [&](const std::string& table, bool debug) {
+  auto authorizer = [&](const std::string& table, bool debug, const std::vector<std::string>& extra) {
     if (!spec.simulate) return;
     t << "  [[" << table << ".authorizer]]\n  namespace = \"x-snp\"\n  plugin = \"snp_authorizer.so\"\n  backend = \"sim\"\n";
     if (debug) t << "  args = { sim = { debug = true } }\n";
+    for (const auto& keys : extra) t << "  [[" << table << ".authorizer]]\n" << keys;
   };
   write_text(project_dir / "policies" / "server.toml", spec.server_policy);
   t << "[server]\nname = \"server\"\nhost = \"127.0.0.1\"\nport = " << port_ << "\npolicy = \"policies/server.toml\"\n";
-  authorizer("server", false);
+  authorizer("server", false, spec.server_extra_authorizers);
   for (const auto& site : spec.sites) {
     write_text(project_dir / "policies" / (site.name + ".toml"), site.policy);
     t << "\n[[site]]\nname = " << toml_string(site.name) << "\norg = \"org-" << site.name << "\"\npolicy = \"policies/"
       << site.name << ".toml\"\n";
-    authorizer("site", site.sim_debug);
+    authorizer("site", site.sim_debug, site.extra_authorizers);
   }
   t << "\n[admin]\nname = \"admin\"\n";
   write_text(project_dir / "project.toml", t.str());

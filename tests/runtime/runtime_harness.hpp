@@ -25,9 +25,16 @@ namespace fs = std::filesystem;
 int pick_free_port();
 
 struct SiteSpec {
+  SiteSpec() = default;
+  SiteSpec(std::string n, std::string p, bool debug = false, std::vector<std::string> extra = {})
+      : name(std::move(n)), policy(std::move(p)), sim_debug(debug), extra_authorizers(std::move(extra)) {}
+
   std::string name;
   std::string policy;       // policy file text
   bool sim_debug = false;   // the sim backend reports a guest policy with DEBUG set
+  // More authorizers for this participant, each as the keys of one [[site.authorizer]] table
+  // (e.g. "namespace = \"x-nv-gpu\"\nplugin = \"nvgpu_authorizer.so\"\nbackend = \"sim\"\n").
+  std::vector<std::string> extra_authorizers;
 };
 
 struct ProjectSpec {
@@ -36,6 +43,7 @@ struct ProjectSpec {
   std::vector<SiteSpec> sites;
   std::string request_timeout = "3s";
   bool simulate = true;     // false: no authorizers at all (keys and kits only)
+  std::vector<std::string> server_extra_authorizers;   // as SiteSpec::extra_authorizers
 };
 
 // Policy texts (policies/README.md).

@@ -52,7 +52,7 @@ constexpr const char* kConfig = R"json([
  {"key":"sim_roots","type":"path_list","doc":"simulated NVIDIA Device Identity roots to trust (claims are then marked simulated); relative to the kit"},
  {"key":"sim_rim_roots","type":"path_list","doc":"simulated RIM signing roots to trust for RIMs; relative to the kit"},
  {"key":"set_ready_state","type":"bool","default":false,"doc":"after the host's self-appraisal (attest.self_appraisal) accepts this participant, set the GPUs ready through NVML; otherwise leave them not ready"},
- {"key":"sim","type":"table","doc":"the sim backend's table: ca_dir, the simulated devices' keys and chains (the kit's sim/<namespace>/)"}
+ {"key":"sim","type":"table","doc":"the sim backend's table: ca_dir, the simulated devices' keys and chains (the kit's sim/<namespace>/); driver_version, a driver the simulated GPUs report instead (tests)"}
 ])json";
 
 constexpr const char* kCollateral = R"json([

@@ -59,4 +59,10 @@ Result<SimBoardSource> SimBoardSource::load(const std::filesystem::path& dir) {
 
 Result<std::string> SimBoardSource::evidence_json(ByteView nonce) const { return sim_evidence_list(devices_, nonce); }
 
+void SimBoardSource::report_driver_version(const std::string& driver_version) {
+  for (auto& d : devices_) {
+    if (d.spec.device_class == DeviceClass::gpu) d.spec.driver_version = driver_version;
+  }
+}
+
 }  // namespace cchost::nv::sim

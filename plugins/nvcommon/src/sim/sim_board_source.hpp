@@ -23,6 +23,11 @@ class SimBoardSource {
 
   const std::vector<SimDevice>& devices() const { return devices_; }
 
+  // Test hook: every GPU of the board reports `driver_version` from now on (a site running an
+  // older driver than its peers require). The RIMs provisioned for the board then no longer
+  // match its reports, as on a real host after a driver change.
+  void report_driver_version(const std::string& driver_version);
+
  private:
   std::vector<SimDevice> devices_;
 };

@@ -57,6 +57,9 @@ NvPluginConfig parse_nv_plugin_config(const std::string& text, const std::string
   if (const toml::table* sim = checked(t.table("sim"))) {
     vkit::StrictTable s(*sim, ctx + " [sim]");
     if (auto dir = checked(s.string("ca_dir"))) cfg.sim_ca_dir = base_dir.empty() ? *dir : vkit::resolve_against(base_dir, *dir);
+    if (gpu) {
+      if (auto v = checked(s.string("driver_version"))) cfg.sim_driver_version = *v;
+    }
     if (auto done = s.finish(); !done) bad(done.message());
   }
   if (auto done = t.finish(); !done) bad(done.message());

@@ -6,7 +6,8 @@
 //   sim_roots       simulated Device Identity roots to trust (evidence then reads simulated)
 //   sim_rim_roots   simulated RIM signing roots to trust
 //   set_ready_state GPU only: set the GPUs ready after the host's self-appraisal accepts
-//   [sim]           ca_dir: the simulated board a prover signs with (its secret/ files)
+//   [sim]           ca_dir: the simulated board a prover signs with (its secret/ files);
+//                   driver_version (GPU): the simulated GPUs report this driver instead
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct NvPluginConfig {
   std::vector<crypto::Certificate> sim_rim_roots;
   bool set_ready_state = false;
   std::string sim_ca_dir;                    // [sim] ca_dir (absolute)
+  std::string sim_driver_version;            // [sim] driver_version: GPUs report it instead (tests)
 };
 
 // Throws std::invalid_argument with a message naming the key (the SDK wrapper turns it into

@@ -27,6 +27,7 @@ Result<std::unique_ptr<EvidenceSource>> open_sim_source(const NvPluginConfig& co
   if (config.sim_ca_dir.empty()) return make_error("backend sim needs [sim] ca_dir (the kit's simulated devices)");
   auto board = sim::SimBoardSource::load(config.sim_ca_dir);
   if (!board) return make_error("sim: " + board.message());
+  if (!config.sim_driver_version.empty()) board->report_driver_version(config.sim_driver_version);
   return std::unique_ptr<EvidenceSource>(std::make_unique<SimSource>(std::move(*board)));
 }
 
