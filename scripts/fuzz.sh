@@ -33,6 +33,8 @@ for t in $targets; do
                     [ -f "$f" ] && cp -n "$f" "$corpus/seed-$(basename "$(dirname "$f")")-$(basename "$f")"; done ;;
       fuzz_nv_spdm) find "$CCHOST_VECTORS"/nvidia -name report.bin | while read -r f; do
                     cp -n "$f" "$corpus/seed-$(echo "$f" | md5sum | cut -c1-12).bin"; done ;;
+      fuzz_nv_rim) for f in "$CCHOST_VECTORS"/nvidia/rims/*/*; do
+                    [ -f "$f" ] && cp -n "$f" "$corpus/seed-$(basename "$f")"; done ;;
       fuzz_nv_evidence_json) find "$CCHOST_VECTORS"/nvidia -name evidence.json | while read -r f; do
                     cp -n "$f" "$corpus/seed-$(echo "$f" | md5sum | cut -c1-12).json"; done ;;
     esac
