@@ -66,6 +66,21 @@ TEST(NvmlLibrary, CollectsTheGenuineMultiGpuVectorsUnchangedWithTheCallersNonce)
   }
 }
 
+TEST(NvmlLibrary, CollectsTheEightGpusOfThePpcieCaptureInProtectedPcieMode) {
+  NV_REQUIRE_VECTORS(vectors);
+  const fs::path devices = vectors / "topology/ppcie_8gpu_4switch/gpus";
+  test::ScratchDir state;
+  write_text(state.path() / "ppcie", "");  // ccFeature 0, multiGpuMode 1: the box's mode
+  FakeNvml fake(devices, state.path());
+  auto nvml = open_fake();
+  ASSERT_TRUE(nvml);
+  auto entries = nvml->collect(test_nonce(5));
+  ASSERT_TRUE(entries.ok()) << entries.message();
+  ASSERT_EQ(entries->size(), 8u);
+  for (unsigned i = 0; i < 8; ++i)
+    EXPECT_EQ((*entries)[i].report, read_bytes(devices / ("gpu" + std::to_string(i)) / "report.bin")) << "gpu" << i;
+}
+
 TEST(NvmlLibrary, WithALeafKeyTheFakeSignsAReportForAnyNonce) {
   NV_REQUIRE_VECTORS(vectors);
   test::ScratchDir scratch;
