@@ -15,6 +15,7 @@
 #include "cchost/plugin/loader.hpp"
 #include "cchost/policy/loader.hpp"
 #include "nv_fake_test_support.hpp"
+#include "nvml/self_appraisal_event.hpp"
 
 namespace cchost::attest {
 namespace {
@@ -116,6 +117,11 @@ TEST(SelfAppraisal, APassingPolicyIsAuditedAndPublishedAsAccepted) {
                                      {"failed_rules", nlohmann::json::array()},
                                      {"reasons", nlohmann::json::array()}}));
   EXPECT_EQ(describe_self_appraisal(run.outcome), "self-appraisal accepted (x-self-check)");
+  // The document the plugin received is the one the GPU plugin's parser reads (the contract).
+  const std::string document = run.plugin_lines[0].substr(kSelfAppraisalEvent.size() + 1);
+  auto parsed = nv::parse_self_appraisal_event(document);
+  ASSERT_TRUE(parsed.ok()) << parsed.message();
+  EXPECT_TRUE(nv::decide_activation(*parsed, "x-self-check").activate);
 }
 
 TEST(SelfAppraisal, AFailingPolicyIsPublishedAsRejectedWithTheFailedRule) {
@@ -135,6 +141,11 @@ TEST(SelfAppraisal, AFailingPolicyIsPublishedAsRejectedWithTheFailedRule) {
   EXPECT_NE(payload["reasons"][0].get<std::string>().find("self-check-healthy"), std::string::npos) << payload.dump();
   EXPECT_NE(describe_self_appraisal(run.outcome).find("rejected: failed selfcheck.healthy"), std::string::npos)
       << describe_self_appraisal(run.outcome);
+  auto parsed = nv::parse_self_appraisal_event(run.plugin_lines[0].substr(kSelfAppraisalEvent.size() + 1));
+  ASSERT_TRUE(parsed.ok()) << parsed.message();
+  const auto decision = nv::decide_activation(*parsed, "x-self-check");
+  EXPECT_FALSE(decision.activate);
+  EXPECT_NE(decision.reason.find("failed selfcheck.healthy"), std::string::npos) << decision.reason;
 }
 
 // An Attestor whose evidence cannot be produced (a GPU that does not answer).
