@@ -17,6 +17,7 @@
 #include "cchost/attest/catalog.hpp"
 #include "cchost/attest/nonce_registry.hpp"
 #include "cchost/attest/plugin_attestor.hpp"
+#include "cchost/attest/self_appraisal.hpp"
 #include "cchost/audit/audit_log.hpp"
 #include "cchost/audit/head_receiver.hpp"
 #include "cchost/net/flood_control.hpp"
@@ -235,6 +236,18 @@ int run_participant(const RunOptions& options) {
     std::cout << "cchost: site " << k.participant.name << " connecting to " << endpoint << std::endl;
   }
   (void)(*audit_log)->append("system.bootstrap", {{"name", k.participant.name}, {"role", std::string(kit::role_name(k.participant.role))}});
+  // Attest, then activate: our own evidence, appraised with our own policy, before the loop
+  // serves anything; plugins that gate hardware act on the attest.self_appraisal event.
+  const auto self_appraisal = attest::appraise_self(
+      attestor, {k.participant.name, *identity, std::string(kit::role_name(k.participant.role))},
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  if (self_appraisal.accepted) spdlog::info("{}: {}", k.participant.name, attest::describe_self_appraisal(self_appraisal));
+  else spdlog::warn("{}: {}", k.participant.name, attest::describe_self_appraisal(self_appraisal));
+  if (auto recorded = attest::record_self_appraisal(self_appraisal, audit_sink, publish); !recorded) {
+    std::cerr << "cchost: " << k.participant.name << ": " << recorded.message() << "\n";
+    exit_code = kExitRejected;
+    io.stop();  // io.run() below returns at once; the shutdown path still seals the log
+  }
   io.run();
   server.reset();
   site.reset();
