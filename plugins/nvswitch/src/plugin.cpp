@@ -5,13 +5,14 @@
 #include "cchost/authorizer.hpp"
 #include "describe.hpp"
 #include "verify/nv_authorizer.hpp"
+#include "verify/device_sources.hpp"
 #include "verify/sim_source.hpp"
 
 namespace cchost::nv::nvswitch {
 
 Result<std::unique_ptr<EvidenceSource>> make_switch_source(const NvPluginConfig& config) {
   if (config.backend == "sim") return open_sim_source(config);
-  return make_error("backend \"" + config.backend + "\" is not available in this build");
+  return open_nscq_source(config);  // auto and nscq
 }
 
 class SwitchAuthorizer : public NvAuthorizer {
