@@ -23,6 +23,7 @@
 
 namespace cchost::attest {
 
+// = bus::events::kAttestSelfAppraisal (host/attest does not link the bus).
 inline constexpr std::string_view kSelfAppraisalEvent = "attest.self_appraisal";
 inline constexpr std::string_view kSelfAppraisalAuditType = "attest.self_appraisal";
 // The failed rule named when our own bundle could not be produced at all.

@@ -8,6 +8,9 @@ namespace cchost::bus::events {
 
 // Plugins loaded, authorizers initialised; the host is ready to serve.
 inline constexpr std::string_view kSystemBootstrap = "system.bootstrap";
+// The participant appraised its own fresh bundle with its own policy at start (payload:
+// accepted, namespaces, failed_rules, reasons): "attest, then activate" (e.g. GPUs set ready).
+inline constexpr std::string_view kAttestSelfAppraisal = "attest.self_appraisal";
 // A client is about to send `register{name, client_nonce}` (client side).
 inline constexpr std::string_view kClientRegisterBefore = "client.register.before";
 // The server received a registration request (server side).
