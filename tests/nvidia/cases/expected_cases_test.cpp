@@ -284,3 +284,33 @@ TEST_F(Cases, WrongRimRootIsABadChain) {
 
 }  // namespace
 }  // namespace cchost::nv
+
+namespace cchost::nv {
+namespace {
+
+// The verifier keeps checked RIMs between verifications (a warm verify stats the file instead of
+// reading and hashing it); a RIM replaced on disk must still be re-checked.
+TEST_F(Cases, AReplacedRimIsCheckedAgain) {
+  const auto& c = expected("switch/atsdk_ls10_96.10.55.00.01");
+  const std::string id = "NV_SWITCH_BIOS_5612_0002_890_9610550001";
+  rim(c["bios_rim"], id);
+  NvCheckers checkers = make_checkers(DeviceClass::nvswitch, NvPluginConfig{}, tmp_.string());
+  NvTokenVerifier verifier(DeviceClass::nvswitch, NvTrust{}, checkers.references, checkers.ocsp);
+  DeviceCheckOptions o;
+  o.at = at("2026-06-01T00:00:00Z");
+  const std::string t = token({c["path"]}, "LS10");
+  auto first = verifier.verify(as_bytes(t), o);
+  ASSERT_TRUE(first) << first.message();
+  EXPECT_EQ(first->front().references.rims.front().status, "verified");
+  auto again = verifier.verify(as_bytes(t), o);
+  ASSERT_TRUE(again) << again.message();
+  EXPECT_EQ(again->front().references.measurements, "success");
+  rim("rims/atsdk/NEGATIVE_NV_SWITCH_BIOS_5612_0002_890_9610550001_invalid_signature.xml", id);
+  auto replaced = verifier.verify(as_bytes(t), o);
+  ASSERT_TRUE(replaced) << replaced.message();
+  EXPECT_EQ(replaced->front().references.rims.front().status, "bad_signature");
+  EXPECT_EQ(replaced->front().references.measurements, "unverifiable");
+}
+
+}  // namespace
+}  // namespace cchost::nv

@@ -4,6 +4,10 @@
 // OCSP responses under ocsp/. RIM signing chains end at NVIDIA's compiled-in CoRIM root or at
 // a configured simulated RIM root; OCSP responses are trusted only through chains verified here.
 #include <filesystem>
+#include <map>
+#include <mutex>
+
+#include <sys/stat.h>
 
 #include "ocsp/offline_ocsp.hpp"
 #include "rim/measurement_compare.hpp"
@@ -82,13 +86,9 @@ class RimReferenceChecker : public ReferenceChecker {
       rim.detail = store_error_;
       return nullptr;
     }
-    auto loaded = store_->load(rim.id, roots_, at);
-    if (!loaded) {
-      rim.status = loaded.message().find("no RIM with id") != std::string::npos ? "missing" : "malformed";
-      rim.detail = loaded.message();
-      return nullptr;
-    }
-    const RimVerification& v = loaded->verification;
+    auto checked = load_checked(rim);
+    if (!checked) return nullptr;
+    const RimVerification v = evaluate_rim_signature(checked->signature, at);
     rim.cert_status = std::string(to_string(v.cert_status));
     rim.cert_expiration = v.cert_expiration;
     if (!v.signature_ok) {
@@ -106,21 +106,61 @@ class RimReferenceChecker : public ReferenceChecker {
       o.at = at;
       rim.ocsp_status = std::string(to_string(check_rim_chain_ocsp(*ocsp_, v.chain, o).worst));
     }
-    const std::string& stated = loaded->checked->document.colloquial_version;
+    const std::string& stated = checked->document.colloquial_version;
     if (!same_version(stated, expected_version(d, rim.role))) {
       rim.status = "version_mismatch";
       rim.detail = "the RIM is for version " + stated + ", the report states " + expected_version(d, rim.role);
       return nullptr;
     }
     rim.status = "verified";
+    return checked;
+  }
+
+  // The checked RIM for rim.id. A file seen before and unchanged since (same inode, size and
+  // modification time) is not read and hashed again: a warm verify costs one stat per RIM.
+  // Any change sends it through the store, which re-reads, re-hashes and re-checks it.
+  std::shared_ptr<const CheckedRim> load_checked(RimOutcome& rim) const {
+    auto path = store_->path_of(rim.id);
+    if (!path) {
+      rim.status = path.message().find("no RIM with id") != std::string::npos ? "missing" : "malformed";
+      rim.detail = path.message();
+      return nullptr;
+    }
+    struct stat st {};
+    const bool stat_ok = ::lstat(path->c_str(), &st) == 0;
+    const FileIdentity identity{st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
+    if (stat_ok) {
+      std::lock_guard lock(memo_mutex_);
+      if (auto it = memo_.find(rim.id); it != memo_.end() && it->second.first == identity) return it->second.second;
+    }
+    auto loaded = store_->load(rim.id, roots_, 0);
+    if (!loaded) {
+      rim.status = "malformed";
+      rim.detail = loaded.message();
+      return nullptr;
+    }
+    if (stat_ok) {
+      std::lock_guard lock(memo_mutex_);
+      memo_.insert_or_assign(rim.id, std::make_pair(identity, loaded->checked));
+    }
     return loaded->checked;
   }
+
+  struct FileIdentity {
+    ino_t inode;
+    off_t size;
+    time_t mtime_sec;
+    long mtime_nsec;
+    bool operator==(const FileIdentity&) const = default;
+  };
 
   DeviceClass device_;
   std::shared_ptr<const RimStore> store_;
   std::string store_error_;
   std::vector<crypto::Certificate> roots_;
   std::shared_ptr<const OcspResponses> ocsp_;
+  mutable std::mutex memo_mutex_;
+  mutable std::map<std::string, std::pair<FileIdentity, std::shared_ptr<const CheckedRim>>> memo_;
 };
 
 class ChainOcspChecker : public OcspChecker {
