@@ -132,15 +132,13 @@ class NvSimBoard : public ::testing::Test {
     for (const auto& f : d.failed) s += f.rule + ": " + f.why + "\n";
     return s;
   }
-  // The shipped board policy, opted in to simulated evidence and to the absence of OCSP
-  // responses (the sim has no OCSP responder).
+  // The shipped board policy, opted in to simulated evidence and nothing else: the simulated
+  // board meets every other rule (signed RIMs, measurements, OCSP good from the simulated
+  // responder's pre-fetched answers, topology).
   static std::string sim_board_policy() {
     std::string p = read_text(fs::path(CCHOST_SOURCE_DIR) / "policies/nvtopology.toml");
-    for (auto [from, to] : {std::pair<std::string, std::string>{"allow_simulated = false", "allow_simulated = true"},
-                            {"accepted_ocsp_status = [\"good\"]", "accepted_ocsp_status = [\"missing\"]"},
-                            {"accepted_rim_ocsp_status = [\"good\"]", "accepted_rim_ocsp_status = [\"missing\"]"}}) {
-      for (auto at = p.find(from); at != std::string::npos; at = p.find(from, at + to.size())) p.replace(at, from.size(), to);
-    }
+    const std::string from = "allow_simulated = false";
+    p.replace(p.find(from), from.size(), "allow_simulated = true");
     return p;
   }
 
@@ -160,6 +158,8 @@ TEST_F(NvSimBoard, ABoardRoundTripsThroughLoaderCompositeAndPolicy) {
     EXPECT_EQ(claim(b.gpus, i, "gpu.vbios_rim_status"), "\"verified\"");
     EXPECT_EQ(claim(b.gpus, i, "gpu.mode"), "\"ppcie\"");
     EXPECT_EQ(claim(b.gpus, i, "gpu.nonce_match"), "true");
+    EXPECT_EQ(claim(b.gpus, i, "gpu.cert_ocsp_status"), "\"good\"");
+    EXPECT_EQ(claim(b.gpus, i, "gpu.driver_rim_ocsp_status"), "\"good\"");
   }
   EXPECT_EQ(claim(b.switches, 0, "nvswitch.measurements"), "\"success\"");
   ASSERT_TRUE(b.topology);

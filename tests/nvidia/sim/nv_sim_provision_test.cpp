@@ -64,8 +64,11 @@ TEST(NvSimProvision, WritesTrustAndSecretAndAnswersThePlan) {
   const auto answer = nlohmann::json::parse(*answer_text);
   const std::vector<std::string> trust = answer["trust"];
   const std::vector<std::string> secret = answer["secret"];
-  EXPECT_EQ(trust, (std::vector<std::string>{"sim_device_root.pem", "sim_rim_root.pem", "NV_GPU_DRIVER_GH100_580.159.03.xml",
-                                             "NV_GPU_VBIOS_1010_0205_862_9600740020.xml"}));
+  std::vector<std::string> expected_trust = {"sim_device_root.pem", "sim_rim_root.pem", "ocsp_identity.der", "ocsp_ica.der",
+                                             "ocsp_rim_ca.der", "ocsp_rim_l3.der", "ocsp_rim_l4.der",
+                                             "NV_GPU_DRIVER_GH100_580.159.03.xml", "NV_GPU_VBIOS_1010_0205_862_9600740020.xml"};
+  for (int g = 0; g < 8; ++g) expected_trust.push_back("ocsp_gpu" + std::to_string(g) + "_brom.der");  // the simulated responder
+  EXPECT_EQ(trust, expected_trust);
   EXPECT_EQ(secret.size(), 8u * 3 + 1);
   for (const auto& f : trust) {
     EXPECT_TRUE(fs::is_regular_file(dir.path() / "trust" / f)) << f;

@@ -1,7 +1,9 @@
 // The simulated NVIDIA devices on disk (sim_nv_provision.hpp).
 #include "sim/sim_nv_provision.hpp"
+#include "sim/sim_ocsp.hpp"
 
 #include <system_error>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +20,16 @@ constexpr unsigned kKeyMode = 0600;
 
 Status write_text(const fs::path& path, const std::string& text, unsigned mode) {
   return vkit::write_new_file(path, as_bytes(text), mode);
+}
+
+// One "good" OCSP response (trust/<file>), for the kit's offline OCSP check.
+Status write_ocsp(const fs::path& dir, const std::string& file, X509* cert, const SimIssuer& issuer, nlohmann::json& trust) {
+  constexpr int kOcspYears = 10;  // the simulated responder answers once, at provisioning
+  auto der = sim_ocsp_good(cert, issuer, kOcspYears);
+  if (!der) return der.error();
+  if (auto s = write_text(dir / "trust" / file, std::string(der->begin(), der->end()), kPublicMode); !s) return s;
+  trust.push_back(file);
+  return {};
 }
 
 }  // namespace
@@ -44,6 +56,16 @@ Result<std::string> provision_sim_nvidia(const fs::path& dir, DeviceClass device
     if (auto s = write_text(dir / "trust" / file, *pem, kPublicMode); !s) return s.error();
     trust.push_back(file);
   }
+  // OCSP for the chain CAs NVIDIA's verifiers query (device: identity, provisioner ICA; RIM:
+  // CA, L3, L4); each device's BROM response follows below.
+  const SimIssuer& ica = device_class == DeviceClass::gpu ? device_pki->gpu_ica : device_pki->switch_ica;
+  for (auto [file, cert, issuer] : {std::tuple{"ocsp_identity.der", device_pki->identity.cert.get(), &device_pki->root},
+                                    std::tuple{"ocsp_ica.der", ica.cert.get(), &device_pki->identity},
+                                    std::tuple{"ocsp_rim_ca.der", rim_pki->ca.cert.get(), &rim_pki->root},
+                                    std::tuple{"ocsp_rim_l3.der", rim_pki->l3.cert.get(), &rim_pki->ca},
+                                    std::tuple{"ocsp_rim_l4.der", rim_pki->l4.cert.get(), &rim_pki->l3}}) {
+    if (auto s = write_ocsp(dir, file, cert, *issuer, trust); !s) return s.error();
+  }
   // Every device of a class shares the model and versions, so one set of RIMs covers them all.
   if (!specs->empty()) {
     auto rims = rims_for_device(specs->front(), sim_driver_indices(), sim_vbios_indices());
@@ -67,6 +89,7 @@ Result<std::string> provision_sim_nvidia(const fs::path& dir, DeviceClass device
     auto key = vkit::private_key_pkcs8_pem(cert->leaf.key.get());
     if (!key) return key.error();
     const std::string name = prefix + std::to_string(i);
+    if (auto s = write_ocsp(dir, "ocsp_" + name + "_brom.der", cert->brom.cert.get(), ica, trust); !s) return s.error();
     if (auto s = vkit::write_new_file(dir / "secret" / (name + ".key"), *key, kKeyMode); !s) return s.error();
     if (auto s = write_text(dir / "secret" / (name + "_chain.pem"), cert->chain_pem, kPublicMode); !s) return s.error();
     if (auto s = write_text(dir / "secret" / (name + ".json"), spec_to_json(spec) + "\n", kPublicMode); !s) return s.error();

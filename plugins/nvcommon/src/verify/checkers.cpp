@@ -200,7 +200,9 @@ NvCheckers make_checkers(DeviceClass device, const NvPluginConfig& config, const
     } else {
       store_error = "the collateral folder " + collateral_dir + " does not exist";
     }
-    const fs::path responses = fs::path(collateral_dir) / "ocsp";
+    // OCSP responses under ocsp/, or directly in the folder (a kit's trust/<ns>/).
+    const fs::path responses = fs::is_directory(fs::path(collateral_dir) / "ocsp", ec) ? fs::path(collateral_dir) / "ocsp"
+                                                                                       : fs::path(collateral_dir);
     if (fs::is_directory(responses, ec)) {
       auto loaded = OcspResponses::load_folder(responses);
       if (loaded) ocsp = std::make_shared<const OcspResponses>(std::move(*loaded));
