@@ -263,3 +263,31 @@ TEST(NvSimAttack, AForgedFwidSignedByTheRightKeyIsRejected) {
 
 }  // namespace
 }  // namespace cchost::nv
+
+namespace cchost::nv {
+namespace {
+
+// Both NVIDIA plugins use libxmlsec1, whose state is process-wide: unloading one must not tear
+// it down under the other (the first version shut xmlsec down at unload, and the GPU plugin's
+// next RIM check then failed).
+TEST_F(NvSimBoard, UnloadingOneNvidiaPluginLeavesTheOthersRimChecksWorking) {
+  const Bytes binding(32, 0x77);
+  const Bytes g = token(kGpuSo, "gpu", binding);
+  plugin::PluginLoader loader;
+  auto gv = verifier(loader, kGpuSo, "gpu");
+  {
+    plugin::PluginLoader other;
+    auto sv = verifier(other, kSwitchSo, "switch");
+    const Bytes s = token(kSwitchSo, "switch", binding);
+    auto sc = sv->verify(s, binding, std::time(nullptr));
+    ASSERT_TRUE(sc) << sc.message();
+    EXPECT_EQ(claim(*sc, 0, "nvswitch.bios_rim_status"), "\"verified\"");
+  }  // x-nv-switch unloaded here
+  auto gc = gv->verify(g, binding, std::time(nullptr));
+  ASSERT_TRUE(gc) << gc.message();
+  EXPECT_EQ(claim(*gc, 0, "gpu.driver_rim_status"), "\"verified\"");
+  EXPECT_EQ(claim(*gc, 0, "gpu.measurements"), "\"success\"");
+}
+
+}  // namespace
+}  // namespace cchost::nv

@@ -2,8 +2,10 @@
 #include "verify/nv_authorizer.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "verify/device_claims.hpp"
+#include "xmlsec_library.hpp"
 
 namespace cchost::nv {
 namespace {
@@ -12,6 +14,9 @@ constexpr std::size_t kBindingSize = kSpdmNonceSize;  // the SPDM nonce is 32 by
 
 
 std::unique_ptr<NvTokenVerifier> make_verifier(DeviceClass device, const NvPluginConfig& config, const std::string& collateral_dir) {
+  // xmlsec's process-wide set-up now, on the host's loading thread, rather than lazily inside
+  // a first verify() that may race the other NVIDIA plugin's (xmlsec_library.cpp).
+  if (auto s = ensure_xmlsec(); !s) throw std::runtime_error(s.message());
   NvCheckers checkers = make_checkers(device, config, collateral_dir);
   return std::make_unique<NvTokenVerifier>(device, NvTrust{config.sim_roots}, std::move(checkers.references), std::move(checkers.ocsp));
 }
