@@ -17,7 +17,9 @@ namespace cchost::kit::detail {
 
 namespace {
 
-constexpr std::uintmax_t kMaxKitFileSize = 64u << 20;
+// A bound on what a kit file may make us read: plugins are the largest (a sanitizer build of an
+// NVIDIA plugin with debug info is ~75 MiB; release builds are ~2 MiB).
+constexpr std::uintmax_t kMaxKitFileSize = 256u << 20;
 
 std::string octal_mode(fs::perms p) {
   char buf[8];
@@ -40,7 +42,7 @@ Result<std::string> read_kit_file(const fs::path& path) {
   if (!fs::is_regular_file(status)) return make_error(path.string() + ": not a regular file");
   auto size = fs::file_size(path, ec);
   if (ec || size > kMaxKitFileSize) {
-    return make_error(path.string() + ": larger than 64 MiB or unreadable");
+    return make_error(path.string() + ": larger than 256 MiB or unreadable");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(path.string() + ": cannot be opened");

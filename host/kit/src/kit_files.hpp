@@ -8,7 +8,7 @@
 
 namespace cchost::kit::detail {
 
-// Reads a whole regular file (refuses symlinks and files over 64 MiB).
+// Reads a whole regular file (refuses symlinks and files over 256 MiB).
 Result<std::string> read_kit_file(const std::filesystem::path& path);
 
 // Every listed file exists with its digest, nothing unlisted exists (manifest.sig aside), there
