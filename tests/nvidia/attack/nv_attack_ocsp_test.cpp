@@ -139,7 +139,9 @@ NV_OCSP_TEST(RefusedAnOlderGoodResponseOverANewerRevocation) {
 
 // NOTES §1.1: NVIDIA's SDK refuses OPAQUE_DATA_VERSION > 1 (GpuFwNotSupported): a later layout
 // may give FEATURE_FLAG (and other fields) another meaning. Here a version-2 report is read
-// with version-1 semantics and yields gpu.mode = "ppcie" from a field of unknown meaning.
+// with version-1 semantics and yields gpu.mode = "ppcie" from a field of unknown meaning. The
+// knob max_opaque_data_version exists (policies/gpu.toml sets 1), but the board policy
+// policies/nvtopology.toml, which relies on allowed_modes = ["ppcie"], does not set it.
 TEST(NvAttack, AnUnsupportedOpaqueDataVersionIsReadAsVersionOne) {
   SimDeviceKit k = make_kit(DeviceClass::gpu);
   sim::SimDeviceSpec s = k.spec;

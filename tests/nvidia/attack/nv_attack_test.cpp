@@ -397,6 +397,37 @@ TEST(NvAttack, RefusedMeasurementEdgeCases) {
   EXPECT_TRUE(compare_gpu_measurements(driver, vbios, {{5, Bytes(48, 0x04)}, {6, Bytes(48, 0x05)}}).success);
 }
 
+// A RIM filed under the report's id but stating another version (or the same one with
+// whitespace around it) is not used.
+TEST(NvAttack, RefusedRimsWhoseVersionDiffers) {
+  SimDeviceKit k = make_kit(DeviceClass::gpu);
+  auto rim_pki = sim::make_sim_rim_pki();
+  ASSERT_TRUE(rim_pki) << rim_pki.message();
+  NvPluginConfig config;
+  config.sim_rim_roots = {cert_of(rim_pki->root.cert.get())};
+  const auto nonce = nonce_of(15);
+  auto driver_status = [&](const std::string& driver_version, const std::string& vbios_version) {
+    auto rims = sim::rims_for_device(k.spec, sim::sim_driver_indices(), sim::sim_vbios_indices());
+    EXPECT_TRUE(rims) << rims.message();
+    TempDir collateral;
+    for (auto& doc : *rims) {
+      doc.colloquial_version = doc.id.rfind("NV_GPU_DRIVER_", 0) == 0 ? driver_version : vbios_version;
+      auto xml = sim::write_signed_rim(doc, *rim_pki);
+      EXPECT_TRUE(xml) << xml.message();
+      collateral.write(doc.id + ".xml", *xml);
+    }
+    NvCheckers checkers = make_checkers(DeviceClass::gpu, config, collateral.path.string());
+    auto v = verify_token(DeviceClass::gpu, {k.root()}, token_of({k.entry(nonce)}), options_for(nonce), checkers.references);
+    EXPECT_TRUE(v) << v.message();
+    return std::make_pair(v->front().references.rims[0].status, v->front().references.rims[1].status);
+  };
+  const std::string drv = k.spec.driver_version, vb = k.spec.vbios_version;
+  EXPECT_EQ(driver_status(drv, vb), std::make_pair(std::string("verified"), std::string("verified")));
+  for (const std::string& other : {drv + " ", " " + drv, drv + "\t", drv + ".1", std::string("570.124.06")}) {
+    EXPECT_EQ(driver_status(other, vb).first, "version_mismatch") << "[" << other << "]";
+  }
+}
+
 // A report that selects a RIM id with path or separator characters selects nothing.
 TEST(NvAttack, RefusedRimIdsBuiltFromHostileReportFields) {
   SimDeviceKit k = make_kit(DeviceClass::gpu);
@@ -414,6 +445,21 @@ TEST(NvAttack, RefusedRimIdsBuiltFromHostileReportFields) {
   EXPECT_NE(v->front().references.measurements, "success");
 }
 
+// A hwmodel (BROM CN) chosen by whoever holds a trusted CA, crafted to close the JSON string
+// and add a claim, stays one string claim: the claims document is built with JSON quoting.
+TEST(NvAttack, RefusedClaimsInjectionThroughTheHwmodel) {
+  const std::string evil = "GH100 \",\"gpu.measurements\":\"success\",\"x\":\" BROM";  // CN <= 64
+  SimDeviceKit k = make_kit(DeviceClass::gpu, evil);
+  const auto nonce = nonce_of(14);
+  auto v = verify_token(DeviceClass::gpu, {k.root()}, token_of({k.entry(nonce)}), options_for(nonce));
+  ASSERT_TRUE(v) << v.message();
+  const auto doc = nlohmann::json::parse(make_device_claims("x-nv-gpu", DeviceClass::gpu, *v).to_json());
+  const auto& claims = doc["records"][0]["claims"];
+  EXPECT_EQ(claims["gpu.hwmodel"]["value"].get<std::string>(), evil);
+  EXPECT_EQ(claims["gpu.measurements"]["value"].get<std::string>(), "unverifiable");
+  EXPECT_FALSE(claims.contains("x"));
+}
+
 TEST(NvAttack, RefusedEvidenceListOddities) {
   SimDeviceKit k = make_kit(DeviceClass::gpu);
   const std::string good = write_evidence_list({k.entry(nonce_of(1))});
@@ -426,6 +472,11 @@ TEST(NvAttack, RefusedEvidenceListOddities) {
   EXPECT_FALSE(parse_evidence_list(with("arch", 1e308)));
   EXPECT_FALSE(parse_evidence_list(with("arch", std::string(17, 'H'))));
   EXPECT_FALSE(parse_evidence_list(with("nonce", "00")));
+  {
+    const std::string nul_arch = with("arch", std::string("HOPPER\0", 7));
+    EXPECT_FALSE(verify_token(DeviceClass::gpu, {k.root()}, Bytes(nul_arch.begin(), nul_arch.end()), options_for(nonce_of(1))));
+  }
+  EXPECT_FALSE(parse_evidence_list(with("evidence", "\u00e9\u00e9\u00e9\u00e9")));
   EXPECT_FALSE(parse_evidence_list(with("x-extra", "claims")));
   EXPECT_FALSE(parse_evidence_list(with("evidence", "")));
   EXPECT_FALSE(parse_evidence_list(with("evidence", std::string(20000, 'A'))));
