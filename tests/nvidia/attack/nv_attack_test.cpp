@@ -211,6 +211,30 @@ TEST(NvAttack, DuplicateJsonKeysInAnEvidenceEntryAreAccepted) {
   EXPECT_FALSE(entries) << "an entry with \"arch\" and \"evidence\" given twice was accepted (last value wins)";
 }
 
+// A correctly signed VBIOS RIM without a single active entry (any RIM stating the right
+// version: the file name is the only other binding, see above) removes the VBIOS from the
+// comparison: the result reads "success" on the driver RIM alone. measurement_compare.hpp says
+// "Comparing nothing (no active entry) fails" and the code says "a RIM without active entries
+// never passes", but the emptiness test is over the union, not per RIM.
+TEST(NvAttack, AVbiosRimWithNoActiveEntryPassesOnTheDriverRimAlone) {
+  RimMeasurement m;
+  m.index = 7;
+  m.active = true;
+  m.alternatives = 1;
+  m.size = 48;
+  m.hashes = {Bytes(48, 0x07)};
+  RimDocument driver, vbios;
+  driver.measurements = {m};
+  m.index = 1;
+  m.active = false;  // present, inactive: NVIDIA RIMs list every index 0..63
+  vbios.measurements = {m};
+  // The VBIOS measured whatever it likes (block 2 = RIM index 1); only the driver index matches.
+  const RuntimeMeasurements runtime{{2, Bytes(48, 0xEE)}, {8, Bytes(48, 0x07)}};
+  const auto c = compare_gpu_measurements(driver, vbios, runtime);
+  EXPECT_EQ(c.vbios_golden, 0u);
+  EXPECT_FALSE(c.success) << "a VBIOS RIM with no active entry compared nothing, yet the comparison succeeded";
+}
+
 // ---------------------------------------------------------------------------------------------
 // Attacks that are refused (these pass; they document the defence)
 // ---------------------------------------------------------------------------------------------
