@@ -130,8 +130,10 @@ TEST(MeasurementCompare, IndexActiveInBothRimsIsAConflict) {
 TEST(MeasurementCompare, BlockIndexIsRimIndexPlusOne) {
   RimDocument driver, vbios;
   driver.measurements = {entry(0, true, 7)};
-  EXPECT_TRUE(compare_gpu_measurements(driver, vbios, {{1, Bytes(48, 7)}}).success);
-  auto off_by_one = compare_gpu_measurements(driver, vbios, {{0, Bytes(48, 7)}});
+  vbios.measurements = {entry(1, true, 9)};  // each RIM must contribute (an empty one never passes)
+  EXPECT_TRUE(compare_gpu_measurements(driver, vbios, {{1, Bytes(48, 7)}, {2, Bytes(48, 9)}}).success);
+  EXPECT_FALSE(compare_gpu_measurements(driver, RimDocument{}, {{1, Bytes(48, 7)}}).success);
+  auto off_by_one = compare_gpu_measurements(driver, vbios, {{0, Bytes(48, 7)}, {2, Bytes(48, 9)}});
   EXPECT_FALSE(off_by_one.success);
   ASSERT_EQ(off_by_one.mismatches.size(), 1u);
   EXPECT_FALSE(off_by_one.mismatches[0].runtime_present);  // block 1 missing

@@ -1,6 +1,9 @@
 // Decoding and encoding NVIDIA's evidence-list JSON (see evidence_list.hpp).
 #include "evidence/evidence_list.hpp"
 
+#include <set>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "cchost/crypto/encoding.hpp"
@@ -67,14 +70,36 @@ Result<EvidenceEntry> parse_entry(const nlohmann::json& entry, std::size_t index
   return out;
 }
 
+// nlohmann keeps the last of two equal keys; two readers of one token could then see different
+// devices. The parser callback tracks the keys of every open object and flags a repeat.
+struct DuplicateKeys {
+  std::vector<std::set<std::string>> open;
+  bool found = false;
+  std::string key;
+};
+
 }  // namespace
 
 Result<std::vector<EvidenceEntry>> parse_evidence_list(std::string_view json) {
   if (json.size() > kMaxEvidenceListBytes) {
     return make_error("evidence list exceeds " + std::to_string(kMaxEvidenceListBytes) + " bytes");
   }
-  const auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  DuplicateKeys dup;
+  const auto doc = nlohmann::json::parse(
+      json,
+      [&dup](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+        using E = nlohmann::json::parse_event_t;
+        if (event == E::object_start) dup.open.emplace_back();
+        if (event == E::object_end && !dup.open.empty()) dup.open.pop_back();
+        if (event == E::key && !dup.open.empty() && !dup.open.back().insert(parsed.get<std::string>()).second && !dup.found) {
+          dup.found = true;
+          dup.key = parsed.get<std::string>();
+        }
+        return true;
+      },
+      /*allow_exceptions=*/false);
   if (doc.is_discarded()) return make_error("evidence list is not JSON");
+  if (dup.found) return make_error("evidence list: the key \"" + dup.key.substr(0, 64) + "\" appears twice in one object");
   if (!doc.is_array()) return make_error("evidence list must be a JSON array of device entries");
   if (doc.empty()) return make_error("evidence list holds no device");
   if (doc.size() > kMaxDevices) {

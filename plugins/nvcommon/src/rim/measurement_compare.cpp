@@ -74,8 +74,10 @@ MeasurementComparison compare_gpu_measurements(const RimDocument& driver_rim, co
     }
     compare_one(index, g, runtime, out);
   }
-  // Nothing compared proves nothing: a RIM without active entries never passes.
-  out.success = out.index_no_conflict && out.mismatches.empty() && !out.compared_indices.empty();
+  // Nothing compared proves nothing: each RIM must contribute golden values, or a signed but
+  // empty RIM would silently drop its source (the VBIOS, say) from the comparison.
+  out.success = out.index_no_conflict && out.mismatches.empty() && !out.compared_indices.empty() &&
+                out.driver_golden > 0 && out.vbios_golden > 0;
   return out;
 }
 

@@ -10,7 +10,7 @@
 // index 35 (NVDEC) is skipped iff the report's NVDEC0_STATUS is 0x55 (disabled), unless the
 // caller forces the comparison. Each compared index needs runtime block i+1 present, of the
 // golden size and equal to one of the alternatives; a missing block is a mismatch. Runtime
-// blocks without a golden value are ignored. Comparing nothing (no active entry) fails. NVSwitch: the same with the single BIOS RIM.
+// blocks without a golden value are ignored. Comparing nothing fails, and so does a GPU RIM without an active entry (each source must contribute). NVSwitch: the same with the single BIOS RIM.
 #include <cstddef>
 #include <cstdint>
 #include <map>

@@ -94,10 +94,15 @@ Result<RimMeasurement> parse_measurement(const xmlNode* node, std::size_t ordina
   return m;
 }
 
-// Every Resource[@type='Measurement'] in the tree (NOTES §5 uses //Resource), depth-first.
+constexpr const char* kXmlDsigNamespace = "http://www.w3.org/2000/09/xmldsig#";
+
+// Every Resource[@type='Measurement'] in the tree (NOTES §5 uses //Resource), depth-first,
+// except inside ds:Signature: the enveloped signature does not cover its own element, so
+// anything placed there (a ds:Object) is unsigned and must not become a golden value.
 Status collect_measurements(const xmlNode* node, RimDocument& doc, std::set<unsigned>& seen) {
   for (const xmlNode* child = node->children; child; child = child->next) {
     if (child->type != XML_ELEMENT_NODE) continue;
+    if (is_element(child, "Signature", kXmlDsigNamespace)) continue;
     if (is_element(child, "Resource", kSwidNamespace) && attribute(child, "type").value == "Measurement") {
       if (doc.measurements.size() >= kMaxRimMeasurements) {
         return make_error("RIM: more than " + std::to_string(kMaxRimMeasurements) + " Measurement Resources");

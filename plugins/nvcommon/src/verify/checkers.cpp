@@ -26,6 +26,16 @@ std::string expected_version(const VerifiedDevice& d, const std::string& role) {
   return d.opaque.vbios_version.value_or("");
 }
 
+// What a RIM for this device must say it is for: Meta@edition GPU or SWITCH by role, and
+// Meta@product the chip the device identity certificate names ("GH100 A01 GSP BROM" -> GH100,
+// "LS_10 A01 FSP BROM" -> LS10).
+std::string expected_edition(const std::string& role) { return role == "bios" ? "SWITCH" : "GPU"; }
+std::string certified_chip(const VerifiedDevice& d) {
+  std::string chip = d.identity.hwmodel.substr(0, d.identity.hwmodel.find(' '));
+  chip.erase(std::remove(chip.begin(), chip.end(), '_'), chip.end());
+  return chip;
+}
+
 bool same_version(std::string a, std::string b) {
   for (auto* s : {&a, &b}) {
     for (auto& c : *s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -112,6 +122,14 @@ class RimReferenceChecker : public ReferenceChecker {
       rim.detail = "the RIM is for version " + stated + ", the report states " + expected_version(d, rim.role);
       return nullptr;
     }
+    const RimDocument& doc = checked->document;
+    if (!same_version(doc.edition, expected_edition(rim.role)) || !same_version(doc.product, certified_chip(d))) {
+      rim.status = "wrong_device";
+      rim.detail = "the RIM is for " + doc.product + " " + doc.edition + ", the device is a " + certified_chip(d) + " " +
+                   expected_edition(rim.role);
+      return nullptr;
+    }
+    rim.simulated = !v.chain.empty() && v.chain.back().der() != nvidia_corim_signing_root().der();
     rim.status = "verified";
     return checked;
   }

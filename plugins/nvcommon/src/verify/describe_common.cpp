@@ -26,7 +26,7 @@ std::vector<ClaimDoc> common_claims(const std::string& p, const std::vector<std:
   for (const auto& role : rim_roles) {
     const std::string k = p + "." + role + "_rim";
     c.push_back({k + "_id", "string", "id of the " + role + " RIM the report selects"});
-    c.push_back({k + "_status", "string", "the " + role + " RIM: verified, missing, bad_signature, bad_chain, malformed, version_mismatch"});
+    c.push_back({k + "_status", "string", "the " + role + " RIM: verified, missing, bad_signature, bad_chain, malformed, version_mismatch, wrong_device"});
     c.push_back({k + "_cert_status", "string", "the " + role + " RIM signing chain at the verification time: valid, expired, not_yet_valid, invalid, unchecked"});
     c.push_back({k + "_ocsp_status", "string", "worst OCSP status of the " + role + " RIM signing chain: good, revoked, hold, unknown, missing"});
   }

@@ -56,7 +56,9 @@ std::string certified_pdi(const DeviceIdentity& identity) {
 }
 
 std::string gpu_mode(const OpaqueData& opaque) {
-  if (!opaque.feature_flag) return "unknown";
+  // FEATURE_FLAG is defined for opaque data version 1; a later layout may mean something else
+  // by it (NVIDIA's SDK refuses such reports), so it names no mode.
+  if (!opaque.feature_flag || opaque.opaque_data_version != 1) return "unknown";
   switch (*opaque.feature_flag) {
     case 0: return "mpt";
     case 1: return "spt";

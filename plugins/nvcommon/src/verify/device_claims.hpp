@@ -20,7 +20,8 @@ namespace cchost::nv {
 std::string certified_pdi(const DeviceIdentity& identity);
 
 // "spt" | "mpt" | "ppcie" | "unknown" from FEATURE_FLAG, following NVIDIA's C++ SDK (0 = MPT,
-// 1 = SPT, 2 = PPCIe; NVIDIA's Python tools swap 0 and 1). "unknown" when the report has none.
+// 1 = SPT, 2 = PPCIe; NVIDIA's Python tools swap 0 and 1). "unknown" when the report has none
+// or its opaque data version is not 1.
 std::string gpu_mode(const OpaqueData& opaque);
 
 sdk::ClaimSet make_device_claims(const std::string& ns, DeviceClass device, const std::vector<DeviceVerdict>& verdicts);

@@ -17,11 +17,13 @@ struct RimOutcome {
   std::string role;          // "driver", "vbios" (GPU) or "bios" (switch)
   std::string id;            // the RIM id looked up
   // "verified" | "missing" | "bad_signature" | "bad_chain" | "malformed" | "version_mismatch"
+  // | "wrong_device" (signed for another product or device class than the report's)
   std::string status = "missing";
   std::string cert_status;   // "valid" | "expired" | "not_yet_valid" | "invalid" ("" when not read)
   std::time_t cert_expiration = 0;
   std::string ocsp_status = "missing";   // of the RIM signing chain: good|revoked|hold|unknown|missing
   std::string detail;        // why, when not verified
+  bool simulated = false;    // its signing chain ends at a simulated RIM root
 };
 
 struct ReferenceOutcome {

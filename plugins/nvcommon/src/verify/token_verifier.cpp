@@ -35,7 +35,7 @@ Result<std::vector<DeviceVerdict>> NvTokenVerifier::verify(ByteView token, const
   }
   std::vector<DeviceVerdict> out;
   out.reserve(entries->size());
-  std::map<std::string, std::size_t> seen_ueids;
+  std::map<std::string, std::size_t> seen_ueids, seen_identities;
   for (std::size_t i = 0; i < entries->size(); ++i) {
     auto device = verify_device((*entries)[i], i, device_, chains_, options, malformed);
     if (!device) return device.error();
@@ -49,11 +49,23 @@ Result<std::vector<DeviceVerdict>> NvTokenVerifier::verify(ByteView token, const
       return make_error(device_label(device_, i) + " repeats " + device_label(device_, it->second) + " (ueid " +
                         device->identity.ueid + "): each device may appear once");
     }
+    // The leaf is per boot and firmware: one device can present two leaves under its one
+    // device identity (BROM) certificate. Distinct devices have distinct identity certificates.
+    const std::string identity = crypto::hex_encode(device->identity.certificates.at(1).sha256());
+    auto [same, first_time] = seen_identities.emplace(identity, i);
+    if (!first_time) {
+      return make_error(device_label(device_, i) + " is the device " + device_label(device_, same->second) +
+                        " already is (same device identity certificate \"" + device->identity.hwmodel +
+                        "\", another attestation key): each device may appear once");
+    }
     DeviceVerdict verdict;
     const Bytes root_der = device->identity.certificates.back().der();
     verdict.simulated = std::find(sim_root_ders_.begin(), sim_root_ders_.end(), root_der) != sim_root_ders_.end();
     if (references_) {
       verdict.references = references_->check(*device, options.at);
+      // Golden values signed under a simulated RIM root make the appraisal simulated too, even
+      // for a genuine device: whoever holds that key chooses what "matches" means.
+      for (const auto& rim : verdict.references.rims) verdict.simulated = verdict.simulated || (rim.status == "verified" && rim.simulated);
     } else {
       // No reference checker configured: the RIMs the report selects are reported missing, so
       // a policy that requires them rejects (deny by default).
