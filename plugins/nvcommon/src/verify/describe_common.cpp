@@ -50,6 +50,9 @@ std::string common_knobs(const std::string& p, const std::vector<std::string>& r
     }
     return out;
   };
+  // certificateHold is tolerable for RIM signing certificates only (NVIDIA's allow_hold_cert);
+  // a device certificate on hold is not offered.
+  const std::string device_statuses = "[\"good\",\"revoked\",\"unknown\",\"missing\"]";
   const std::string statuses = "[\"good\",\"hold\",\"revoked\",\"unknown\",\"missing\"]";
   return
       R"({"name":"require_measurements_match","type":"bool","doc":"true: every golden measurement of the signed RIMs matches the report","rules":[{"when":true,"claim":")" + p + R"(.measurements","op":"equals","operand":"success"}]},)"
@@ -60,7 +63,7 @@ std::string common_knobs(const std::string& p, const std::vector<std::string>& r
       R"({"name":"require_fwid_in_report","type":"bool","doc":"true: the report must state an FWID ; GPUs from opaque version 1, switches state none","rules":[{"when":true,"claim":")" + p + R"(.fwid_in_report","op":"equals","operand":true}]},)"
       R"({"name":"require_rim_signature","type":"bool","doc":"true: every RIM the report selects is present, signed and chained to the pinned NVIDIA root","rules":[)" + when_true("status", "verified") + R"(]},)"
       R"({"name":"accepted_rim_cert_status","type":"string_list","choices":["valid","expired","not_yet_valid"],"doc":"accepted states of the RIM signing chains at the verification time ; RIM certificates are short-lived, so expiry is a policy decision","rules":[)" + rules_over("cert_status", "one_of", "\"$value\"") + R"(]},)"
-      R"({"name":"accepted_ocsp_status","type":"string_list","choices":)" + statuses + R"(,"doc":"accepted OCSP status of the device chain from collateral, missing when no response was supplied","rules":[{"claim":")" + p + R"(.cert_ocsp_status","op":"one_of","operand":"$value"}]},)"
+      R"({"name":"accepted_ocsp_status","type":"string_list","choices":)" + device_statuses + R"(,"doc":"accepted OCSP status of the device chain from collateral, missing when no response was supplied","rules":[{"claim":")" + p + R"(.cert_ocsp_status","op":"one_of","operand":"$value"}]},)"
       R"({"name":"accepted_rim_ocsp_status","type":"string_list","choices":)" + statuses + R"(,"doc":"accepted OCSP status of the RIM signing chains , hold being NVIDIA's allow_hold_cert","rules":[)" + rules_over("ocsp_status", "one_of", "\"$value\"") + R"(]},)"
       R"({"name":"min_cert_expiration","type":"int","min":0,"max":253402300799,"doc":"the device chain must stay valid at least until this time, in seconds since the epoch","rules":[{"claim":")" + p + R"(.cert_expiration","op":"min","operand":"$value"}]})";
 }
