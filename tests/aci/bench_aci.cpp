@@ -17,6 +17,7 @@
 #include <iterator>
 #include <string>
 
+#include "cchost/test/bench_floor.hpp"
 #include "aci_verifier.hpp"
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/x509.hpp"
@@ -29,51 +30,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Rate {
-  double cpu = 0;
-  double wall = 0;
-};
+using test::Rate;
 
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+double openssl_verify_per_second(const std::string& command, const std::string& marker) { return test::openssl_speed_verify(command, marker); }
 
-Rate per_second(double seconds, const std::function<bool()>& op) {
-  const auto wall_start = std::chrono::steady_clock::now();
-  const double cpu_start = cpu_seconds();
-  long n = 0;
-  double cpu = 0;
-  while (cpu < seconds) {
-    if (!op()) {
-      std::fprintf(stderr, "bench_aci: operation failed\n");
-      std::exit(1);
-    }
-    ++n;
-    cpu = cpu_seconds() - cpu_start;
-  }
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  return {n / cpu, n / wall};
-}
+Rate per_second(double seconds, const std::function<bool()>& op) { return test::per_second(seconds, op, "bench_aci"); }
 
-// The last number of the line starting with `prefix` ("rsa 2048 bits", "384 bits ecdsa"): verify/s.
-double openssl_verify_per_second(const std::string& command, const std::string& prefix) {
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) return 0;
-  char line[512];
-  double verify = 0;
-  while (std::fgets(line, sizeof line, p)) {
-    std::string s(line);
-    if (s.find(prefix) == std::string::npos) continue;
-    const auto last = s.find_last_of("0123456789.");
-    if (last == std::string::npos) continue;
-    const auto first = s.find_last_not_of("0123456789.", last);
-    verify = std::atof(s.substr(first + 1, last - first).c_str());
-  }
-  pclose(p);
-  return verify;
-}
 
 std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

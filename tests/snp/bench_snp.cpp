@@ -12,6 +12,7 @@
 #include <iterator>
 #include <string>
 
+#include "cchost/test/bench_floor.hpp"
 #include "cchost/crypto/signature.hpp"
 #include "cchost/crypto/x509.hpp"
 #include "verifier.hpp"
@@ -22,55 +23,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Rates per second of this process's CPU time, as `openssl speed` reports them (it measures user
-// CPU time unless -elapsed is given), so the comparison holds on a loaded machine too.
-struct Rate {
-  double cpu = 0;   // operations per CPU second
-  double wall = 0;  // operations per wall-clock second
-};
+using test::Rate;
 
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+double openssl_verify_per_second(const char* command) { return test::openssl_speed_verify(command, "384 bits ecdsa"); }
 
-Rate per_second(double seconds, const std::function<bool()>& op) {
-  using clock = std::chrono::steady_clock;
-  const auto wall_start = clock::now();
-  const double cpu_start = cpu_seconds();
-  long n = 0;
-  double cpu = 0;
-  while (cpu < seconds) {
-    if (!op()) {
-      std::fprintf(stderr, "bench_snp: operation failed\n");
-      std::exit(1);
-    }
-    ++n;
-    cpu = cpu_seconds() - cpu_start;
-  }
-  const double wall = std::chrono::duration<double>(clock::now() - wall_start).count();
-  return {n / cpu, n / wall};
-}
-
-// The last number of openssl speed's "384 bits ecdsa (nistp384)" line is verify/s.
-double openssl_verify_per_second(const char* command) {
-  FILE* p = popen(command, "r");
-  if (!p) return 0;
-  char line[512];
-  double verify = 0;
-  while (std::fgets(line, sizeof line, p)) {
-    std::string s(line);
-    if (s.find("384 bits ecdsa") == std::string::npos) continue;
-    const auto last = s.find_last_of("0123456789.");
-    if (last == std::string::npos) continue;
-    auto first = s.find_last_not_of("0123456789.", last);
-    verify = std::atof(s.substr(first + 1, last - first).c_str());
-  }
-  pclose(p);
-  return verify;
-}
-
+Rate per_second(double seconds, const std::function<bool()>& op) { return test::per_second(seconds, op, "bench_snp"); }
 }  // namespace
 
 int main(int argc, char** argv) {
