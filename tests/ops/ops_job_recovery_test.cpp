@@ -41,9 +41,9 @@ using ops_test::audit_entries;
 class ThrowingAttestor : public attest::Attestor {
  public:
   explicit ThrowingAttestor(attest::Attestor& inner) : inner_(inner) {}
-  Result<attest::EvidenceBundle> produce(ByteView nonce) override {
+  Result<attest::EvidenceBundle> produce(ByteView nonce, ByteView job_key = {}) override {
     if (armed) throw std::runtime_error("test: the attestor threw");
-    return inner_.produce(nonce);
+    return inner_.produce(nonce, job_key);
   }
   attest::Appraisal appraise(const attest::AppraisalRequest& r) override { return inner_.appraise(r); }
   attest::FailurePolicy failure_policy() const override { return inner_.failure_policy(); }
