@@ -42,6 +42,10 @@ TEST(AttackKeyRelease, ExcludedSiteReceivesNoCiphertextAndCopiesDoNotOpen) {
   EXPECT_EQ(c.site3->pushes_of("deploy"), 0u);
   EXPECT_TRUE(c.site3->deploys().empty());
   EXPECT_GE(c.site3->pushes_of("challenge"), 1u);
+  // The job record keeps the keys the payload was sealed to: the final set's only.
+  const auto keys = job.value("job_keys", nlohmann::json::object());
+  EXPECT_TRUE(keys.contains("site-1") && keys.contains("site-2")) << job.dump(2);
+  EXPECT_FALSE(keys.contains("site-3")) << job.dump(2);
 
   // The accepted sites hold the exact payload.
   const Bytes want = crypto::sha256(as_bytes(payload));

@@ -35,6 +35,8 @@ void ServerRuntime::Impl::deliver(const std::shared_ptr<JobRun>& job) {
     job->decided_at = now();
     job->delivery.clear();
     for (const auto& site : job->sites) job->delivery[site] = SiteDelivery{};
+    // Only the final set's keys are kept: nothing is ever sealed to an excluded site.
+    std::erase_if(job->job_keys, [&](const auto& entry) { return !job->delivery.count(entry.first); });
     if (auto st = record("job.decided", job->to_json()); !st) {
       conclude(job, "failed", "cannot record the decision");
       return;
