@@ -93,6 +93,21 @@ for who in server site-1 site-2 site-3; do
     --root-fingerprint "$fingerprint" "${against[@]}" >/dev/null ||
     { echo "demo: the audit log of $who does not verify"; exit 1; }
 done
+# Key release: each accepted site opened the payload sealed to its own job key; an excluded
+# site was sent no deploy at all (its audit log records no payload, its workspace holds none).
+want=$(sha256sum "$demo/payload.bin" | cut -d' ' -f1)
+for who in site-1 site-2 site-3; do
+  stored="$demo/ws/$who/jobs/demo-1/payload"
+  if [ -f "$stored" ]; then
+    [ "$(sha256sum "$stored" | cut -d' ' -f1)" = "$want" ] ||
+      { echo "demo: $who holds a payload that is not the one submitted"; exit 1; }
+    echo "demo: $who opened the payload sealed to its job key (SHA-256 matches, mode $(stat -c %a "$stored"))"
+  elif grep -q '"job.deployed"' "$demo/ws/$who/audit.log"; then
+    echo "demo: $who recorded a deployment but holds no payload"; exit 1
+  else
+    echo "demo: $who was excluded and received nothing: no ciphertext, no payload"
+  fi
+done
 echo "demo: logs: $demo/logs/{server,site-1,site-2,site-3}.log"
 echo "demo: audit logs (hash-chained, heads signed, verified): $demo/ws/*/audit.log"
 echo "demo: $summary"

@@ -9,6 +9,9 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <condition_variable>
 #include <mutex>
+#include <sys/stat.h>
+
+#include <fstream>
 #include <thread>
 
 #include "cchost/attest/binding.hpp"
@@ -21,6 +24,7 @@
 #include "cchost/kit/kit.hpp"
 #include "cchost/net/server.hpp"
 #include "in_process_site.hpp"
+#include "payload_seal.hpp"
 #include "runtime_harness.hpp"
 
 namespace cchost::attack_test {
@@ -224,7 +228,13 @@ TEST(AttackSiteFreshness, MalformedPushesAreRefusedNamingTheField) {
       {"peer_verify", {{"job_id", "j"}, {"contributions", {{"site-1", std::string(64, '0')}}}, {"bundles", "x"}}, {},
        "peer_verify.bundles must be an array"},
       {"deploy", {{"job_id", "j"}}, {payload}, "deploy.payload_sha256 is missing"},
-      {"deploy", {{"job_id", "j"}, {"payload_sha256", std::string(64, 'b')}}, {payload}, "payload sha256 mismatch"},
+      {"deploy", {{"job_id", "j"}, {"payload_sha256", std::string(64, 'b')}}, {payload}, "deploy.enc is missing"},
+      {"deploy", {{"job_id", "j"}, {"payload_sha256", std::string(64, 'b')}, {"enc", std::string(62, '0')}}, {Bytes(16)},
+       "deploy.enc must be 32 bytes of hex"},
+      {"deploy", {{"job_id", "j"}, {"payload_sha256", std::string(64, 'b')}, {"enc", std::string(64, '0')}}, {payload},
+       "shorter than its 16-byte tag"},
+      {"deploy", {{"job_id", "j"}, {"payload_sha256", std::string(64, 'b')}, {"enc", std::string(64, '0')}}, {Bytes(20)},
+       "no job key for job 'j'"},
       {"shutdown", {{"reason", 7}}, {}, "shutdown.reason must be a string"},
   };
   for (const auto& c : cases) {
@@ -239,6 +249,135 @@ TEST(AttackSiteFreshness, MalformedPushesAreRefusedNamingTheField) {
   EXPECT_FALSE(std::filesystem::exists(s.h.workspace("site-1") / "jobs" / "j" / "payload"))
       << "a payload with the wrong digest was stored";
   EXPECT_TRUE(s.h.running("site-1")) << "a malformed shutdown stopped the site";
+}
+
+
+// Key release (issue 13, parts 1 and 2) against a real site process: its job evidence binds a
+// fresh job key (binding v2), a key swapped into the bundle fails binding.job_key, and a payload
+// sealed to that key opens only for this site and this job, once; the plaintext lands in the
+// workspace with mode 0600.
+struct JobEvidence {
+  attest::EvidenceBundle bundle;
+  Bytes nonce;
+};
+
+JobEvidence job_evidence(SiteUnderTest& s, const std::string& job) {
+  job::Contributions contributions = {{"server", crypto::random_bytes(32)}, {"site-1", s.contribution(job)}};
+  auto nonce = job::compute_job_nonce(job, contributions);
+  EXPECT_TRUE(nonce);
+  nlohmann::json cj = nlohmann::json::object();
+  for (const auto& [name, c] : contributions) cj[name] = crypto::hex_encode(c);
+  auto reply = s.server.push("site-1", net::make_message("challenge", "server",
+                                                          {{"purpose", "job"}, {"job_id", job},
+                                                           {"nonce", crypto::hex_encode(*nonce)}, {"contributions", cj}}));
+  EXPECT_TRUE(reply) << s.h.read_log("site-1");
+  if (!reply) return {};
+  EXPECT_EQ(reply->type, "evidence") << reply->body.dump();
+  auto bundle = attest::bundle_from_wire(reply->body["bundle"], reply->blobs);
+  EXPECT_TRUE(bundle) << bundle.message();
+  if (!bundle) return {};
+  return {std::move(*bundle), *nonce};
+}
+
+attest::Appraisal appraise_job_evidence(SiteUnderTest& s, const attest::EvidenceBundle& bundle, const Bytes& nonce) {
+  attest::AppraisalRequest req;
+  req.bundle = &bundle;
+  req.expected_nonce = nonce;
+  req.expected_name = "site-1";
+  req.peer_role = "site";
+  req.require_job_key = true;
+  return s.server_attestor->appraise(req);
+}
+
+bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+std::optional<net::Message> deploy(SiteUnderTest& s, const std::string& job_id, const crypto::hpke::Sealed& sealed,
+                                   const Bytes& payload) {
+  auto m = net::make_message("deploy", "server",
+                             {{"job_id", job_id},
+                              {"payload_sha256", crypto::hex_encode(crypto::sha256(payload))},
+                              {"enc", crypto::hex_encode(sealed.enc)}});
+  m.blobs = {sealed.ciphertext};
+  return s.server.push("site-1", std::move(m));
+}
+
+TEST(AttackKeyRelease, JobEvidenceBindsAJobKeyAndASwappedKeyFailsBindingJobKey) {
+  SiteUnderTest s;
+  ASSERT_NO_FATAL_FAILURE(s.start());
+  auto ev = job_evidence(s, "job-k");
+  ASSERT_EQ(ev.bundle.binding_version, 2);
+  ASSERT_EQ(ev.bundle.job_key.size(), 32u);
+  auto genuine = appraise_job_evidence(s, ev.bundle, ev.nonce);
+  EXPECT_TRUE(genuine.accept) << genuine.detail.dump();
+
+  // A man in the middle swaps in his own key so that the payload would be sealed to him.
+  auto swapped = ev.bundle;
+  swapped.job_key = crypto::hpke::X25519KeyPair::generate()->public_key();
+  auto appraisal = appraise_job_evidence(s, swapped, ev.nonce);
+  EXPECT_FALSE(appraisal.accept);
+  EXPECT_TRUE(has(appraisal.failed_rules, "binding.job_key")) << appraisal.detail.dump();
+
+  // Downgraded to v1 (no key): the job evidence no longer verifies, and no key is there to seal to.
+  auto v1 = ev.bundle;
+  v1.binding_version = 1;
+  v1.job_key.clear();
+  appraisal = appraise_job_evidence(s, v1, ev.nonce);
+  EXPECT_FALSE(appraisal.accept);
+  EXPECT_TRUE(has(appraisal.failed_rules, "binding.job_key")) << appraisal.detail.dump();
+}
+
+TEST(AttackKeyRelease, SealedPayloadOpensOnlyForThisSiteAndJobOnceAndIsStored0600) {
+  SiteUnderTest s;
+  ASSERT_NO_FATAL_FAILURE(s.start());
+  auto a = job_evidence(s, "job-a");
+  auto b = job_evidence(s, "job-b");
+  ASSERT_EQ(a.bundle.job_key.size(), 32u);
+  ASSERT_EQ(b.bundle.job_key.size(), 32u);
+  ASSERT_NE(a.bundle.job_key, b.bundle.job_key) << "each job gets its own key";
+  const Bytes payload = crypto::random_bytes(4096);
+
+  struct Case {
+    const char* what;
+    std::string sealed_for_job, sealed_for_site;
+    const Bytes* key;
+    std::string sent_as_job;
+  };
+  const std::vector<Case> refused = {
+      {"sealed for site-2 (copied from another site)", "job-a", "site-2", &a.bundle.job_key, "job-a"},
+      {"sealed for job-b, replayed into job-a", "job-b", "site-1", &b.bundle.job_key, "job-a"},
+      {"job-a's ciphertext sent as job-b", "job-a", "site-1", &a.bundle.job_key, "job-b"},
+      {"sealed to job-b's key, labelled job-a", "job-a", "site-1", &b.bundle.job_key, "job-a"},
+  };
+  for (const auto& c : refused) {
+    SCOPED_TRACE(c.what);
+    auto sealed = job::seal_payload(*c.key, c.sealed_for_job, c.sealed_for_site, payload);
+    ASSERT_TRUE(sealed) << sealed.message();
+    auto reply = deploy(s, c.sent_as_job, *sealed, payload);
+    ASSERT_TRUE(reply) << s.h.read_log("site-1");
+    EXPECT_EQ(reply->type, "error") << reply->body.dump();
+    EXPECT_NE(reply->body.value("reason", "").find("cannot open the sealed payload"), std::string::npos) << reply->body.dump();
+  }
+  EXPECT_FALSE(std::filesystem::exists(s.h.workspace("site-1") / "jobs" / "job-a" / "payload"));
+
+  auto sealed = job::seal_payload(a.bundle.job_key, "job-a", "site-1", payload);
+  ASSERT_TRUE(sealed);
+  auto reply = deploy(s, "job-a", *sealed, payload);
+  ASSERT_TRUE(reply) << s.h.read_log("site-1");
+  ASSERT_EQ(reply->type, "ack") << reply->body.dump();
+  EXPECT_EQ(reply->body.value("payload_sha256", ""), crypto::hex_encode(crypto::sha256(payload)));
+  const auto stored = s.h.workspace("site-1") / "jobs" / "job-a" / "payload";
+  std::ifstream in(stored, std::ios::binary);
+  const Bytes on_disk((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(crypto::sha256(on_disk), crypto::sha256(payload));
+  struct stat st{};
+  ASSERT_EQ(::stat(stored.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  // The job key was wiped once the payload was opened: the same ciphertext does not open again.
+  reply = deploy(s, "job-a", *sealed, payload);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->type, "error") << reply->body.dump();
+  EXPECT_NE(reply->body.value("reason", "").find("no job key for job 'job-a'"), std::string::npos) << reply->body.dump();
 }
 
 }  // namespace

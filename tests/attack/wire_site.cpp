@@ -8,6 +8,7 @@
 #include "cchost/crypto/random.hpp"
 #include "cchost/job/identity_key.hpp"
 #include "in_process_site.hpp"
+#include "payload_seal.hpp"
 
 namespace cchost::attack_test {
 
@@ -52,6 +53,26 @@ void WireSite::set_behaviour(Behaviour b) {
   behaviour_ = std::move(b);
 }
 
+std::vector<net::Message> WireSite::deploys() {
+  std::lock_guard lock(mu_);
+  return deploys_;
+}
+
+Result<Bytes> WireSite::open_as(const std::string& job_id, const net::Message& deploy) {
+  std::lock_guard lock(mu_);
+  auto key = job_keys_.find(job_id);
+  if (key == job_keys_.end()) return make_error("test site " + name_ + " has no job key for " + job_id);
+  auto enc = crypto::hex_decode(deploy.body.value("enc", std::string()));
+  if (!enc || deploy.blobs.size() != 1) return make_error("not a sealed deploy");
+  return job::open_payload(key->second, job_id, name_, *enc, deploy.blobs[0]);
+}
+
+Bytes WireSite::opened_payload(const std::string& job_id) {
+  std::lock_guard lock(mu_);
+  auto it = opened_.find(job_id);
+  return it == opened_.end() ? Bytes{} : it->second;
+}
+
 std::size_t WireSite::pushes_of(const std::string& type) {
   std::lock_guard lock(mu_);
   return seen_[type];
@@ -62,6 +83,7 @@ void WireSite::on_push(const net::Message& m) {
   {
     std::lock_guard lock(mu_);
     seen_[m.type] += 1;
+    if (m.type == "deploy") deploys_.push_back(m);
     b = behaviour_;
   }
   auto answer = b(*this, m);
@@ -83,7 +105,15 @@ std::optional<net::Message> WireSite::honest(const net::Message& push) {
   if (push.type == "challenge") {
     auto nonce = crypto::hex_decode(body.value("nonce", std::string()));
     if (!nonce) return reply(push, net::kErrorType, {{"reason", "bad nonce"}});
-    auto bundle = attestor_->produce(*nonce);
+    Bytes job_key;
+    if (body.value("purpose", std::string()) == "job") {
+      auto pair = crypto::hpke::X25519KeyPair::generate();
+      if (!pair) return reply(push, net::kErrorType, {{"reason", pair.message()}});
+      job_key = pair->public_key();
+      std::lock_guard lock(mu_);
+      job_keys_[job_id] = std::move(*pair);
+    }
+    auto bundle = attestor_->produce(*nonce, job_key);
     if (!bundle) return reply(push, net::kErrorType, {{"reason", bundle.message()}});
     auto m = reply(push, "evidence", {{"bundle", attest::bundle_header(*bundle)}});
     m.blobs = attest::bundle_blobs(*bundle);
@@ -96,7 +126,15 @@ std::optional<net::Message> WireSite::honest(const net::Message& push) {
     return reply(push, "vote", {{"job_id", job_id}, {"votes", votes}});
   }
   if (push.type == "deploy") {
-    const std::string digest = push.blobs.empty() ? "" : crypto::hex_encode(crypto::sha256(push.blobs[0]));
+    std::lock_guard lock(mu_);
+    auto key = job_keys_.find(job_id);
+    auto enc = crypto::hex_decode(body.value("enc", std::string()));
+    if (key == job_keys_.end() || !enc || push.blobs.size() != 1)
+      return reply(push, net::kErrorType, {{"reason", "test site: no job key or no sealed payload"}});
+    auto opened = job::open_payload(key->second, job_id, name_, *enc, push.blobs[0]);
+    if (!opened) return reply(push, net::kErrorType, {{"reason", opened.message()}});
+    opened_[job_id] = *opened;
+    const std::string digest = crypto::hex_encode(crypto::sha256(*opened));
     return reply(push, "ack", {{"job_id", job_id}, {"stored", "jobs/" + job_id + "/payload"}, {"payload_sha256", digest}});
   }
   return std::nullopt;

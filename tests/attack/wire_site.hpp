@@ -18,6 +18,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "cchost/attest/plugin_attestor.hpp"
+#include "cchost/crypto/hpke.hpp"
 #include "cchost/kit/kit.hpp"
 #include "cchost/net/client.hpp"
 #include "runtime_harness.hpp"
@@ -52,6 +53,13 @@ class WireSite {
   std::size_t flood_register(std::size_t count, std::chrono::seconds guard);
 
   std::size_t pushes_of(const std::string& type);
+  // Every deploy push this site received, as it arrived (the wire-level record of what it got).
+  std::vector<net::Message> deploys();
+  // The plaintext an honest site opened from its latest deploy of `job_id` (empty: none).
+  Bytes opened_payload(const std::string& job_id);
+  // Tries to open `deploy` (possibly one another site received) as this site's payload of
+  // `job_id`, with the job key this site bound for that job.
+  Result<Bytes> open_as(const std::string& job_id, const net::Message& deploy);
 
  private:
   WireSite() = default;
@@ -66,6 +74,9 @@ class WireSite {
   std::mutex mu_;
   Behaviour behaviour_;
   std::map<std::string, std::size_t> seen_;
+  std::vector<net::Message> deploys_;
+  std::map<std::string, crypto::hpke::X25519KeyPair> job_keys_;  // job id -> the key our evidence bound
+  std::map<std::string, Bytes> opened_;
 };
 
 }  // namespace cchost::attack_test

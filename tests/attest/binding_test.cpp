@@ -57,3 +57,41 @@ TEST(AttestBinding, LengthPrefixesSeparateAmbiguousSplits) {
   ASSERT_EQ(concat1, concat2);
   EXPECT_NE(compute_binding(a, b, "x"), compute_binding(a2, b2, "x"));
 }
+
+// Binding v2 (PROTOCOL.md "Binding v2"): v1's parts plus job key and device digest, each
+// length-prefixed (an empty field is a zero length), under its own domain.
+TEST(AttestBindingV2, IsTheDocumentedConstruction) {
+  const Bytes job_key(32, 0x33);
+  Bytes input(cchost::attest::kBindingDomainV2.begin(), cchost::attest::kBindingDomainV2.end());
+  auto put = [&](const Bytes& part) {
+    input.insert(input.end(), {0, 0, 0, static_cast<std::uint8_t>(part.size())});
+    input.insert(input.end(), part.begin(), part.end());
+  };
+  put(kNonce);
+  put(kKey);
+  put(Bytes{'s', 'i', 't', 'e', '-', '1'});
+  put(job_key);
+  put(Bytes{});  // device digest: reserved, empty
+  auto b64 = cchost::attest::binding_v2_of_size({kNonce, kKey, "site-1", job_key, {}}, 64);
+  ASSERT_TRUE(b64) << b64.message();
+  EXPECT_EQ(*b64, cchost::crypto::sha512(input));
+  auto b32 = cchost::attest::binding_v2_of_size({kNonce, kKey, "site-1", job_key, {}}, 32);
+  ASSERT_TRUE(b32);
+  EXPECT_EQ(*b32, cchost::crypto::sha256(input));
+  EXPECT_FALSE(cchost::attest::binding_v2_of_size({kNonce, kKey, "site-1", job_key, {}}, 48));
+}
+
+TEST(AttestBindingV2, EveryFieldCountsAndNoV1InputCollides) {
+  const Bytes job_key(32, 0x33);
+  auto v2 = [&](cchost::attest::BindingV2Inputs in) { return *cchost::attest::binding_v2_of_size(in, 64); };
+  const Bytes base = v2({kNonce, kKey, "site-1", job_key, {}});
+  Bytes other_job_key = job_key;
+  other_job_key[5] ^= 1;
+  EXPECT_NE(v2({kNonce, kKey, "site-1", other_job_key, {}}), base);
+  EXPECT_NE(v2({kNonce, kKey, "site-1", {}, {}}), base);
+  EXPECT_NE(v2({kNonce, kKey, "site-1", {}, job_key}), base) << "job key and device digest must not swap places";
+  EXPECT_NE(v2({kNonce, kKey, "site-2", job_key, {}}), base);
+  // With both new fields empty v2 still differs from v1 (its own domain, two more prefixes).
+  auto v1 = cchost::attest::binding_of_size(kNonce, kKey, "site-1", 64);
+  EXPECT_NE(v2({kNonce, kKey, "site-1", {}, {}}), *v1);
+}

@@ -77,3 +77,44 @@ TEST(AttestBundle, RepeatedNamespacesAndManyTokensRoundTrip) {
   EXPECT_EQ(back->tokens[8].token, Bytes(10, 7));
   EXPECT_EQ(back->tokens[12].ns, "x-switch");
 }
+
+TEST(AttestBundle, BindingV2CarriesItsJobKey) {
+  auto b = sample();
+  EXPECT_FALSE(bundle_header(b).contains("binding")) << "a v1 header must stay as v1 peers know it";
+  b.binding_version = 2;
+  b.job_key = Bytes(32, 0x44);
+  auto back = bundle_from_wire(bundle_header(b), bundle_blobs(b));
+  ASSERT_TRUE(back) << back.message();
+  EXPECT_EQ(back->binding_version, 2);
+  EXPECT_EQ(back->job_key, b.job_key);
+  auto v2 = bundle_binding(*back, 64);
+  auto v1 = bundle_binding(sample(), 64);
+  ASSERT_TRUE(v2 && v1);
+  EXPECT_NE(*v2, *v1);
+}
+
+TEST(AttestBundle, MalformedBindingFieldsAreRefused) {
+  auto b = sample();
+  b.binding_version = 2;
+  b.job_key = Bytes(32, 0x44);
+  struct Case {
+    const char* what;
+    std::function<void(nlohmann::json&)> mutate;
+    const char* expect;
+  };
+  const std::vector<Case> cases = {
+      {"binding 3", [](auto& h) { h["binding"] = 3; }, "'binding' must be 1 or 2"},
+      {"binding string", [](auto& h) { h["binding"] = "2"; }, "'binding' must be 1 or 2"},
+      {"v2 without key", [](auto& h) { h.erase("job_key"); }, "'job_key'"},
+      {"short job key", [](auto& h) { h["job_key"] = std::string(62, 'a'); }, "expected 32 bytes"},
+      {"job key in v1", [](auto& h) { h["binding"] = 1; }, "belongs to binding 2"},
+      {"job key, no version", [](auto& h) { h.erase("binding"); }, "belongs to binding 2"},
+  };
+  for (const auto& c : cases) {
+    auto header = bundle_header(b);
+    c.mutate(header);
+    auto r = bundle_from_wire(header, bundle_blobs(b));
+    ASSERT_FALSE(r) << c.what;
+    EXPECT_NE(r.message().find(c.expect), std::string::npos) << c.what << ": " << r.message();
+  }
+}

@@ -108,6 +108,28 @@ TEST(JobMessages, AckNeedsTheDigest) {
   EXPECT_EQ(r->payload_sha256, std::string(64, 'a'));  // normalised to lowercase
 }
 
+// Key release: a deploy carries the HPKE enc and the sealed payload, never the plaintext.
+TEST(JobMessages, DeployCarriesEncAndASealedPayload) {
+  const nlohmann::json body = {{"job_id", "j"}, {"payload_sha256", std::string(64, 'b')}, {"enc", std::string(64, 'c')}};
+  auto ok = msg("deploy", body);
+  ok.blobs = {Bytes(16 + 3, 7)};
+  auto r = parse_deploy(ok);
+  ASSERT_TRUE(r) << r.message();
+  EXPECT_EQ(r->enc, Bytes(32, 0xcc));
+  EXPECT_EQ(r->ciphertext.size(), 19u);
+  auto no_enc = msg("deploy", {{"job_id", "j"}, {"payload_sha256", std::string(64, 'b')}});
+  no_enc.blobs = {Bytes(20)};
+  EXPECT_EQ(parse_deploy(no_enc).message(), "deploy.enc is missing");
+  auto short_enc = msg("deploy", {{"job_id", "j"}, {"payload_sha256", std::string(64, 'b')}, {"enc", "00"}});
+  short_enc.blobs = {Bytes(20)};
+  EXPECT_EQ(parse_deploy(short_enc).message(), "deploy.enc must be 32 bytes of hex");
+  auto tagless = msg("deploy", body);
+  tagless.blobs = {Bytes(15)};
+  EXPECT_EQ(parse_deploy(tagless).message(), "deploy: the sealed payload is 15 bytes, shorter than its 16-byte tag");
+  auto none = msg("deploy", body);
+  EXPECT_EQ(parse_deploy(none).message(), "deploy: expected 1 binary frame(s), got 0");
+}
+
 TEST(JobNonce, CommitsToJobAndEveryContribution) {
   Contributions c = {{"server", crypto::random_bytes(32)}, {"site-1", crypto::random_bytes(32)}};
   auto n = compute_job_nonce("job", c);

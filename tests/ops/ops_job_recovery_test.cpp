@@ -19,6 +19,7 @@
 
 #include "cchost/audit/audit_log.hpp"
 #include "cchost/crypto/encoding.hpp"
+#include "cchost/crypto/hpke.hpp"
 #include "cchost/crypto/hash.hpp"
 #include "cchost/job/identity_key.hpp"
 #include "cchost/job/server_runtime.hpp"
@@ -41,9 +42,9 @@ using ops_test::audit_entries;
 class ThrowingAttestor : public attest::Attestor {
  public:
   explicit ThrowingAttestor(attest::Attestor& inner) : inner_(inner) {}
-  Result<attest::EvidenceBundle> produce(ByteView nonce) override {
+  Result<attest::EvidenceBundle> produce(ByteView nonce, ByteView job_key = {}) override {
     if (armed) throw std::runtime_error("test: the attestor threw");
-    return inner_.produce(nonce);
+    return inner_.produce(nonce, job_key);
   }
   attest::Appraisal appraise(const attest::AppraisalRequest& r) override { return inner_.appraise(r); }
   attest::FailurePolicy failure_policy() const override { return inner_.failure_policy(); }
@@ -254,7 +255,11 @@ TEST(OpsJobRecovery, DecidedFailureInTheAuditLogIsAdoptedNotDecidedAgain) {
   EXPECT_EQ(recovered[0].value("from", ""), "job.decided");
 }
 
-TEST(OpsJobRecovery, DecidedDeliveryInTheAuditLogIsDeliveredNotDecidedAgain) {
+// Key release (PROTOCOL.md): the payload goes only sealed to the job key the site bound into
+// its evidence for this job, which lives in that site process's memory. A delivery the log
+// records is resumed, not decided again, but a site that holds no key for the job (here: it
+// never answered this job's challenge) gets nothing it can open: delivery ends "failed".
+TEST(OpsJobRecovery, DecidedDeliveryInTheAuditLogIsResumedNotDecidedAgain) {
   Rig rig("recover-delivering");
   ASSERT_NO_FATAL_FAILURE(rig.prepare());
   auto decision = verifying_record();
@@ -262,6 +267,7 @@ TEST(OpsJobRecovery, DecidedDeliveryInTheAuditLogIsDeliveredNotDecidedAgain) {
   decision["decided_at"] = 1764000005;
   decision["sites"] = {"site-1"};
   decision["delivery"] = {{"site-1", {{"state", "pending"}, {"reason", ""}, {"tries", 0}}}};
+  decision["job_keys"] = {{"site-1", crypto::hex_encode(crypto::hpke::X25519KeyPair::generate()->public_key())}};
   ASSERT_NO_FATAL_FAILURE(write_crashed_workspace(rig, decision));
 
   ASSERT_NO_FATAL_FAILURE(rig.start_server(*rig.server.attestor));
@@ -269,14 +275,13 @@ TEST(OpsJobRecovery, DecidedDeliveryInTheAuditLogIsDeliveredNotDecidedAgain) {
   auto done = rig.wait_terminal(kJob);
   rig.stop();
   ASSERT_TRUE(done) << "the recovered job never ended";
-  EXPECT_EQ(done->value("state", ""), "deployed") << done->dump(2);
-  EXPECT_EQ(done->value("sites", std::vector<std::string>{}), std::vector<std::string>{"site-1"}) << done->dump(2);
   EXPECT_EQ(done->value("attempts", 0), 1) << "a new attempt was started: " << done->dump(2);
   EXPECT_EQ(audit_entries(rig.audit_path(), "job.decided").size(), 1u) << "the job was decided twice";
   EXPECT_EQ(audit_entries(rig.audit_path(), "job.delivered").size(), 1u);
-  const auto deployed = audit_entries(rig.audit_path(), "job.deployed");
-  ASSERT_EQ(deployed.size(), 1u);
-  EXPECT_EQ(deployed[0].value("payload_sha256", ""), verifying_record()["payload_sha256"]);
+  EXPECT_GE(audit_entries(rig.audit_path(), "job.deploy_failed").size(), 1u) << "delivery was not resumed";
+  EXPECT_EQ(done->value("state", ""), "failed") << done->dump(2);
+  EXPECT_TRUE(audit_entries(rig.audit_path(), "job.deployed").empty()) << "a site without its job key was deployed";
+  EXPECT_NE(done->dump().find("no job key for job"), std::string::npos) << done->dump(2);
 }
 
 TEST(OpsJobRecovery, AStepThatThrowsEndsTheJobFailedAndTheServerKeepsServing) {

@@ -39,7 +39,9 @@ int group_of(const std::string& name) { return std::stoi(name.substr(5)) / 3; }
 class GroupDecliningAttestor : public attest::Attestor {
  public:
   GroupDecliningAttestor(attest::Attestor& inner, std::string self) : inner_(inner), self_(std::move(self)) {}
-  Result<attest::EvidenceBundle> produce(ByteView nonce) override { return inner_.produce(nonce); }
+  Result<attest::EvidenceBundle> produce(ByteView nonce, ByteView job_key = {}) override {
+    return inner_.produce(nonce, job_key);
+  }
   attest::Appraisal appraise(const attest::AppraisalRequest& request) override {
     auto appraisal = inner_.appraise(request);
     if (request.peer_role == "site" && request.expected_name != self_ &&

@@ -58,9 +58,9 @@ Result<std::unique_ptr<attest::PluginAttestor>> make_attestor(const AuthorizerTe
   return std::make_unique<attest::PluginAttestor>(std::move(config));
 }
 
-Result<attest::EvidenceBundle> TimedAttestor::produce(ByteView nonce) {
+Result<attest::EvidenceBundle> TimedAttestor::produce(ByteView nonce, ByteView job_key) {
   const auto start = thread_cpu_ns();
-  auto out = inner_.produce(nonce);
+  auto out = inner_.produce(nonce, job_key);
   produce_cpu_ns += thread_cpu_ns() - start;
   return out;
 }

@@ -33,7 +33,7 @@ Result<std::unique_ptr<attest::PluginAttestor>> make_attestor(const AuthorizerTe
 class TimedAttestor : public attest::Attestor {
  public:
   explicit TimedAttestor(attest::Attestor& inner) : inner_(inner) {}
-  Result<attest::EvidenceBundle> produce(ByteView nonce) override;
+  Result<attest::EvidenceBundle> produce(ByteView nonce, ByteView job_key = {}) override;
   attest::Appraisal appraise(const attest::AppraisalRequest& request) override;
   attest::FailurePolicy failure_policy() const override { return inner_.failure_policy(); }
 

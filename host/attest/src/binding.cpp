@@ -24,7 +24,24 @@ Bytes hash_construction(crypto::HashAlg alg, ByteView nonce, ByteView identity_k
   return h.finish();
 }
 
+Bytes hash_v2(crypto::HashAlg alg, const BindingV2Inputs& in) {
+  crypto::Hasher h(alg);
+  h.update(as_bytes(kBindingDomainV2));
+  update_prefixed(h, in.nonce);
+  update_prefixed(h, in.identity_key);
+  update_prefixed(h, as_bytes(in.name));
+  update_prefixed(h, in.job_key);
+  update_prefixed(h, in.device_digest);
+  return h.finish();
+}
+
 }  // namespace
+
+Result<Bytes> binding_v2_of_size(const BindingV2Inputs& in, std::size_t size) {
+  if (size == 64) return hash_v2(crypto::HashAlg::Sha512, in);
+  if (size == 32) return hash_v2(crypto::HashAlg::Sha256, in);
+  return make_error("binding: a plugin may declare 32 or 64 bytes, not " + std::to_string(size));
+}
 
 Result<Bytes> binding_of_size(ByteView nonce, ByteView identity_key, std::string_view name, std::size_t size) {
   if (size == 64) return hash_construction(crypto::HashAlg::Sha512, nonce, identity_key, name);

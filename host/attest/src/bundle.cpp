@@ -6,14 +6,26 @@
 
 namespace cchost::attest {
 
+Result<Bytes> bundle_binding(const EvidenceBundle& bundle, std::size_t size) {
+  if (bundle.binding_version == 2)
+    return binding_v2_of_size({bundle.nonce, bundle.identity_key, bundle.name, bundle.job_key, {}}, size);
+  return binding_of_size(bundle.nonce, bundle.identity_key, bundle.name, size);
+}
+
 nlohmann::json bundle_header(const EvidenceBundle& bundle) {
   nlohmann::json namespaces = nlohmann::json::array();
   for (const auto& t : bundle.tokens) namespaces.push_back(t.ns);
-  return {{"name", bundle.name},
-          {"identity_key", crypto::hex_encode(bundle.identity_key)},
-          {"nonce", crypto::hex_encode(bundle.nonce)},
-          {"issued_at", bundle.issued_at},
-          {"namespaces", namespaces}};
+  nlohmann::json header = {{"name", bundle.name},
+                           {"identity_key", crypto::hex_encode(bundle.identity_key)},
+                           {"nonce", crypto::hex_encode(bundle.nonce)},
+                           {"issued_at", bundle.issued_at},
+                           {"namespaces", namespaces}};
+  // A v1 header stays exactly as before, so v1 peers and tools read it unchanged.
+  if (bundle.binding_version == 2) {
+    header["binding"] = 2;
+    header["job_key"] = crypto::hex_encode(bundle.job_key);
+  }
+  return header;
 }
 
 std::vector<Bytes> bundle_blobs(const EvidenceBundle& bundle) {
@@ -60,6 +72,20 @@ Result<EvidenceBundle> bundle_from_wire(const nlohmann::json& header, const std:
   if (issued == header.end() || !issued->is_number_integer())
     return make_error("bundle: missing integer field 'issued_at'");
   b.issued_at = issued->get<std::int64_t>();
+  // `binding` absent: v1. v2 carries the job key it binds (32 bytes, X25519); no other
+  // construction exists, and a v1 header cannot smuggle a job key.
+  if (auto version = header.find("binding"); version != header.end()) {
+    if (!version->is_number_integer() || (version->get<std::int64_t>() != 1 && version->get<std::int64_t>() != 2))
+      return make_error("bundle: field 'binding' must be 1 or 2, got " + version->dump());
+    b.binding_version = static_cast<int>(version->get<std::int64_t>());
+  }
+  if (b.binding_version == 2) {
+    auto job_key = hex_field(header, "job_key", 32);
+    if (!job_key) return job_key.error();
+    b.job_key = std::move(*job_key);
+  } else if (header.contains("job_key")) {
+    return make_error("bundle: field 'job_key' belongs to binding 2, the header says binding 1");
+  }
   auto namespaces = header.find("namespaces");
   if (namespaces == header.end() || !namespaces->is_array())
     return make_error("bundle: missing array field 'namespaces'");

@@ -18,10 +18,16 @@ std::int64_t PluginAttestor::now() const {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-Result<EvidenceBundle> PluginAttestor::produce(ByteView nonce) {
+Result<EvidenceBundle> PluginAttestor::produce(ByteView nonce, ByteView job_key) {
   if (nonce.size() != kNonceSize)
     return make_error("nonce: expected " + std::to_string(kNonceSize) + " bytes, got " + std::to_string(nonce.size()));
+  if (!job_key.empty() && job_key.size() != 32)
+    return make_error("job key: expected 32 bytes (X25519), got " + std::to_string(job_key.size()));
   EvidenceBundle bundle;
+  if (!job_key.empty()) {
+    bundle.binding_version = 2;
+    bundle.job_key.assign(job_key.begin(), job_key.end());
+  }
   bundle.name = config_.name;
   bundle.identity_key = config_.identity_key;
   bundle.nonce.assign(nonce.begin(), nonce.end());
@@ -29,7 +35,7 @@ Result<EvidenceBundle> PluginAttestor::produce(ByteView nonce) {
   for (const auto& authorizer : config_.authorizers) {
     // A plugin that declares no generate capability (a composite stage) presents no evidence.
     if (!authorizer->info().capabilities.generate) continue;
-    auto binding = binding_of_size(nonce, config_.identity_key, config_.name, authorizer->info().binding_size);
+    auto binding = bundle_binding(bundle, authorizer->info().binding_size);
     if (!binding) return make_error(authorizer->info().ns + ": " + binding.message());
     auto token = authorizer->generate(*binding);
     if (!token) return make_error(authorizer->info().ns + ": cannot generate evidence: " + token.message());
@@ -100,6 +106,8 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
     b.fail("binding.identity_key", "the bundle's identity key is not the key provisioned for " + request.expected_name);
   if (bundle.nonce != request.expected_nonce)
     b.fail("binding.nonce", "the bundle answers another challenge");
+  if (request.require_job_key && (bundle.binding_version != 2 || bundle.job_key.size() != 32))
+    b.fail("binding.job_key", "a job's evidence must bind a job key (binding v2); the bundle carries none");
   const std::int64_t t = now();
   if (bundle.issued_at > t + config_.max_clock_skew_seconds)
     b.fail("bundle.issued_at", "the bundle claims to be issued in the future");
@@ -126,7 +134,7 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
       b.errors.push_back("no authorizer loaded for namespace '" + token.ns + "': its evidence is ignored");
       continue;
     }
-    auto binding = binding_of_size(bundle.nonce, bundle.identity_key, bundle.name, verifier->info().binding_size);
+    auto binding = bundle_binding(bundle, verifier->info().binding_size);
     if (!binding) {
       b.fail("verify." + token.ns, binding.message());
       continue;
@@ -134,6 +142,14 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
     // Validated once, inside verify() (host/claims): what comes back is typed records.
     auto verified = verifier->verify(token.token, *binding, t);
     if (!verified) {
+      // A v2 bundle whose evidence is genuine but bound to something else: the name, key and
+      // nonce were checked above, so what the evidence does not commit to is the job key the
+      // bundle carries (a key swapped in transit would have the payload sealed to its holder).
+      if (bundle.binding_version == 2 && verifier->verify(token.token, std::nullopt, t)) {
+        b.fail("binding.job_key", token.ns + " evidence is not bound to the job key the bundle carries (binding v2 "
+                                  "recomputed with it does not match the signed user data)");
+        continue;
+      }
       b.fail("verify." + token.ns, token.ns + " evidence did not verify: " + verified.message());
       continue;
     }

@@ -8,6 +8,7 @@
 #include "cchost/attest/binding.hpp"
 
 #include "cchost/crypto/encoding.hpp"
+#include "cchost/crypto/hpke.hpp"
 #include "cchost/job/job_spec.hpp"
 
 namespace cchost::job {
@@ -326,8 +327,12 @@ Result<DeployRequest> parse_deploy(const net::Message& m) {
   DeployRequest out;
   out.job_id = r.job_id();
   out.payload_sha256 = crypto::hex_encode(r.hex("payload_sha256", 32));
+  out.enc = r.hex("enc", crypto::hpke::kEncSize);
   if (auto st = r.finish(); !st) return st.error();
-  out.payload = m.blobs[0];
+  if (m.blobs[0].size() < crypto::hpke::kTagSize)
+    return make_error("deploy: the sealed payload is " + std::to_string(m.blobs[0].size()) +
+                      " bytes, shorter than its " + std::to_string(crypto::hpke::kTagSize) + "-byte tag");
+  out.ciphertext = m.blobs[0];
   return out;
 }
 

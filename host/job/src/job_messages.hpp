@@ -12,7 +12,7 @@
 //   evidence      site    challenge     {bundle} + one blob per token
 //   peer_verify   server  -             {job_id, contributions, bundles: [headers]} + blobs of every bundle in order
 //   vote          site    peer_verify   {job_id, votes: {participant: {accept: bool, failed: [rule ids]}}}
-//   deploy        server  -             {job_id, payload_sha256} + the payload blob
+//   deploy        server  -             {job_id, payload_sha256, enc: hex32} + the payload sealed to the site's job key
 //   ack           site    deploy        {job_id, stored, payload_sha256}
 //   shutdown      server  -             {reason, failed?}
 //   heartbeat     site    -             {audit_head?, interval_ms?: 50..3600000}
@@ -70,8 +70,9 @@ struct VoteReply {
 };
 struct DeployRequest {
   std::string job_id;
-  std::string payload_sha256;  // lowercase hex
-  Bytes payload;
+  std::string payload_sha256;  // lowercase hex: of the plaintext
+  Bytes enc;                   // HPKE encapsulated key (32 bytes)
+  Bytes ciphertext;            // HPKE ciphertext of the payload (payload_seal.hpp)
 };
 struct DeployAck {
   std::string job_id;

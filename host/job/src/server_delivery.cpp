@@ -4,12 +4,14 @@
 // repeated, with backoff, until the delivery deadline; a site that never acknowledges ends
 // "failed" with the reason of its last try, and only acknowledged sites count as deployed
 // (issue 9, defect 4).
+#include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/hash.hpp"
+#include "payload_seal.hpp"
 #include "server_impl.hpp"
 
 namespace cchost::job {
@@ -33,6 +35,8 @@ void ServerRuntime::Impl::deliver(const std::shared_ptr<JobRun>& job) {
     job->decided_at = now();
     job->delivery.clear();
     for (const auto& site : job->sites) job->delivery[site] = SiteDelivery{};
+    // Only the final set's keys are kept: nothing is ever sealed to an excluded site.
+    std::erase_if(job->job_keys, [&](const auto& entry) { return !job->delivery.count(entry.first); });
     if (auto st = record("job.decided", job->to_json()); !st) {
       conclude(job, "failed", "cannot record the decision");
       return;
@@ -62,9 +66,26 @@ void ServerRuntime::Impl::send_deploy(const std::shared_ptr<JobRun>& job, std::u
     delivery_try_failed(job, seq, site, "delivery: the stored payload no longer matches its SHA-256");
     return;
   }
+  // Key release: sealed to the key this site's accepted evidence bound for this job, with
+  // the job id and the site's name in info and aad (payload_seal.hpp). Sealed afresh for
+  // every try; no other site's key, and no plaintext, ever goes to this site.
+  auto key = job->job_keys.find(site);
+  if (key == job->job_keys.end()) {
+    delivery_try_failed(job, seq, site, "delivery: no job key recorded for " + site + " (its evidence bound none)");
+    return;
+  }
+  auto sealed = seal_payload(key->second, job->spec.id, site, *payload);
+  OPENSSL_cleanse(payload->data(), payload->size());
+  if (!sealed) {
+    delivery_try_failed(job, seq, site, "delivery: cannot seal the payload: " + sealed.message());
+    return;
+  }
   job->delivery[site].tries += 1;
-  auto msg = net::make_message("deploy", config.name, {{"job_id", job->spec.id}, {"payload_sha256", job->payload_sha256}});
-  msg.blobs.push_back(std::move(*payload));
+  auto msg = net::make_message("deploy", config.name,
+                               {{"job_id", job->spec.id},
+                                {"payload_sha256", job->payload_sha256},
+                                {"enc", crypto::hex_encode(sealed->enc)}});
+  msg.blobs.push_back(std::move(sealed->ciphertext));
   push_request(site, std::move(msg), [this, job, seq, site](Result<net::Message> reply) {
     if (job->phase.seq != seq || !job->phase.awaiting.count(site)) return;
     guarded(job, "deploy ack", [&] {

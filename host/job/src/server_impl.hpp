@@ -87,6 +87,9 @@ struct JobRun {
   std::vector<std::string> sites;     // final set (after delivery: the sites that acknowledged)
   std::map<std::string, Exclusion> excluded;
   std::map<std::string, SiteDelivery> delivery;
+  // site -> the job key (X25519 public, binding v2) its accepted evidence bound; the payload is
+  // sealed to it. Public values, kept in job.json so that a restarted server resumes delivery.
+  std::map<std::string, Bytes> job_keys;
   std::vector<std::string> dropped_mutual;  // dropped by the mutual-trust computation
   std::string trust_set;              // how the mutual-trust set was found: "exact" | "greedy (why)"
   // Per-attempt scratch:
@@ -169,7 +172,7 @@ struct ServerRuntime::Impl {
   Result<attest::EvidenceBundle> bundle_from(const net::Message& m, const char* field);
   // challenged_at: when we challenged (default: the issue time of the bundle's nonce, from the registry).
   Appraisal appraise_site(const attest::EvidenceBundle& bundle, const std::string& site,
-                          std::optional<std::int64_t> challenged_at = std::nullopt);
+                          std::optional<std::int64_t> challenged_at = std::nullopt, bool require_job_key = false);
   Status record(const std::string& type, const nlohmann::json& fields);  // durable, checked
   void audit_note(const std::string& type, const nlohmann::json& fields) { (void)record(type, fields); }
   void publish(const std::string& event, const nlohmann::json& payload);

@@ -16,6 +16,7 @@
 #include <set>
 
 #include "cchost/attest/binding.hpp"
+#include "cchost/crypto/hpke.hpp"
 #include "server_impl.hpp"
 
 namespace cchost::job {
@@ -33,6 +34,8 @@ nlohmann::json JobRun::to_json() const {
   for (const auto& [site, e] : excluded) excl[site] = {{"stage", e.stage}, {"reason", e.reason}, {"failed", e.failed}};
   nlohmann::json deliveries = nlohmann::json::object();
   for (const auto& [site, d] : delivery) deliveries[site] = {{"state", d.state}, {"reason", d.reason}, {"tries", d.tries}};
+  nlohmann::json keys = nlohmann::json::object();
+  for (const auto& [site, key] : job_keys) keys[site] = crypto::hex_encode(key);
   return {{"id", spec.id},
           {"spec", {{"deploy_map", spec.deploy_map}, {"min_sites", spec.min_sites}, {"retries", spec.retries},
                     {"resources", spec.resources}}},
@@ -44,6 +47,7 @@ nlohmann::json JobRun::to_json() const {
           {"payload_sha256", payload_sha256},
           {"sites", sites},
           {"delivery", deliveries},
+          {"job_keys", keys},
           {"excluded", excl},
           {"trust_set", trust_set}};
 }
@@ -73,6 +77,12 @@ Result<std::shared_ptr<JobRun>> JobRun::from_json(const nlohmann::json& j) {
     const nlohmann::json deliveries = j.value("delivery", nlohmann::json::object());
     for (const auto& [site, d] : deliveries.items())
       job->delivery[site] = {d.value("state", std::string("pending")), d.value("reason", std::string()), d.value("tries", 0)};
+    const nlohmann::json keys = j.value("job_keys", nlohmann::json::object());
+    for (const auto& [site, hex] : keys.items()) {
+      auto key = crypto::hex_decode(hex.get<std::string>());
+      if (!key || key->size() != crypto::hpke::kPublicKeySize) return make_error("job record: job_keys." + site + " is not 32 bytes of hex");
+      job->job_keys[site] = std::move(*key);
+    }
     return job;
   } catch (const nlohmann::json::exception& e) {
     return make_error(std::string("job record: ") + e.what());
@@ -125,6 +135,7 @@ void ServerRuntime::Impl::start_attempt(const std::shared_ptr<JobRun>& job) {
   job->attempts += 1;
   job->excluded.clear();
   job->verified.clear();
+  job->job_keys.clear();
   job->votes.clear();
   job->contributions.clear();
   job->nonce.clear();
@@ -203,7 +214,8 @@ void ServerRuntime::Impl::attestation_phase(const std::shared_ptr<JobRun>& job) 
                                {"binding.nonce"}};
         return {};
       }
-      Appraisal appraisal = appraise_site(bundle, site, job->challenged_at);
+      // Binding v2 with a job key is required: the payload will be sealed to that key only.
+      Appraisal appraisal = appraise_site(bundle, site, job->challenged_at, /*require_job_key=*/true);
       publish("job.deploy.verify", {{"job", job->spec.id}, {"site", site}, {"accept", appraisal.accept}});
       audit_note("job.verify", {{"job", job->spec.id}, {"site", site}, {"accept", appraisal.accept},
                                 {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}});
@@ -211,8 +223,10 @@ void ServerRuntime::Impl::attestation_phase(const std::shared_ptr<JobRun>& job) 
       rec.last_attested_at = now();
       rec.last_accept = appraisal.accept;
       rec.last_failed = appraisal.failed_rules;
-      if (appraisal.accept)
+      if (appraisal.accept) {
+        job->job_keys[site] = bundle.job_key;
         job->verified[site] = std::move(bundle);
+      }
       else
         job->excluded[site] = {"attestation", "rejected by the server's policy", appraisal.failed_rules};
       return {};

@@ -148,8 +148,9 @@ Result<attest::EvidenceBundle> ServerRuntime::Impl::bundle_from(const net::Messa
 }
 
 Appraisal ServerRuntime::Impl::appraise_site(const attest::EvidenceBundle& bundle, const std::string& site,
-                                             std::optional<std::int64_t> challenged_at) {
+                                             std::optional<std::int64_t> challenged_at, bool require_job_key) {
   AppraisalRequest req;
+  req.require_job_key = require_job_key;
   req.bundle = &bundle;
   req.expected_nonce = bundle.nonce;  // callers have checked it is the challenge's nonce
   req.challenged_at = challenged_at ? challenged_at : nonces.issued_at(bundle.nonce);

@@ -2,12 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <chrono>
 
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/hash.hpp"
 #include "cchost/crypto/random.hpp"
+#include "payload_seal.hpp"
 
 namespace cchost::job {
 namespace {
@@ -68,7 +71,7 @@ SitePushHandler::Outcome SitePushHandler::on_contribute(const ContributeRequest&
   if (!contributions_.count(r.job_id)) contribution_order_.push_back(r.job_id);
   contributions_[r.job_id] = {crypto::random_bytes(kContributionSize), unix_now()};
   while (contributions_.size() > kRememberedJobs && !contribution_order_.empty()) {
-    contributions_.erase(contribution_order_.front());
+    forget_job(contribution_order_.front());
     contribution_order_.pop_front();
   }
   return std::optional<net::Message>(net::make_message(
@@ -87,8 +90,17 @@ Result<Bytes> SitePushHandler::job_nonce_for(const std::string& job_id, const Co
   return compute_job_nonce(job_id, given);
 }
 
+void SitePushHandler::forget_job(const std::string& job_id) {
+  contributions_.erase(job_id);
+  if (auto it = job_keys_.find(job_id); it != job_keys_.end()) {
+    it->second.wipe();
+    job_keys_.erase(it);
+  }
+}
+
 SitePushHandler::Outcome SitePushHandler::on_challenge(const Challenge& c) {
   Bytes nonce;
+  Bytes job_key;
   if (const auto* job = std::get_if<JobChallenge>(&c)) {
     // We sign only a job nonce that commits to our own contribution: no one can have us
     // produce evidence for a nonce of their choosing.
@@ -96,10 +108,17 @@ SitePushHandler::Outcome SitePushHandler::on_challenge(const Challenge& c) {
     if (!expected) return expected.error();
     if (*expected != job->nonce) return make_error("the challenge's nonce is not the job nonce of its contributions");
     nonce = job->nonce;
+    // Key release: a fresh key pair for this job, its public half bound into the evidence, so
+    // that the payload can be sealed to whoever produced this very evidence and no one else.
+    auto pair = crypto::hpke::X25519KeyPair::generate();
+    if (!pair) return make_error("cannot draw a job key: " + pair.message());
+    job_key = pair->public_key();
+    if (auto old = job_keys_.find(job->job_id); old != job_keys_.end()) old->second.wipe();
+    job_keys_[job->job_id] = std::move(*pair);
   } else {
     nonce = std::get<ReattestChallenge>(c).nonce;
   }
-  auto own = ctx_.attestor.produce(nonce);
+  auto own = ctx_.attestor.produce(nonce, job_key);
   if (!own) return make_error("cannot produce evidence: " + own.message());
   auto reply = net::make_message("evidence", ctx_.name, {{"bundle", attest::bundle_header(*own)}});
   reply.blobs = attest::bundle_blobs(*own);
@@ -134,17 +153,33 @@ SitePushHandler::Outcome SitePushHandler::on_peer_verify(const PeerVerifyRequest
   return std::optional<net::Message>(net::make_message("vote", ctx_.name, {{"job_id", r.job_id}, {"votes", votes}}));
 }
 
-// The payload is stored only if it is what the server says it is, and acknowledged by the
+// The payload arrives sealed to the job key we bound into our evidence for this job; it is
+// opened in memory, stored only if it is what the server says it is, and acknowledged by the
 // digest of what was stored: the server counts a site deployed only on that digest.
 SitePushHandler::Outcome SitePushHandler::on_deploy(const DeployRequest& r) {
-  const std::string digest = crypto::hex_encode(crypto::sha256(r.payload));
-  if (digest != r.payload_sha256)
+  auto key = job_keys_.find(r.job_id);
+  if (key == job_keys_.end())
+    return make_error("no job key for job '" + r.job_id + "': this site bound none into evidence for it (or has "
+                      "restarted since), so it cannot open the payload");
+  auto opened = open_payload(key->second, r.job_id, ctx_.name, r.enc, r.ciphertext);
+  // A ciphertext that does not open leaves the key in place: the server retries with a fresh one.
+  if (!opened) return make_error("cannot open the sealed payload of job '" + r.job_id + "': " + opened.message());
+  Bytes payload = std::move(*opened);
+  const std::string digest = crypto::hex_encode(crypto::sha256(payload));
+  auto wipe_payload = [&payload] { OPENSSL_cleanse(payload.data(), payload.size()); };
+  if (digest != r.payload_sha256) {
+    wipe_payload();
     return make_error("payload sha256 mismatch: received " + digest.substr(0, 16) + "…, the server announced " +
                       r.payload_sha256.substr(0, 16) + "…");
-  if (auto st = ctx_.store.store_payload(r.job_id, r.payload); !st) return st.error();
-  ctx_.note("job.deployed", {{"job", r.job_id}, {"bytes", r.payload.size()}, {"payload_sha256", digest}});
-  spdlog::info("site {}: stored payload of job {} ({} bytes)", ctx_.name, r.job_id, r.payload.size());
-  contributions_.erase(r.job_id);
+  }
+  if (auto st = ctx_.store.store_payload(r.job_id, payload); !st) {
+    wipe_payload();
+    return st.error();
+  }
+  ctx_.note("job.deployed", {{"job", r.job_id}, {"bytes", payload.size()}, {"payload_sha256", digest}});
+  spdlog::info("site {}: stored payload of job {} ({} bytes)", ctx_.name, r.job_id, payload.size());
+  wipe_payload();
+  forget_job(r.job_id);  // the job key is wiped: nothing sealed to it can be opened again
   return std::optional<net::Message>(net::make_message(
       "ack", ctx_.name, {{"job_id", r.job_id}, {"stored", "jobs/" + r.job_id + "/payload"}, {"payload_sha256", digest}}));
 }

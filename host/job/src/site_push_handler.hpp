@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "cchost/crypto/hpke.hpp"
 #include "cchost/job/attestor.hpp"
 #include "cchost/job/state_store.hpp"
 #include "job_messages.hpp"
@@ -60,6 +61,11 @@ class SitePushHandler {
   SitePushContext ctx_;
   std::map<std::string, OwnContribution> contributions_;  // job id -> ours
   std::deque<std::string> contribution_order_;
+  // job id -> the ephemeral X25519 key pair bound into our evidence for that job (binding v2).
+  // Memory only; wiped once the payload is opened, when the job is forgotten, or replaced by
+  // a newer challenge of the same job.
+  std::map<std::string, crypto::hpke::X25519KeyPair> job_keys_;
+  void forget_job(const std::string& job_id);
 };
 
 }  // namespace cchost::job

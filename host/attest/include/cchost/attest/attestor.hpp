@@ -35,6 +35,9 @@ struct AppraisalRequest {
   // it let a peer call any evidence fresh (issue 9, defect 6). Unset: the age is unknown, which
   // fails a policy that sets max_evidence_age.
   std::optional<std::int64_t> challenged_at;
+  // A job challenge's answer must be binding v2 with a job key (the payload is sealed to it);
+  // without one it fails `binding.job_key`.
+  bool require_job_key = false;
 };
 
 struct FailurePolicy {
@@ -45,8 +48,9 @@ struct FailurePolicy {
 class Attestor {
  public:
   virtual ~Attestor() = default;
-  // Our bundle: one token per loaded authorizer, each bound to (nonce, our key, our name).
-  virtual Result<EvidenceBundle> produce(ByteView nonce) = 0;
+  // Our bundle: one token per loaded authorizer, each bound to (nonce, our key, our name)
+  // with binding v1; with a `job_key` (32 bytes), binding v2 over it too (binding.hpp).
+  virtual Result<EvidenceBundle> produce(ByteView nonce, ByteView job_key = {}) = 0;
   virtual Appraisal appraise(const AppraisalRequest& request) = 0;
   virtual FailurePolicy failure_policy() const = 0;
 };

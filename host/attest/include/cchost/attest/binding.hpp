@@ -28,4 +28,25 @@ Binding compute_binding(ByteView nonce, ByteView identity_key, std::string_view 
 // Any other size is an error.
 Result<Bytes> binding_of_size(ByteView nonce, ByteView identity_key, std::string_view name, std::size_t size);
 
+// Binding construction v2 (host/job/PROTOCOL.md, "Binding v2"): v1's triple plus two fields,
+// each length-prefixed like the others, so an empty field still occupies its place:
+//   H("cchost/bind/v2" || len||nonce || len||identity_key || len||name || len||job_key ||
+//     len||device_digest)
+// H is SHA-512 for a 64-byte field and SHA-256 for a 32-byte one, as for v1.
+//  - job_key: the ephemeral X25519 public key (32 bytes) the prover drew for this job; the
+//    relying party seals the job's payload to it (key release). Empty outside jobs.
+//  - device_digest: reserved for composite CPU+device binding (issue 13, part 3): a CPU
+//    token's report data will commit to a digest of the device tokens it travels with. Empty
+//    until then; the verifier passes empty too, so a bundle cannot claim one.
+// The domain string differs from v1's, so no v1 input hashes like any v2 input.
+inline constexpr std::string_view kBindingDomainV2 = "cchost/bind/v2";
+struct BindingV2Inputs {
+  ByteView nonce;
+  ByteView identity_key;
+  std::string_view name;
+  ByteView job_key;        // may be empty
+  ByteView device_digest;  // may be empty (reserved, see above)
+};
+Result<Bytes> binding_v2_of_size(const BindingV2Inputs& in, std::size_t size);
+
 }  // namespace cchost::attest

@@ -23,7 +23,14 @@ struct EvidenceBundle {
   Bytes nonce;               // the relying party's challenge
   std::int64_t issued_at = 0;
   std::vector<EvidenceToken> tokens;
+  // Which binding construction the tokens carry (binding.hpp): 1 (registration,
+  // re-attestation, the server's own bundles) or 2 (a site's answer to a job challenge).
+  int binding_version = 1;
+  Bytes job_key;  // v2 only: the prover's ephemeral X25519 public key for this job (32 bytes)
 };
+
+// The bundle's binding for a plugin declaring `size` bytes, by its own construction.
+Result<Bytes> bundle_binding(const EvidenceBundle& bundle, std::size_t size);
 
 // Limits for bundles received from the network. A namespace may carry several tokens (one per
 // device when its evidence is per device: an HGX board is 8 GPUs and 4 switches, each with its
@@ -33,8 +40,8 @@ inline constexpr std::size_t kMaxTokenSize = 1 << 20;
 inline constexpr std::size_t kMaxBundleBytes = 16u << 20;
 
 // Wire form: a JSON header (name, identity_key hex, nonce hex, issued_at, namespaces in token
-// order; a namespace may repeat) plus one raw binary blob per token, so evidence travels
-// unencoded.
+// order; a namespace may repeat; for v2 also `binding: 2` and `job_key` hex) plus one raw
+// binary blob per token, so evidence travels unencoded.
 nlohmann::json bundle_header(const EvidenceBundle& bundle);
 std::vector<Bytes> bundle_blobs(const EvidenceBundle& bundle);
 Result<EvidenceBundle> bundle_from_wire(const nlohmann::json& header, const std::vector<Bytes>& blobs);

@@ -27,7 +27,7 @@ struct PluginAttestorConfig {
 class PluginAttestor : public Attestor {
  public:
   explicit PluginAttestor(PluginAttestorConfig config);
-  Result<EvidenceBundle> produce(ByteView nonce) override;
+  Result<EvidenceBundle> produce(ByteView nonce, ByteView job_key = {}) override;
   Appraisal appraise(const AppraisalRequest& request) override;
   FailurePolicy failure_policy() const override;
 
