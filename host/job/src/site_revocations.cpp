@@ -27,25 +27,27 @@ Status SiteRevocations::load() {
   return {};
 }
 
-Status SiteRevocations::accept(const RevocationList& list) {
+Result<bool> SiteRevocations::accept(const RevocationList& list) {
   if (!signer_) return make_error("this site's kit has no server signing key (keys/server-audit.pub): re-provision");
-  if (auto s = check_revocation_update(list, held_, *signer_, server_name_); !s) return s;
-  if (held_ && held_->serial == list.serial) return {};  // the same list again
+  if (auto s = check_revocation_update(list, held_, *signer_, server_name_); !s) return s.error();
+  if (held_ && held_->serial == list.serial) return false;  // the same list again (sent after every registration)
   const std::string text = revocation_list_to_json(list).dump();
   if (auto s = atomic_write_file(path(), as_bytes(text), 0600); !s) return make_error("cannot keep it: " + s.message());
   held_ = list;
-  return {};
+  return true;
 }
 
 net::Message SiteRevocations::on_push(const net::Message& push) {
   auto parsed = parse_revocation_push(push);
-  Status outcome = parsed ? accept(parsed->list) : Status(parsed.error());
+  Result<bool> outcome = parsed ? accept(parsed->list) : Result<bool>(parsed.error());
   net::Message reply;
   if (outcome) {
-    nlohmann::json revoked = nlohmann::json::array();
-    for (const auto& e : held_->entries) revoked.push_back(e.site);
-    note_("revocation.accepted", {{"serial", held_->serial}, {"revoked", revoked}});
-    spdlog::info("site {}: revocation list serial {} accepted ({} revoked)", site_, held_->serial, revoked.size());
+    if (*outcome) {
+      nlohmann::json revoked = nlohmann::json::array();
+      for (const auto& e : held_->entries) revoked.push_back(e.site);
+      note_("revocation.accepted", {{"serial", held_->serial}, {"revoked", revoked}});
+      spdlog::info("site {}: revocation list serial {} accepted ({} revoked)", site_, held_->serial, revoked.size());
+    }
     reply = net::make_message("ack", site_, {{"serial", held_->serial}});
   } else {
     note_("revocation.refused", {{"reason", outcome.message()}});

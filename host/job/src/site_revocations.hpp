@@ -34,7 +34,8 @@ class SiteRevocations {
   std::filesystem::path path() const { return store_.workspace() / "revocations.json"; }
 
  private:
-  Status accept(const RevocationList& list);
+  // true: a newer list, now held and kept; false: the one already held.
+  Result<bool> accept(const RevocationList& list);
 
   std::string site_;
   std::string server_name_;
