@@ -115,6 +115,9 @@ Status build_kit(const KitInputs& in, const fs::path& kit_dir) {
     if (auto s = write_file(kit_dir / layout::kAuditKey, in.audit->private_pem, kSecretMode); !s) return s;
     if (auto s = write_file(kit_dir / layout::kAuditPublic, in.audit->public_pem, kPublicMode); !s) return s;
   }
+  if (who.role == kit::Role::Site && !in.server_audit_public_pem.empty()) {
+    if (auto s = write_file(kit_dir / layout::kServerAuditPublic, in.server_audit_public_pem, kPublicMode); !s) return s;
+  }
   if (who.role == kit::Role::Server) {
     if (auto s = write_file(kit_dir / layout::kParticipants, kit::format_participants_toml(in.peers),
                             kPublicMode);

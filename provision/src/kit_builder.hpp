@@ -18,6 +18,7 @@ struct KitInputs {
   CurveKeyPair own;
   std::optional<AuditKeyPair> audit;           // servers and sites: signs their audit log heads
   std::string server_public;                   // Z85
+  std::string server_audit_public_pem;         // site kits: keys/server-audit.pub (checks revocation lists)
   std::map<std::string, kit::PeerKey> peers;   // server kit only
   const RootKey* root = nullptr;
   const StateStore* state = nullptr;

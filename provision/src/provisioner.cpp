@@ -56,6 +56,7 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
                                                : out.parent_path() / (project->name + "-state");
   StateStore state(state_dir);
 
+  if (options.add_site && options.rotate) return bad_input("--add-site and --rotate cannot be combined");
   if (options.add_site) {
     const ParticipantSpec* site = project->find(*options.add_site);
     if (site == nullptr || site->role != kit::Role::Site) {
@@ -65,6 +66,14 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
     if (state.has_participant(*options.add_site)) {
       return bad_input(*options.add_site + ": already provisioned in " + state_dir.string() +
                        " (re-run without --add-site to refresh the kits)");
+    }
+  } else if (options.rotate) {
+    const ParticipantSpec* site = project->find(*options.rotate);
+    if (site == nullptr || site->role != kit::Role::Site) {
+      return bad_input(options.project.string() + ": --rotate " + *options.rotate + ": no [[site]] with that name");
+    }
+    if (!state.has_participant(*options.rotate)) {
+      return bad_input(*options.rotate + ": not provisioned in " + state_dir.string() + " (nothing to rotate)");
     }
   } else if (fs::exists(fs::symlink_status(out)) && !options.force) {
     return bad_input(out.string() + ": exists (use --force to replace it)");
@@ -118,7 +127,8 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
   //    before plus the new site (the server's kit is always rebuilt: it lists the new key).
   std::vector<const ParticipantSpec*> selected;
   for (const ParticipantSpec* p : project->participants()) {
-    if (!options.add_site || p->role == kit::Role::Server || p->name == *options.add_site ||
+    const bool incremental = options.add_site || options.rotate;
+    if (!incremental || p->role == kit::Role::Server || (options.add_site && p->name == *options.add_site) ||
         state.has_participant(p->name)) {
       selected.push_back(p);
     }
@@ -128,6 +138,12 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
   if (auto s = state.ensure_dir(); !s) return failure(s.message());
   auto root = state.root_key();
   if (!root) return failure(root.message());
+  std::optional<fs::path> retired;
+  if (options.rotate) {
+    auto moved = state.retire_keys(*options.rotate);
+    if (!moved) return failure(moved.message());
+    retired = *moved;
+  }
   std::map<std::string, CurveKeyPair> keys;
   for (const ParticipantSpec* p : selected) {
     auto pair = state.curve_keys(p->name);
@@ -150,6 +166,10 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
     peers.emplace(p->name, std::move(peer));
   }
 
+  // Every site checks the server's signed revocation list with the server's audit key.
+  auto server_audit = state.audit_keys(project->server.name);
+  if (!server_audit) return failure(server_audit.message());
+
   // 4. Build every kit in a staging folder, then move it into place in one step.
   StagingDir staging(out);
   if (auto s = staging.create(); !s) return failure(s.message());
@@ -164,6 +184,7 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
       in.audit = std::move(*audit);
     }
     in.server_public = keys[project->server.name].public_z85;
+    in.server_audit_public_pem = server_audit->public_pem;
     if (p->role == kit::Role::Server) in.peers = peers;
     in.root = &*root;
     in.state = &state;
@@ -180,7 +201,7 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
   if (auto s = write_file(staging.path() / "root.fingerprint", root_fingerprint + "\n", kPublicMode); !s) {
     return failure(s.message());
   }
-  if (auto s = staging.commit(options.force || options.add_site.has_value()); !s) {
+  if (auto s = staging.commit(options.force || options.add_site.has_value() || options.rotate.has_value()); !s) {
     return failure(s.message());
   }
 
@@ -190,6 +211,10 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
   for (const ParticipantSpec* p : selected) {
     summary << "  " << kit::role_name(p->role) << " " << p->name << ": " << (out / p->name).string()
             << " (" << p->name << ".tar.gz)\n";
+  }
+  if (retired) {
+    summary << "rotated " << *options.rotate << ": new CURVE and audit keys (old ones in " << retired->string()
+            << "); the old key stops working once the server runs with its new kit (restart it)\n";
   }
   summary << "root fingerprint: " << root_fingerprint << " (also in " << (out / "root.fingerprint").string()
           << "; give it to every operator out of band)\n"

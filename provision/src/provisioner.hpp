@@ -11,6 +11,9 @@ struct ProvisionOptions {
   std::filesystem::path out;
   bool force = false;
   std::optional<std::string> add_site;
+  // Issue new keys for one provisioned site (CURVE pair and audit key; the old ones move to
+  // <state>/retired/) and rewrite its kit and the server's, which lists its public keys.
+  std::optional<std::string> rotate;
   std::optional<std::filesystem::path> plugin_dir;  // default: <exe>/../plugins
   std::optional<std::filesystem::path> state_dir;   // default: <out>/../<project>-state
 };

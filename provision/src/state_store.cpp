@@ -2,6 +2,8 @@
 
 #include <zmq.h>
 
+#include <chrono>
+
 #include "cchost/kit/names.hpp"
 #include "file_io.hpp"
 
@@ -64,6 +66,22 @@ Result<AuditKeyPair> StateStore::audit_keys(const std::string& name) const {
   auto pem = read_file(path);
   if (!pem) return pem.error();
   return AuditKeyPair{std::move(*pem), key->public_pem()};
+}
+
+Result<fs::path> StateStore::retire_keys(const std::string& name) const {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  fs::path to = dir_ / "retired" / (name + "-" + std::to_string(now.count()));
+  for (int n = 1; fs::exists(to); ++n) to = dir_ / "retired" / (name + "-" + std::to_string(now.count()) + "." + std::to_string(n));
+  if (auto s = make_dir(dir_ / "retired", 0700); !s) return s.error();
+  if (auto s = make_dir(to, 0700); !s) return s.error();
+  for (const fs::path& from : {dir_ / "curve" / (name + ".secret"), dir_ / "curve" / (name + ".public"),
+                               dir_ / "audit" / (name + ".key")}) {
+    std::error_code ec;
+    if (!fs::exists(from, ec)) continue;
+    fs::rename(from, to / from.filename(), ec);
+    if (ec) return make_error("cannot move " + from.string() + " to " + to.string() + ": " + ec.message());
+  }
+  return to;
 }
 
 }  // namespace cchost::provision

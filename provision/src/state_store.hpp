@@ -4,7 +4,9 @@
 //   curve/<name>.secret|.public   each participant's CURVE key pair (secret 0600)
 //   audit/<name>.key              each server's and site's Ed25519 audit-head key (0600)
 //   sim/x-snp/                    the simulated AMD ARK/ASK (simulate mode only)
-// Existing files are only ever read, never rewritten: re-running keeps every key byte-identical.
+//   retired/<name>-<time>/        keys replaced by --rotate (never read again by the provisioner)
+// Existing files are only ever read, never rewritten: re-running keeps every key byte-identical;
+// only --rotate replaces one participant's keys, and it moves the old ones aside.
 #include <filesystem>
 #include <string>
 
@@ -35,6 +37,10 @@ class StateStore {
   // Loads or creates. Kept across re-provisioning, so logs signed before stay verifiable.
   Result<AuditKeyPair> audit_keys(const std::string& name) const;
   std::filesystem::path sim_ca_dir(const std::string& ns) const { return dir_ / "sim" / ns; }
+  // --rotate: moves NAME's CURVE key pair and audit key to retired/NAME-<unix time>/ (kept, so
+  // logs signed before stay checkable), so that the next curve_keys/audit_keys create new ones.
+  // Returns the folder they went to.
+  Result<std::filesystem::path> retire_keys(const std::string& name) const;
 
  private:
   std::filesystem::path dir_;

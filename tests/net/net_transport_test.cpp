@@ -1,6 +1,10 @@
 // The transport over real CURVE sockets on tcp://127.0.0.1 (ports picked at run time).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
 #include <atomic>
 #include <random>
 #include <stdexcept>
@@ -43,6 +47,7 @@ class NetTransport : public ::testing::Test {
       config.keys = server_keys_;
       config.allow_list = allow_list();
       config.limits = limits;
+      if (configure_) configure_(config);
       auto server = Server::create(loop_.io, config);
       EXPECT_TRUE(server) << server.message();
       server_ = std::move(*server);
@@ -59,6 +64,8 @@ class NetTransport : public ::testing::Test {
       return 0;
     });
   }
+
+  std::function<void(ServerConfig&)> configure_;  // set before start_server, for hooks
 
   Client& make_client(const CurveKeyPair& keys, const std::string& name) {
     return *loop_.on_io([&] {
@@ -349,6 +356,45 @@ TEST_F(NetTransport, RevokedKeyIsDroppedOnItsExistingConnection) {
   EXPECT_FALSE(request(client, make_message("ping", ""), 500ms));
   EXPECT_EQ(delivered_, 1);
   EXPECT_EQ(server_->stats().dropped_unknown, 1u);
+}
+
+// Revocation (PROTOCOL.md "Revocation"): after revoke() nothing is pushed to the peer, its
+// messages are reported as refusals, and its next handshakes reach on_denied_key with its key.
+TEST_F(NetTransport, RevokedPeerGetsNoPushAndItsKnockingIsReported) {
+  std::mutex mu;
+  std::vector<std::string> denied_keys, refusals;
+  configure_ = [&](ServerConfig& c) {
+    c.on_denied_key = [&](const std::string& key, const std::string&) {
+      std::lock_guard lock(mu);
+      denied_keys.push_back(key);
+    };
+    c.on_refusal = [&](const Peer& peer, const std::string& kind, const std::string&) {
+      std::lock_guard lock(mu);
+      refusals.push_back(peer.name + ":" + kind);
+    };
+  };
+  start_server();
+  auto& client = make_client(site_b_, "site-b");
+  ASSERT_TRUE(request(client, make_message("ping", ""), 5s));
+  server_->revoke(site_b_.public_z85);
+  EXPECT_FALSE(request(client, make_message("ping", ""), 500ms));
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto future = promise->get_future();
+  server_->push("site-b", make_message("challenge", ""), [promise](Status st) { promise->set_value(std::move(st)); });
+  auto pushed = testing::wait(future);
+  ASSERT_TRUE(pushed.has_value()) << "hang guard: push outcome never reported";
+  ASSERT_FALSE(*pushed) << "a push to a revoked peer left the server";
+  EXPECT_NE(pushed->message().find("revoked"), std::string::npos) << pushed->message();
+  auto& again = make_client(site_b_, "site-b");
+  EXPECT_FALSE(request(again, make_message("ping", ""), 500ms));
+  auto seen = [&] {
+    std::lock_guard lock(mu);
+    return std::find(denied_keys.begin(), denied_keys.end(), site_b_.public_z85) != denied_keys.end();
+  };
+  for (int i = 0; i < 200 && !seen(); ++i) std::this_thread::sleep_for(50ms);  // hang guard only
+  EXPECT_TRUE(seen()) << "the refused handshake never reached on_denied_key";
+  std::lock_guard lock(mu);
+  EXPECT_NE(std::find(refusals.begin(), refusals.end(), "site-b:revoked-key"), refusals.end());
 }
 
 TEST_F(NetTransport, ServerPushReachesTheClientsHandler) {

@@ -406,5 +406,56 @@ TEST_F(Provision, MissingPluginExits2NamingTheAuthorizer) {
   expect_nothing_written();
 }
 
+// --rotate replaces one site's CURVE and audit keys (old ones kept in retired/), rewrites its kit
+// and the server's view of it, keeps every other key, and every kit still verifies against the
+// same root pin. A name that is not a provisioned site is refused and nothing changes.
+TEST_F(Provision, RotateReplacesOneSitesKeysAndKeepsEveryOther) {
+  write(dir_ / "project.toml", kTwoSites);
+  auto first = provision(dir_ / "project.toml");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto state_before = snapshot(dir_ / "small-state");
+  const auto kits_before = snapshot(dir_ / "kits");
+  const std::string pin = slurp(dir_ / "kits" / "root.fingerprint").substr(0, 64);
+
+  for (const char* bad : {"site-9", "admin", "server"}) {
+    auto refused = provision(dir_ / "project.toml", {"--rotate", bad});
+    EXPECT_EQ(refused.exit_code, 2) << bad;
+    EXPECT_NE(refused.err.find(bad), std::string::npos) << refused.err;
+  }
+  EXPECT_EQ(snapshot(dir_ / "small-state"), state_before);
+  EXPECT_EQ(provision(dir_ / "project.toml", {"--rotate", "site-1", "--add-site", "site-2"}).exit_code, 2);
+
+  auto rotated = provision(dir_ / "project.toml", {"--rotate", "site-2"});
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  EXPECT_NE(rotated.out.find("rotated site-2"), std::string::npos) << rotated.out;
+  const auto state_after = snapshot(dir_ / "small-state");
+  EXPECT_NE(state_after.at("curve/site-2.secret"), state_before.at("curve/site-2.secret"));
+  EXPECT_NE(state_after.at("audit/site-2.key"), state_before.at("audit/site-2.key"));
+  bool retired = false;
+  for (const auto& [path, bytes] : state_after)
+    if (path.rfind("retired/site-2-", 0) == 0 && path.find("site-2.secret") != std::string::npos)
+      retired = bytes == state_before.at("curve/site-2.secret");
+  EXPECT_TRUE(retired) << "the old secret is kept under retired/";
+  for (const char* kept : {"root.key", "curve/server.secret", "curve/site-1.secret", "audit/site-1.key", "audit/server.key"})
+    EXPECT_EQ(state_after.at(kept), state_before.at(kept)) << kept;
+
+  kit::LoadOptions options;
+  options.expected_root_fingerprint = pin;
+  auto server = kit::load_kit(dir_ / "kits" / "server", options);
+  ASSERT_TRUE(server) << server.message();
+  auto site2 = kit::load_kit(dir_ / "kits" / "site-2", options);
+  ASSERT_TRUE(site2) << site2.message();
+  auto site1 = kit::load_kit(dir_ / "kits" / "site-1", options);
+  ASSERT_TRUE(site1) << site1.message();
+  EXPECT_NE(site2->curve_public + "\n", kits_before.at("site-2/keys/curve.public"));
+  EXPECT_EQ(server->participants.at("site-2").public_key, site2->curve_public);
+  EXPECT_EQ(server->participants.at("site-2").audit_public_pem, site2->audit_public_pem);
+  EXPECT_EQ(server->participants.at("site-1").public_key, site1->curve_public);
+  EXPECT_EQ(site1->curve_public + "\n", kits_before.at("site-1/keys/curve.public"));
+  // Every site checks the server's revocation list with the server's audit key.
+  EXPECT_EQ(site1->server_audit_public_pem, server->audit_public_pem);
+  EXPECT_EQ(site2->server_audit_public_pem, server->audit_public_pem);
+}
+
 }  // namespace
 }  // namespace cchost::provision

@@ -1,6 +1,6 @@
 // `cchost admin --kit ADMIN_KIT submit JOB.toml [--wait S] [--json]`,
 // `cchost admin --kit ADMIN_KIT status [--job ID] [--json]`, `jobs`, `abort JOB [--reason R]`
-// and `shutdown [--reason R]`.
+// `shutdown [--reason R]` and `revoke SITE --reason R`.
 // Exit codes: 0 ok; 1 the job failed; 2 usage error or a request the server refused;
 // 3 the server is unreachable (no CURVE handshake within --connect-timeout, or it refused
 // ours) or did not answer within --timeout.
@@ -25,6 +25,7 @@ struct AdminOptions {
   RootPinOptions pin;
   std::string job_file;
   std::string job_id;
+  std::string site;
   int wait_seconds = 0;
   std::string reason;
   int timeout_seconds = 30;
@@ -258,8 +259,19 @@ int run_shutdown(const AdminOptions& o) {
                      [](const nlohmann::json& r) { std::cout << "server " << r.value("server", "?") << " is shutting down\n"; });
 }
 
+// The server revokes at once (allow-list, quarantine, running jobs, audit) and sends every
+// site the signed list; the reply names the list's serial.
+int run_revoke(const AdminOptions& o) {
+  if (o.reason.empty()) return fail("revoke " + o.site + ": --reason is required (it is recorded and sent to every site)");
+  return run_request(o, net::make_message("admin.revoke", "", {{"site", o.site}, {"reason", o.reason}}), "revoked",
+                     [](const nlohmann::json& r) {
+                       std::cout << "revoked " << r.value("site", "?") << " (revocation list serial "
+                                 << r.value("serial", 0) << ", key sha256 " << r.value("key_sha256", "?") << ")\n";
+                     });
+}
+
 const CommandRegistration registration{"6-admin", [](CLI::App& app, auto& set_exit) {
-  auto* cmd = app.add_subcommand("admin", "submit, list and abort jobs, read status, stop the server, with an admin kit");
+  auto* cmd = app.add_subcommand("admin", "submit, list and abort jobs, read status, revoke sites, stop the server, with an admin kit");
   auto o = std::make_shared<AdminOptions>();
   cmd->add_option("--kit", o->kit_dir, "the admin's startup kit folder")->required();
   add_root_pin_options(cmd, o->pin);
@@ -293,6 +305,12 @@ const CommandRegistration registration{"6-admin", [](CLI::App& app, auto& set_ex
   shutdown->add_option("--reason", o->reason, "recorded with the request (at most 256 characters)");
   shutdown->add_flag("--json", o->json, "print the server's answer as JSON");
   shutdown->callback([o, &set_exit] { set_exit(run_shutdown(*o)); });
+  auto* revoke = cmd->add_subcommand("revoke", "revoke a site: its key is refused, it leaves every job, every site is told");
+  revoke->add_option("site", o->site, "the site's name")->required();
+  revoke->add_option("--reason", o->reason, "why (required; at most 256 characters; recorded and sent to every site)")
+      ->required();
+  revoke->add_flag("--json", o->json, "print the server's answer as JSON");
+  revoke->callback([o, &set_exit] { set_exit(run_revoke(*o)); });
 }};
 
 }  // namespace

@@ -33,6 +33,7 @@
 #include "cchost/plugin/loader.hpp"
 #include "cchost/policy/loader.hpp"
 #include "command_registry.hpp"
+#include "revocation_keys.hpp"
 
 namespace cchost::cli {
 namespace fs = std::filesystem;
@@ -204,6 +205,9 @@ int run_participant(const RunOptions& options) {
       auto grace = std::make_shared<boost::asio::steady_timer>(io, std::chrono::milliseconds(300));
       grace->async_wait([&io, grace](const boost::system::error_code&) { io.stop(); });
     };
+    auto signer = server_revocation_signer(k);
+    if (!signer) return boot_failure("server: " + signer.message());
+    config.revocation_signer = std::move(*signer);
     auto created = job::ServerRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);
     if (!created) return boot_failure("server: " + created.message());
     server = std::move(*created);
@@ -230,6 +234,9 @@ int run_participant(const RunOptions& options) {
       exit_code = kExitUnreachable;  // told to stop: docs/cli.md
       io.stop();
     };
+    auto revocation_key = site_revocation_key(k);
+    if (!revocation_key) return boot_failure("site: " + revocation_key.message());
+    config.revocation_key = std::move(*revocation_key);
     auto created = job::SiteRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);
     if (!created) return boot_failure("site: " + created.message());
     site = std::move(*created);

@@ -18,6 +18,7 @@
 #include "cchost/job/identity_key.hpp"
 #include "cchost/job/job_nonce.hpp"
 #include "cchost/job/job_spec.hpp"
+#include "cchost/job/revocation_list.hpp"
 #include "cchost/job/server_runtime.hpp"
 #include "cchost/job/trust_set.hpp"
 #include "cchost/net/flood_control.hpp"
@@ -226,6 +227,15 @@ struct ServerRuntime::Impl {
   bool record_rejection_now(const std::string& site, const nlohmann::json& failed);
   void audit_refusal_summary(const net::Throttle::Summary& s);
   void audit_rejection_summary(const net::Throttle::Summary& s);
+
+  // server_revocation.cpp: the signed list of revoked sites, kept in <workspace>/revocations.json.
+  std::optional<RevocationList> revocations;
+  Status load_revocations();            // before the net server exists: revoked keys never get in
+  void quarantine_revoked();            // after load_state: revoked sites stay quarantined
+  net::Message handle_revoke(const net::Delivery& d);
+  void exclude_revoked_from_jobs(const std::string& site, const std::string& reason);
+  void send_revocations(const std::string& site);  // the current list, when there is one
+  bool is_revoked(const std::string& site) const { return revocations && revocations->revokes(site); }
 
   // server_reattest.cpp
   void schedule_reattest();

@@ -146,7 +146,9 @@ void ServerRuntime::Impl::start_attempt(const std::shared_ptr<JobRun>& job) {
   std::vector<std::string> candidates;
   for (const auto& site : job->spec.deploy_map) {
     auto it = sites.find(site);
-    if (it == sites.end() || !it->second.registered)
+    if (is_revoked(site))
+      job->excluded[site] = {"revocation", "revoked: " + revocations->entry_for(site)->reason, {"revocation.revoked"}};
+    else if (it == sites.end() || !it->second.registered)
       job->excluded[site] = {"registration", "not registered", {}};
     else if (!it->second.connected_this_session)
       // Registered before a restart but silent since: this process has no route to it yet, so a

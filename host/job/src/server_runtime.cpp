@@ -46,6 +46,13 @@ Status ServerRuntime::Impl::start() {
   session = crypto::hex_encode(crypto::random_bytes(8));
   for (const auto& [key, peer] : config.net.allow_list) key_by_name[peer.name] = key;
   config.net.name = config.name;
+  if (auto st = load_revocations(); !st) return st;  // revoked keys leave the allow-list first
+  config.net.on_denied_key = [this](const std::string& key, const std::string& detail) {
+    if (!revocations) return;
+    const std::string digest = curve_key_sha256(key);
+    for (const auto& e : revocations->entries)
+      if (e.key_sha256 == digest) note_refusal(e.site, "revoked", "handshake refused: " + detail, /*log=*/false);
+  };
   config.net.on_refusal = [this](const net::Peer& peer, const std::string& kind, const std::string& detail) {
     note_refusal(peer.name, kind, detail, /*log=*/false);
   };
@@ -54,6 +61,7 @@ Status ServerRuntime::Impl::start() {
   server = std::move(*created);
   server->on_message([this](const net::Delivery& d) { on_message(d); });
   load_state();
+  quarantine_revoked();
   schedule_reattest();
   publish("system.bootstrap", {{"role", "server"}, {"name", config.name}, {"endpoint", server->endpoint()}});
   spdlog::info("server {} listening on {} (session {})", config.name, server->endpoint(), session);
@@ -109,7 +117,7 @@ void ServerRuntime::Impl::on_message(const net::Delivery& d) {
   // admin key may submit jobs or read status.
   static const std::set<std::string> site_types = {"register", "register.evidence", "register.abort", "heartbeat",
                                                    "server.attest"};
-  static const std::set<std::string> admin_types = {"submit", "status", "abort", "server.shutdown"};
+  static const std::set<std::string> admin_types = {"submit", "status", "abort", "server.shutdown", "admin.revoke"};
   const bool is_site = d.peer.role == net::Role::site;
   const bool is_admin = d.peer.role == net::Role::admin;
   if ((site_types.count(type) && !is_site) || (admin_types.count(type) && !is_admin)) {
@@ -133,6 +141,7 @@ void ServerRuntime::Impl::on_message(const net::Delivery& d) {
   else if (type == "status") handler = [&] { return handle_status(d); };
   else if (type == "abort") handler = [&] { return handle_abort(d); };
   else if (type == "server.shutdown") handler = [&] { return handle_shutdown_request(d); };
+  else if (type == "admin.revoke") handler = [&] { return handle_revoke(d); };
   if (!handler) {
     server->reply(d, error_reply("unknown message type '" + type + "'"));
     return;
@@ -250,6 +259,9 @@ net::Message ServerRuntime::Impl::handle_register_evidence(const net::Delivery& 
   }
   save_registry();
   publish("client.register.after", {{"site", site}, {"accept", appraisal.accept}, {"failed", failed_json(appraisal.failed_rules)}});
+  // A site that was away when a revocation was issued gets the list once it is back, after
+  // its register.result.
+  if (appraisal.accept) boost::asio::post(io, [this, site] { send_revocations(site); });
   if (appraisal.accept)
     spdlog::info("server: registered {}", site);
   else

@@ -12,6 +12,7 @@
 #include "cchost/crypto/encoding.hpp"
 #include "server_impl.hpp"
 #include "site_push_handler.hpp"
+#include "site_revocations.hpp"
 
 namespace cchost::job {
 
@@ -37,6 +38,7 @@ struct SiteRuntime::Impl {
   std::string server_session;
   std::optional<Bytes> server_key;
   std::unique_ptr<SitePushHandler> pushes;
+  std::unique_ptr<SiteRevocations> revocations;  // site_revocations.cpp
 
   static bool is_timeout(const Result<net::Message>& r) {
     return !r && r.message().rfind("timeout after", 0) == 0;  // net::Client's wording
@@ -53,6 +55,10 @@ struct SiteRuntime::Impl {
   Status start() {
     if (auto key = z85_key_bytes(config.net.server_public_z85)) server_key = *key;
     config.net.name = config.name;
+    revocations = std::make_unique<SiteRevocations>(
+        config.name, config.server_name, config.revocation_key, store,
+        [this](const std::string& type, const nlohmann::json& fields) { note(type, fields); });
+    if (auto st = revocations->load(); !st) return st;
     // peer_verify carries one frame per token of every peer (PROTOCOL.md "Job deployment",
     // step 3): the net layer's default of 16 frames made this site drop it, silently, as soon
     // as a job named more than 14 sites, and every such job then failed on timeouts. Allow
@@ -285,8 +291,16 @@ struct SiteRuntime::Impl {
   }
 
   // Every job push goes through the schema table of site_push_handler.cpp.
+  // The revocation list is not a job message: site_revocations.cpp checks it, and votes
+  // against its revoked peers whatever their evidence said.
   void on_push(const net::Message& m) {
-    if (auto reply = pushes->handle(m)) client->send(std::move(*reply));
+    if (m.type == "revocation") {
+      client->send(revocations->on_push(m));
+      return;
+    }
+    auto reply = pushes->handle(m);
+    if (reply && reply->type == "vote") revocations->filter_votes(*reply);
+    if (reply) client->send(std::move(*reply));
   }
 };
 

@@ -133,6 +133,19 @@ Status load_audit_key(const fs::path& dir, Kit& kit) {
   return {};
 }
 
+Status load_server_audit_key(const fs::path& dir, Kit& kit) {
+  const fs::path path = dir / layout::kServerAuditPublic;
+  const bool present = fs::exists(fs::symlink_status(path));
+  if (!present) return {};
+  if (kit.participant.role != Role::Site) return make_error(path.string() + ": only a site kit carries the server's audit key");
+  auto pem = detail::read_kit_file(path);
+  if (!pem) return pem.error();
+  if (auto key = crypto::PublicKey::from_pem(*pem); !key)
+    return make_error(path.string() + ": not a PEM public key: " + key.message());
+  kit.server_audit_public_pem = std::move(*pem);
+  return {};
+}
+
 Status load_participants(const fs::path& dir, Kit& kit) {
   const fs::path path = dir / layout::kParticipants;
   const bool present = fs::exists(fs::symlink_status(path));
@@ -213,6 +226,7 @@ Result<Kit> load_kit(const fs::path& dir_in, const LoadOptions& options) {
   if (auto s = load_keys(dir, kit); !s) return s.error();
   if (auto s = load_participants(dir, kit); !s) return s.error();
   if (auto s = load_audit_key(dir, kit); !s) return s.error();
+  if (auto s = load_server_audit_key(dir, kit); !s) return s.error();
   if (auto s = load_authorizers(dir, *file, kit); !s) return s.error();
   return kit;
 }

@@ -1,6 +1,7 @@
 // Server: CURVE ROUTER + ZAP allow-list + sender binding + limits with error replies.
 #include "cchost/net/server.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <boost/asio/post.hpp>
@@ -61,7 +62,10 @@ void Server::Impl::refused(const Peer& peer, const std::string& kind, const std:
 Status Server::Impl::open() {
   try {
     // ZAP first: libzmq asks it during every handshake on this context.
-    zap = std::make_unique<detail::ZapHandler>(io, context, allow_list, zap_allowed, zap_denied);
+    zap = std::make_unique<detail::ZapHandler>(io, context, allow_list, zap_allowed, zap_denied,
+                                               [this](const std::string& key, const std::string& why) {
+                                                 if (config.on_denied_key) config.on_denied_key(key, why);
+                                               });
     router = zmq::socket_t(context, zmq::socket_type::router);
     router.set(zmq::sockopt::linger, 0);
     router.set(zmq::sockopt::router_mandatory, 1);  // unroutable replies fail loudly, not silently
@@ -122,6 +126,7 @@ void Server::Impl::on_router_readable() {
     const std::string detail = "key fp=" + key_fingerprint(key) + " ('" + bound_name + "') no longer allowed";
     if (drop_log.report("revoked key '" + bound_name + "'", detail))
       spdlog::warn("net: server: dropped message: {}", detail);
+    if (!bound_name.empty()) refused(Peer{bound_name, Role::site}, "revoked-key", detail);
     return;
   }
   const Peer peer = peer_it->second;
@@ -198,7 +203,13 @@ void Server::push(const std::string& peer_name, Message message, std::function<v
     if (!impl) return;
     const auto it = impl->routes.find(peer_name);
     Status outcome;
-    if (it == impl->routes.end()) {
+    const bool allowed = std::any_of(impl->allow_list.begin(), impl->allow_list.end(),
+                                     [&](const auto& entry) { return entry.second.name == peer_name; });
+    if (!allowed) {
+      spdlog::warn("net: server: not pushing {} to '{}': no allow-listed key is bound to it (revoked)", message.type,
+                   peer_name);
+      outcome = make_error("no allow-listed key is bound to it (revoked)");
+    } else if (it == impl->routes.end()) {
       spdlog::warn("net: server: cannot push {} to '{}': no connection seen from it yet", message.type, peer_name);
       outcome = make_error("no connection seen from it yet");
     } else {
@@ -222,7 +233,12 @@ void Server::allow(const std::string& public_z85, Peer peer) {
 
 void Server::revoke(const std::string& public_z85) {
   boost::asio::post(impl_->io, [weak = std::weak_ptr<Impl>(impl_), public_z85] {
-    if (auto impl = weak.lock()) impl->allow_list.erase(public_z85);
+    auto impl = weak.lock();
+    if (!impl) return;
+    auto it = impl->allow_list.find(public_z85);
+    if (it == impl->allow_list.end()) return;
+    impl->routes.erase(it->second.name);  // its connection carries nothing more, either way
+    impl->allow_list.erase(it);
   });
 }
 

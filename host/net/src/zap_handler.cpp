@@ -26,7 +26,7 @@ std::string encode_property(const std::string& name, const std::string& value) {
 }
 
 ZapDecision deny(const std::string& request_id, const std::string& code, const std::string& why) {
-  return {false, {"1.0", request_id, code, why, "", ""}, why};
+  return {false, {"1.0", request_id, code, why, "", ""}, why, {}};
 }
 
 }  // namespace
@@ -44,10 +44,13 @@ ZapDecision decide_zap(const std::vector<std::string>& request, const AllowList&
   const std::string key(z85.data(), 40);
   const auto it = allow_list.find(key);
   if (it == allow_list.end()) {
-    return deny(request_id, "400", "key fp=" + key_fingerprint(key) + " from " + request[3] + " not in allow-list");
+    ZapDecision refused = deny(request_id, "400", "key fp=" + key_fingerprint(key) + " from " + request[3] + " not in allow-list");
+    refused.key_z85 = key;
+    return refused;
   }
   ZapDecision d;
   d.allowed = true;
+  d.key_z85 = key;
   d.reply = {"1.0", request_id, "200", "OK", it->second.name, encode_property(kKeyProperty, key)};
   d.log_line = "key fp=" + key_fingerprint(key) + " admitted as '" + it->second.name + "' (" +
                std::string(role_name(it->second.role)) + ")";
@@ -55,8 +58,10 @@ ZapDecision decide_zap(const std::vector<std::string>& request, const AllowList&
 }
 
 ZapHandler::ZapHandler(boost::asio::io_context& io, zmq::context_t& context, const AllowList& allow_list,
-                       std::atomic<std::uint64_t>& allowed, std::atomic<std::uint64_t>& denied)
+                       std::atomic<std::uint64_t>& allowed, std::atomic<std::uint64_t>& denied,
+                       DeniedHandler on_denied)
     : socket_(context, zmq::socket_type::rep), allow_list_(allow_list), allowed_(allowed), denied_(denied),
+      on_denied_(std::move(on_denied)),
       denied_log_(io, {.burst = 3, .interval = std::chrono::seconds(10)},
                   [](const Throttle::Summary& s) {
                     spdlog::warn("net: zap: denied {} more handshake(s) in the last {} (latest: {})", s.suppressed,
@@ -84,6 +89,13 @@ void ZapHandler::on_readable() {
   } else {
     ++denied_;
     if (denied_log_.report("denied", d.log_line)) spdlog::warn("net: zap: denied: {}", d.log_line);
+    if (on_denied_ && !d.key_z85.empty()) {
+      try {
+        on_denied_(d.key_z85, d.log_line);
+      } catch (const std::exception& e) {
+        spdlog::error("net: zap: denial handler threw: {}", e.what());
+      }
+    }
   }
   std::vector<Bytes> frames;
   for (const auto& f : d.reply) frames.emplace_back(f.begin(), f.end());

@@ -5,6 +5,7 @@
 // the "User-Id" property) and metadata property "X-Cchost-Key" carries its Z85 public key.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@ struct ZapDecision {
   bool allowed = false;
   std::vector<std::string> reply;  // the six reply frames
   std::string log_line;            // why, for the log (public data only)
+  std::string key_z85;             // the CURVE key it was about, when the request carried one
 };
 
 // Pure decision: request frames in, reply frames out. Testable without sockets.
@@ -33,8 +35,11 @@ ZapDecision decide_zap(const std::vector<std::string>& request, const AllowList&
 class ZapHandler {
  public:
   // Binds the ZAP endpoint in `context`; must exist before the server socket binds.
+  // `on_denied` (optional) hears of every refused CURVE key, so the runtime can audit a revoked
+  // site knocking again; called on the io thread.
+  using DeniedHandler = std::function<void(const std::string& key_z85, const std::string& why)>;
   ZapHandler(boost::asio::io_context& io, zmq::context_t& context, const AllowList& allow_list,
-             std::atomic<std::uint64_t>& allowed, std::atomic<std::uint64_t>& denied);
+             std::atomic<std::uint64_t>& allowed, std::atomic<std::uint64_t>& denied, DeniedHandler on_denied = {});
   void start() { reactor_->start(); }
 
  private:
@@ -44,6 +49,7 @@ class ZapHandler {
   const AllowList& allow_list_;
   std::atomic<std::uint64_t>& allowed_;
   std::atomic<std::uint64_t>& denied_;
+  DeniedHandler on_denied_;
   // Anyone can knock: a few lines per interval in full, then one line with the count.
   ThrottledReporter denied_log_;
   ThrottledReporter admitted_log_;

@@ -15,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "cchost/attest/nonce_registry.hpp"
+#include "cchost/crypto/signing_key.hpp"
 #include "cchost/job/attestor.hpp"
 #include "cchost/job/state_store.hpp"
 #include "cchost/job/trust_set.hpp"
@@ -35,6 +36,9 @@ struct ServerRuntimeConfig {
   // An admin's `shutdown` request, audited and answered first; the owner of the io_context stops
   // it. Unset: the request is refused.
   std::function<void(const std::string& admin)> on_shutdown_requested;
+  // Signs the revocation list (the server kit's keys/audit.key; sites check it with the copy of
+  // its public half in their kits). Unset: `admin.revoke` is refused (server_revocation.cpp).
+  std::shared_ptr<const crypto::SigningKey> revocation_signer;
 };
 
 class ServerRuntime {

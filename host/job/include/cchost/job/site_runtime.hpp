@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "cchost/attest/nonce_registry.hpp"
+#include "cchost/crypto/public_key.hpp"
 #include "cchost/job/attestor.hpp"
 #include "cchost/job/state_store.hpp"
 #include "cchost/net/client.hpp"
@@ -31,6 +32,8 @@ struct SiteRuntimeConfig {
   std::function<void(const std::string& event, const nlohmann::json& payload)> publish;
   std::function<void(const std::string& reason)> on_shutdown;  // the policy said "shutdown"
   std::function<nlohmann::json()> audit_head;  // latest signed audit head, sent in heartbeats (PROTOCOL.md)
+  // The server's revocation-list key (keys/server-audit.pub in the kit); unset: every list is refused.
+  std::shared_ptr<const crypto::PublicKey> revocation_key;
 };
 
 class SiteRuntime {

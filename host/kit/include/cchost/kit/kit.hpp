@@ -76,6 +76,9 @@ struct Kit {
   std::map<std::string, PeerKey> participants;  // server kits only: every site and admin
   std::filesystem::path audit_key_path;  // servers and sites: <kit>/keys/audit.key; empty for an admin
   std::string audit_public_pem;          // the matching public key, for `cchost audit verify --kit`
+  // Sites: the server's audit public key (keys/server-audit.pub), which checks the server's
+  // signed revocation list; empty in a kit provisioned before it existed.
+  std::string server_audit_public_pem;
   std::filesystem::path trust_dir;      // <kit>/trust
 
   // Resolves a path found in a plugin config: relative paths are relative to the kit folder.

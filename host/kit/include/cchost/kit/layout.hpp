@@ -13,6 +13,8 @@ inline constexpr std::string_view kParticipants = "keys/participants.toml";
 // Servers and sites: the Ed25519 key that signs the audit log's chain head (host/audit).
 inline constexpr std::string_view kAuditKey = "keys/audit.key";      // PKCS#8 PEM, 0600
 inline constexpr std::string_view kAuditPublic = "keys/audit.pub";   // SPKI PEM
+// Sites: the server's audit public key, which also signs the revocation list (PROTOCOL.md).
+inline constexpr std::string_view kServerAuditPublic = "keys/server-audit.pub";  // SPKI PEM
 inline constexpr std::string_view kTrustDir = "trust";
 inline constexpr std::string_view kPluginDir = "plugins";
 inline constexpr std::string_view kRootPub = "root.pub";

@@ -36,6 +36,9 @@ struct ServerConfig {
   // "spoofed-sender" (a header naming someone other than the peer bound to the key).
   // The runtime audits these (rate-limited); the log here is rate-limited per peer and kind.
   std::function<void(const Peer& peer, const std::string& kind, const std::string& detail)> on_refusal;
+  // Called on the io thread for every CURVE handshake refused because its key is not in the
+  // allow-list (the runtime audits revoked sites knocking again; rate-limited there).
+  std::function<void(const std::string& public_z85, const std::string& detail)> on_denied_key;
 };
 
 // A message that passed limits, decoding and sender binding, with the verified peer so the
@@ -81,7 +84,8 @@ class Server {
   void push(const std::string& peer_name, Message message, std::function<void(Status)> sent = {});
 
   // Runtime allow-list changes (added sites, revoked keys). Affects new handshakes and, for
-  // revocations, every later message on an existing connection.
+  // revocations, every later message on an existing connection and every later push (a push
+  // to a name no allow-listed key is bound to fails: nothing leaves for a revoked site).
   void set_allow_list(AllowList allow_list);
   void allow(const std::string& public_z85, Peer peer);
   void revoke(const std::string& public_z85);
