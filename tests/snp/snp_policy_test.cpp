@@ -5,6 +5,8 @@
 //    DEBUG policy bit set, naming snp.policy.debug.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -75,11 +77,20 @@ class SnpPolicy : public ::testing::Test {
       EXPECT_TRUE(info) << info.message();
       out.push_back(*policy::vocabulary_from_describe(info->description));
       // x-az-aci from its plugin when the build has it (policies/aci.toml uses its knobs).
-      auto aci = plugin::PluginLoader().inspect(fs::path(CCHOST_PLUGIN_DIR) / "aci_authorizer.so");
-      if (aci) out.push_back(*policy::vocabulary_from_describe(aci->description));
+      std::set<std::string> from_plugins;
+      // Every other in-tree plugin the build has speaks for itself (the shipped policies use
+      // their knobs); the test vocabularies stand in for the ones it lacks.
+      for (const char* so : {"aci_authorizer.so", "tdx_authorizer.so", "nvgpu_authorizer.so", "nvswitch_authorizer.so",
+                             "nvtopology_authorizer.so"}) {
+        if (!fs::exists(fs::path(CCHOST_PLUGIN_DIR) / so)) continue;
+        auto info = plugin::PluginLoader().inspect(fs::path(CCHOST_PLUGIN_DIR) / so);
+        if (!info) continue;
+        from_plugins.insert(info->ns);
+        out.push_back(*policy::vocabulary_from_describe(info->description));
+      }
       std::ifstream in(fs::path(CCHOST_SOURCE_DIR) / "tests/policy/fixtures/platform_vocabularies.json");
       for (const auto& d : nlohmann::json::parse(in)) {
-        if (aci && d.value("namespace", "") == "x-az-aci") continue;
+        if (from_plugins.count(d.value("namespace", ""))) continue;
         out.push_back(*policy::vocabulary_from_describe(d));
       }
       return out;

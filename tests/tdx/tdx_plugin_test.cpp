@@ -32,9 +32,10 @@ const policy::Catalog& catalog() {
     policy::Catalog out;
     std::set<std::string> loaded;
     // The in-tree plugins that are in this build speak for themselves (x-az-aci is optional).
-    for (const char* so : {"tdx_authorizer.so", "snp_authorizer.so", "aci_authorizer.so"}) {
+    for (const char* so : {"tdx_authorizer.so", "snp_authorizer.so", "aci_authorizer.so", "nvgpu_authorizer.so",
+                           "nvswitch_authorizer.so", "nvtopology_authorizer.so"}) {
       const fs::path path = fs::path(CCHOST_PLUGIN_DIR) / so;
-      if (std::string(so) == "aci_authorizer.so" && !fs::exists(path)) continue;
+      if (std::string(so) != "tdx_authorizer.so" && std::string(so) != "snp_authorizer.so" && !fs::exists(path)) continue;
       auto info = plugin::PluginLoader().inspect(path);
       EXPECT_TRUE(info) << info.message();
       if (!info) continue;

@@ -130,8 +130,8 @@ const char* const kVerifyExamples =
     "Examples:\n"
     "  cchost verify --namespace x-acme --evidence evidence.bin --collateral collateral/ --at 2025-06-01T00:00:00Z \\\n"
     "      --report-data 00..(128 hex digits)\n"
-    "  cchost verify --evidence x-nv-gpu=gpus.json --evidence x-nv-switch=switches.json \\\n"
-    "      --collateral x-nv-gpu=trust/x-nv-gpu --collateral x-nv-switch=trust/x-nv-switch \\\n"
+    "  cchost verify --evidence x-acme-cpu=cpu.bin --evidence x-acme-dev=devices.json \\\n"
+    "      --collateral x-acme-cpu=trust/x-acme-cpu --collateral x-acme-dev=trust/x-acme-dev \\\n"
     "      --at 2025-06-01T00:00:00Z --nonce HEX --identity-key HEX --name site-1 --policy policy.toml --json\n"
     "The second form verifies each namespace with its plugin, then runs every composite stage of\n"
     "--plugin-dir whose relates are all verified (cchost.verify.multi/v1). See docs/cli.md.";

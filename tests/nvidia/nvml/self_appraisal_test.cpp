@@ -151,7 +151,7 @@ TEST(SelfAppraisal, AFailingPolicyIsPublishedAsRejectedWithTheFailedRule) {
 // An Attestor whose evidence cannot be produced (a GPU that does not answer).
 class FailingProducer : public Attestor {
  public:
-  Result<EvidenceBundle> produce(ByteView) override { return make_error("x-nv-gpu: NVML: cannot load libnvidia-ml.so.1"); }
+  Result<EvidenceBundle> produce(ByteView, ByteView) override { return make_error("x-nv-gpu: NVML: cannot load libnvidia-ml.so.1"); }
   Appraisal appraise(const AppraisalRequest&) override {
     ADD_FAILURE() << "nothing to appraise";
     return {};
