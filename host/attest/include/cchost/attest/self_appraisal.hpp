@@ -7,7 +7,7 @@
 // and leaves it inactive otherwise.
 //
 // Event payload (also the audit entry's fields, plus "nonce"):
-//   {"accepted": bool, "namespaces": ["x-snp", ...], "failed_rules": ["snp.policy.debug", ...],
+//   {"accepted": bool, "namespaces": ["x-acme", ...], "failed_rules": ["acme.debug", ...],
 //    "reasons": ["<rule>: <why>", "<error>", ...]}
 // namespaces: those our bundle carried evidence for (in token order, each once); empty when
 // the bundle could not be produced (then failed_rules is ["self.produce"]).
