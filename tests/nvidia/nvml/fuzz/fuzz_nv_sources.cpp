@@ -1,6 +1,6 @@
 // libFuzzer target: NvmlLibrary and NscqLibrary, through the real dlopen path, against
-// libraries whose every answer comes from the fuzz input (fuzz_driven_nvml.cpp,
-// fuzz_driven_nscq.cpp). What it checks: no read or write past any buffer (ASan), no crash,
+// libraries whose every answer comes from the fuzz input (fake_fuzzing_nvml.cpp,
+// fake_fuzzing_nscq.cpp). What it checks: no read or write past any buffer (ASan), no crash,
 // whatever sizes, counts, labels or return codes the library reports.
 #include <dlfcn.h>
 
