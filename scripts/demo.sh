@@ -108,6 +108,12 @@ for who in site-1 site-2 site-3; do
     echo "demo: $who was excluded and received nothing: no ciphertext, no payload"
   fi
 done
+# Receipts: every deployed site returned one, signed with its kit's receipt key over the job,
+# the payload's SHA-256 and the evidence it presented; re-verified here offline from the
+# server's audit log and the server's kit.
+receipts=$("$bin/cchost" audit receipts "$demo/ws/server/audit.log" --kit "$demo/kits/server" \
+  --root-fingerprint "$fingerprint" --job demo-1) || { echo "$receipts"; echo "demo: the receipts do not verify"; exit 1; }
+sed 's/^/demo: /' <<<"$receipts"
 echo "demo: logs: $demo/logs/{server,site-1,site-2,site-3}.log"
 echo "demo: audit logs (hash-chained, heads signed, verified): $demo/ws/*/audit.log"
 echo "demo: $summary"

@@ -69,7 +69,7 @@ Status write_authorizers(const KitInputs& in, const fs::path& kit_dir,
     const bool has_backend = !info || schema_has_key(info->description.value("config", nlohmann::json::array()), "backend");
     file.authorizers.push_back({spec.ns, spec.plugin,
                                 crypto::hex_encode(crypto::sha256(as_bytes(*bytes))),
-                                build_plugin_config(spec, sim ? &*sim : nullptr, prover, has_backend)});
+                                build_plugin_config(spec, sim ? &*sim : nullptr, prover, has_backend), spec.verify_only});
   }
   return {};
 }
@@ -114,6 +114,10 @@ Status build_kit(const KitInputs& in, const fs::path& kit_dir) {
   if (in.audit) {
     if (auto s = write_file(kit_dir / layout::kAuditKey, in.audit->private_pem, kSecretMode); !s) return s;
     if (auto s = write_file(kit_dir / layout::kAuditPublic, in.audit->public_pem, kPublicMode); !s) return s;
+  }
+  if (in.receipt) {
+    if (auto s = write_file(kit_dir / layout::kReceiptKey, in.receipt->private_pem, kSecretMode); !s) return s;
+    if (auto s = write_file(kit_dir / layout::kReceiptPublic, in.receipt->public_pem, kPublicMode); !s) return s;
   }
   if (who.role == kit::Role::Site && !in.server_audit_public_pem.empty()) {
     if (auto s = write_file(kit_dir / layout::kServerAuditPublic, in.server_audit_public_pem, kPublicMode); !s) return s;

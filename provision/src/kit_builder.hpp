@@ -17,6 +17,7 @@ struct KitInputs {
   const ParticipantSpec* who = nullptr;
   CurveKeyPair own;
   std::optional<AuditKeyPair> audit;           // servers and sites: signs their audit log heads
+  std::optional<AuditKeyPair> receipt;         // sites: signs the receipt of every payload stored
   std::string server_public;                   // Z85
   std::string server_audit_public_pem;         // site kits: keys/server-audit.pub (checks revocation lists)
   std::map<std::string, kit::PeerKey> peers;   // server kit only

@@ -78,6 +78,10 @@ Result<AuthorizerSpec> read_authorizer(const toml::table& table, const Context& 
   // in simulate mode it defaults to "sim" for plugins that declare it.
   auto args = r.optional_table("args");
   if (!args) return args.error();
+  auto verify_only = r.optional_bool("verify_only", false);
+  if (!verify_only) return verify_only.error();
+  if (*verify_only && backend->has_value())
+    return at(r.where_key("backend"), "a verify_only authorizer presents no evidence, so it has no backend");
   auto trust = r.optional_array("trust");
   if (!trust) return trust.error();
   if (*trust != nullptr) {
@@ -96,7 +100,8 @@ Result<AuthorizerSpec> read_authorizer(const toml::table& table, const Context& 
   if (auto s = r.finish(); !s) return s.error();
   spec.ns = *ns;
   spec.plugin = *plugin;
-  spec.backend = backend->value_or(simulate ? "sim" : "");
+  spec.verify_only = *verify_only;
+  spec.backend = spec.verify_only ? "" : backend->value_or(simulate ? "sim" : "");
   spec.backend_given = backend->has_value();
   if (*args != nullptr) spec.args = **args;
   return spec;

@@ -22,6 +22,9 @@ struct AuthorizerSpec {
   toml::table args;                      // merged into the plugin config last
   std::vector<std::filesystem::path> trust;  // extra trust files copied to trust/<ns>/
   std::string where;                     // "FILE:LINE" of the entry, for later errors
+  // Verifies peers' evidence of this namespace and presents none (a peer on another
+  // platform): no backend, no prover config, no simulated secrets in the kit.
+  bool verify_only = false;
 };
 
 struct PolicySource {

@@ -156,12 +156,16 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
   std::map<std::string, kit::PeerKey> peers;
   for (const ParticipantSpec* p : selected) {
     if (p->role == kit::Role::Server) continue;
-    kit::PeerKey peer{p->role, keys[p->name].public_z85, {}};
+    kit::PeerKey peer{p->role, keys[p->name].public_z85, {}, {}};
     if (p->role == kit::Role::Site) {
-      // The server checks the signed audit heads this site sends with the site's public key.
+      // The server checks the signed audit heads this site sends with the site's public key,
+      // and its payload receipts with its receipt key.
       auto audit = state.audit_keys(p->name);
       if (!audit) return failure(audit.message());
       peer.audit_public_pem = audit->public_pem;
+      auto receipt = state.receipt_keys(p->name);
+      if (!receipt) return failure(receipt.message());
+      peer.receipt_public_pem = receipt->public_pem;
     }
     peers.emplace(p->name, std::move(peer));
   }
@@ -182,6 +186,11 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
       auto audit = state.audit_keys(p->name);
       if (!audit) return failure(audit.message());
       in.audit = std::move(*audit);
+    }
+    if (p->role == kit::Role::Site) {
+      auto receipt = state.receipt_keys(p->name);
+      if (!receipt) return failure(receipt.message());
+      in.receipt = std::move(*receipt);
     }
     in.server_public = keys[project->server.name].public_z85;
     in.server_audit_public_pem = server_audit->public_pem;
@@ -213,7 +222,7 @@ ProvisionOutcome run_provision(const ProvisionOptions& options) {
             << " (" << p->name << ".tar.gz)\n";
   }
   if (retired) {
-    summary << "rotated " << *options.rotate << ": new CURVE and audit keys (old ones in " << retired->string()
+    summary << "rotated " << *options.rotate << ": new CURVE, audit and receipt keys (old ones in " << retired->string()
             << "); the old key stops working once the server runs with its new kit (restart it)\n";
   }
   summary << "root fingerprint: " << root_fingerprint << " (also in " << (out / "root.fingerprint").string()

@@ -22,6 +22,7 @@ std::string first_line(std::string text) {
 Status StateStore::ensure_dir() const {
   if (auto s = make_dir(dir_, 0700); !s) return s;
   if (auto s = make_dir(dir_ / "audit", 0700); !s) return s;
+  if (auto s = make_dir(dir_ / "receipt", 0700); !s) return s;
   return make_dir(dir_ / "curve", 0700);
 }
 
@@ -59,8 +60,16 @@ Result<CurveKeyPair> StateStore::curve_keys(const std::string& name) const {
 }
 
 Result<AuditKeyPair> StateStore::audit_keys(const std::string& name) const {
-  // The same Ed25519 PKCS#8 file format as the root key, one key per participant.
-  const fs::path path = dir_ / "audit" / (name + ".key");
+  return signing_keys(dir_ / "audit" / (name + ".key"));
+}
+
+Result<AuditKeyPair> StateStore::receipt_keys(const std::string& name) const {
+  if (auto s = make_dir(dir_ / "receipt", 0700); !s) return s.error();  // a state folder from before receipts
+  return signing_keys(dir_ / "receipt" / (name + ".key"));
+}
+
+Result<AuditKeyPair> StateStore::signing_keys(const fs::path& path) const {
+  // The same Ed25519 PKCS#8 file format as the root key, one key per participant and use.
   auto key = RootKey::load_or_create(path);
   if (!key) return key.error();
   auto pem = read_file(path);
@@ -75,7 +84,7 @@ Result<fs::path> StateStore::retire_keys(const std::string& name) const {
   if (auto s = make_dir(dir_ / "retired", 0700); !s) return s.error();
   if (auto s = make_dir(to, 0700); !s) return s.error();
   for (const fs::path& from : {dir_ / "curve" / (name + ".secret"), dir_ / "curve" / (name + ".public"),
-                               dir_ / "audit" / (name + ".key")}) {
+                               dir_ / "audit" / (name + ".key"), dir_ / "receipt" / (name + ".key")}) {
     std::error_code ec;
     if (!fs::exists(from, ec)) continue;
     fs::rename(from, to / from.filename(), ec);

@@ -21,6 +21,7 @@
 #include "cchost/crypto/random.hpp"
 #include "cchost/job/identity_key.hpp"
 #include "cchost/job/job_nonce.hpp"
+#include "cchost/job/receipt.hpp"
 #include "cchost/kit/kit.hpp"
 #include "cchost/net/server.hpp"
 #include "in_process_site.hpp"
@@ -365,6 +366,21 @@ TEST(AttackKeyRelease, SealedPayloadOpensOnlyForThisSiteAndJobOnceAndIsStored060
   ASSERT_TRUE(reply) << s.h.read_log("site-1");
   ASSERT_EQ(reply->type, "ack") << reply->body.dump();
   EXPECT_EQ(reply->body.value("payload_sha256", ""), crypto::hex_encode(crypto::sha256(payload)));
+  // The ack carries the site's receipt: signed with its kit's receipt key, for this job, this
+  // payload and the very evidence it answered job-a's challenge with (not job-b's).
+  ASSERT_TRUE(reply->body.contains("receipt")) << reply->body.dump();
+  auto receipt = job::receipt_from_json(reply->body["receipt"], "ack.receipt");
+  ASSERT_TRUE(receipt) << receipt.message();
+  auto site_kit = kit::load_kit(s.h.kit("site-1"));
+  ASSERT_TRUE(site_kit) << site_kit.message();
+  auto receipt_key = crypto::PublicKey::from_pem(site_kit->receipt_public_pem);
+  ASSERT_TRUE(receipt_key) << receipt_key.message();
+  EXPECT_TRUE(job::verify_receipt_signature(*receipt, *receipt_key));
+  EXPECT_EQ(receipt->job_id, "job-a");
+  EXPECT_EQ(receipt->site, "site-1");
+  EXPECT_EQ(receipt->payload_sha256, crypto::hex_encode(crypto::sha256(payload)));
+  EXPECT_EQ(receipt->evidence_sha256, job::evidence_digest(a.bundle));
+  EXPECT_NE(receipt->evidence_sha256, job::evidence_digest(b.bundle));
   const auto stored = s.h.workspace("site-1") / "jobs" / "job-a" / "payload";
   std::ifstream in(stored, std::ios::binary);
   const Bytes on_disk((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -373,11 +389,21 @@ TEST(AttackKeyRelease, SealedPayloadOpensOnlyForThisSiteAndJobOnceAndIsStored060
   ASSERT_EQ(::stat(stored.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 
-  // The job key was wiped once the payload was opened: the same ciphertext does not open again.
+  // The job key was wiped once the payload was opened. The same deploy again (the server's
+  // retry when our ack was lost) is answered with the very same ack and receipt, without
+  // opening anything; another payload for the job is refused.
+  const auto first_ack = reply->body;
   reply = deploy(s, "job-a", *sealed, payload);
   ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->type, "ack") << reply->body.dump();
+  EXPECT_EQ(reply->body, first_ack);
+  Bytes other = payload;
+  other[0] ^= 1;
+  reply = deploy(s, "job-a", *sealed, other);
+  ASSERT_TRUE(reply);
   EXPECT_EQ(reply->type, "error") << reply->body.dump();
-  EXPECT_NE(reply->body.value("reason", "").find("no job key for job 'job-a'"), std::string::npos) << reply->body.dump();
+  EXPECT_NE(reply->body.value("reason", "").find("already stored a payload with another SHA-256"), std::string::npos)
+      << reply->body.dump();
 }
 
 }  // namespace

@@ -24,6 +24,10 @@ Result<std::unique_ptr<WireSite>> WireSite::connect(RuntimeHarness& h, const std
   auto attestor = runtime_test::make_attestor(*t, name, *key, k->policy_path);
   if (!attestor) return attestor.error();
   s->attestor_ = std::move(*attestor);
+  auto receipt_pem = runtime_test::read_text(k->receipt_key_path);
+  auto receipt_key = crypto::SigningKey::from_pem(receipt_pem);
+  if (!receipt_key) return make_error("receipt key: " + receipt_key.message());
+  s->receipt_key_ = std::make_shared<const crypto::SigningKey>(std::move(*receipt_key));
   net::ClientConfig config;
   config.endpoint = "tcp://127.0.0.1:" + std::to_string(h.port());
   config.server_public_z85 = k->server_public;
@@ -65,6 +69,18 @@ Result<Bytes> WireSite::open_as(const std::string& job_id, const net::Message& d
   auto enc = crypto::hex_decode(deploy.body.value("enc", std::string()));
   if (!enc || deploy.blobs.size() != 1) return make_error("not a sealed deploy");
   return job::open_payload(key->second, job_id, name_, *enc, deploy.blobs[0]);
+}
+
+Result<job::Receipt> WireSite::receipt_for(const std::string& job_id, const std::string& payload_sha256,
+                                           const crypto::SigningKey* key) {
+  std::lock_guard lock(mu_);
+  auto evidence = evidence_.find(job_id);
+  if (evidence == evidence_.end()) return make_error("test site " + name_ + " presented no evidence for " + job_id);
+  job::Receipt receipt{job_id, name_, payload_sha256, evidence->second,
+                       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(),
+                       {}, {}};
+  if (auto st = job::sign_receipt(receipt, key ? *key : *receipt_key_); !st) return st.error();
+  return receipt;
 }
 
 Bytes WireSite::opened_payload(const std::string& job_id) {
@@ -115,6 +131,10 @@ std::optional<net::Message> WireSite::honest(const net::Message& push) {
     }
     auto bundle = attestor_->produce(*nonce, job_key);
     if (!bundle) return reply(push, net::kErrorType, {{"reason", bundle.message()}});
+    if (!job_key.empty()) {
+      std::lock_guard lock(mu_);
+      evidence_[job_id] = job::evidence_digest(*bundle);
+    }
     auto m = reply(push, "evidence", {{"bundle", attest::bundle_header(*bundle)}});
     m.blobs = attest::bundle_blobs(*bundle);
     return m;
@@ -126,16 +146,22 @@ std::optional<net::Message> WireSite::honest(const net::Message& push) {
     return reply(push, "vote", {{"job_id", job_id}, {"votes", votes}});
   }
   if (push.type == "deploy") {
-    std::lock_guard lock(mu_);
-    auto key = job_keys_.find(job_id);
-    auto enc = crypto::hex_decode(body.value("enc", std::string()));
-    if (key == job_keys_.end() || !enc || push.blobs.size() != 1)
-      return reply(push, net::kErrorType, {{"reason", "test site: no job key or no sealed payload"}});
-    auto opened = job::open_payload(key->second, job_id, name_, *enc, push.blobs[0]);
-    if (!opened) return reply(push, net::kErrorType, {{"reason", opened.message()}});
-    opened_[job_id] = *opened;
-    const std::string digest = crypto::hex_encode(crypto::sha256(*opened));
-    return reply(push, "ack", {{"job_id", job_id}, {"stored", "jobs/" + job_id + "/payload"}, {"payload_sha256", digest}});
+    std::string digest;
+    {
+      std::lock_guard lock(mu_);
+      auto key = job_keys_.find(job_id);
+      auto enc = crypto::hex_decode(body.value("enc", std::string()));
+      if (key == job_keys_.end() || !enc || push.blobs.size() != 1)
+        return reply(push, net::kErrorType, {{"reason", "test site: no job key or no sealed payload"}});
+      auto opened = job::open_payload(key->second, job_id, name_, *enc, push.blobs[0]);
+      if (!opened) return reply(push, net::kErrorType, {{"reason", opened.message()}});
+      opened_[job_id] = *opened;
+      digest = crypto::hex_encode(crypto::sha256(*opened));
+    }
+    auto receipt = receipt_for(job_id, digest);
+    if (!receipt) return reply(push, net::kErrorType, {{"reason", receipt.message()}});
+    return reply(push, "ack", {{"job_id", job_id}, {"stored", "jobs/" + job_id + "/payload"}, {"payload_sha256", digest},
+                               {"receipt", job::receipt_to_json(*receipt)}});
   }
   return std::nullopt;
 }

@@ -19,6 +19,8 @@
 
 #include "cchost/attest/plugin_attestor.hpp"
 #include "cchost/crypto/hpke.hpp"
+#include "cchost/crypto/signing_key.hpp"
+#include "cchost/job/receipt.hpp"
 #include "cchost/kit/kit.hpp"
 #include "cchost/net/client.hpp"
 #include "runtime_harness.hpp"
@@ -60,6 +62,11 @@ class WireSite {
   // Tries to open `deploy` (possibly one another site received) as this site's payload of
   // `job_id`, with the job key this site bound for that job.
   Result<Bytes> open_as(const std::string& job_id, const net::Message& deploy);
+  // The receipt an honest site signs for `job_id` with its kit's receipt key (or `key`), for
+  // the evidence it presented for that job.
+  Result<job::Receipt> receipt_for(const std::string& job_id, const std::string& payload_sha256,
+                                   const crypto::SigningKey* key = nullptr);
+  const crypto::SigningKey& receipt_key() const { return *receipt_key_; }
 
  private:
   WireSite() = default;
@@ -77,6 +84,8 @@ class WireSite {
   std::vector<net::Message> deploys_;
   std::map<std::string, crypto::hpke::X25519KeyPair> job_keys_;  // job id -> the key our evidence bound
   std::map<std::string, Bytes> opened_;
+  std::map<std::string, std::string> evidence_;  // job id -> evidence_digest of our answer
+  std::shared_ptr<const crypto::SigningKey> receipt_key_;
 };
 
 }  // namespace cchost::attack_test

@@ -103,9 +103,23 @@ TEST(JobMessages, AckNeedsTheDigest) {
   auto r = parse_deploy_ack(msg("ack", {{"job_id", "j"}, {"stored", "jobs/j/payload"}}));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.message(), "ack.payload_sha256 is missing");
+  // Without its receipt an ack is malformed: no site counts as deployed on its word alone.
   r = parse_deploy_ack(msg("ack", {{"job_id", "j"}, {"stored", "s"}, {"payload_sha256", std::string(64, 'A')}}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.message(), "ack.receipt is missing");
+  const nlohmann::json receipt = {{"schema", "cchost.receipt/v1"}, {"job_id", "j"}, {"site", "site-1"},
+                                  {"payload_sha256", std::string(64, 'a')}, {"evidence_sha256", std::string(64, 'b')},
+                                  {"stored_at", 1767000000}, {"key", std::string(64, 'c')}, {"sig", std::string(128, 'd')}};
+  r = parse_deploy_ack(
+      msg("ack", {{"job_id", "j"}, {"stored", "s"}, {"payload_sha256", std::string(64, 'A')}, {"receipt", receipt}}));
   ASSERT_TRUE(r) << r.message();
   EXPECT_EQ(r->payload_sha256, std::string(64, 'a'));  // normalised to lowercase
+  EXPECT_EQ(r->receipt.evidence_sha256, std::string(64, 'b'));
+  auto bad = receipt;
+  bad["sig"] = std::string(127, 'd');
+  r = parse_deploy_ack(msg("ack", {{"job_id", "j"}, {"stored", "s"}, {"payload_sha256", std::string(64, 'a')}, {"receipt", bad}}));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.message(), "ack.receipt.sig must be 128 lowercase hex characters");
 }
 
 // Key release: a deploy carries the HPKE enc and the sealed payload, never the plaintext.

@@ -133,14 +133,16 @@ TEST(KitParticipant, MissingTablesAndSyntaxErrorsRefusedWithLine) {
 
 TEST(KitParticipant, ParticipantsListRoundTripAndStrict) {
   const std::string pem = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n";
-  std::map<std::string, PeerKey> peers{{"site-1", {Role::Site, kKey, pem}}, {"ops", {Role::Admin, kKey, {}}}};
+  std::map<std::string, PeerKey> peers{{"site-1", {Role::Site, kKey, pem, pem}}, {"ops", {Role::Admin, kKey, {}, {}}}};
   auto parsed = parse_participants_toml(format_participants_toml(peers), "participants.toml");
   ASSERT_TRUE(parsed) << parsed.message();
   EXPECT_EQ(parsed->size(), 2u);
   EXPECT_EQ(parsed->at("ops").role, Role::Admin);
   EXPECT_EQ(parsed->at("site-1").audit_public_pem, pem);
+  EXPECT_EQ(parsed->at("site-1").receipt_public_pem, pem);
   const std::string site = "[participants.site-1]\nrole = \"site\"\npublic_key = \"" + kKey +
-                           "\"\naudit_public = \"\"\"\n" + pem + "\"\"\"\n";
+                           "\"\naudit_public = \"\"\"\n" + pem + "\"\"\"\nreceipt_public = \"\"\"\n" + pem + "\"\"\"\n";
+  ASSERT_TRUE(parse_participants_toml(site, "participants.toml"));
   auto unknown = parse_participants_toml(site + "weight = 3\n", "participants.toml");
   ASSERT_FALSE(unknown);
   EXPECT_NE(unknown.message().find("weight"), std::string::npos) << unknown.message();
@@ -152,6 +154,14 @@ TEST(KitParticipant, ParticipantsListRoundTripAndStrict) {
       "[participants.site-1]\nrole = \"site\"\npublic_key = \"" + kKey + "\"\n", "participants.toml");
   ASSERT_FALSE(no_audit);
   EXPECT_NE(no_audit.message().find("audit_public"), std::string::npos) << no_audit.message();
+  // Nor its receipts: a site entry without receipt_public is refused, an admin's with one too.
+  auto no_receipt = parse_participants_toml("[participants.site-1]\nrole = \"site\"\npublic_key = \"" + kKey +
+                                                "\"\naudit_public = \"\"\"\n" + pem + "\"\"\"\n",
+                                            "participants.toml");
+  ASSERT_FALSE(no_receipt);
+  EXPECT_NE(no_receipt.message().find("receipt_public"), std::string::npos) << no_receipt.message();
+  EXPECT_FALSE(parse_participants_toml(
+      "[participants.ops]\nrole = \"admin\"\npublic_key = \"" + kKey + "\"\nreceipt_public = \"x\"\n", "p"));
   auto admin_audit = parse_participants_toml(
       "[participants.ops]\nrole = \"admin\"\npublic_key = \"" + kKey + "\"\naudit_public = \"x\"\n", "p");
   EXPECT_FALSE(admin_audit);

@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "cchost/crypto/signing_key.hpp"
 #include "cchost/audit/audit_log.hpp"
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/hpke.hpp"
@@ -90,6 +91,10 @@ class Rig {
 
   fs::path audit_path() const { return server.store->audit_log_path(); }
 
+  // site-1's receipt key: the same across server restarts, as a kit's is.
+  std::shared_ptr<const crypto::SigningKey> receipt_signer =
+      std::make_shared<const crypto::SigningKey>(*crypto::SigningKey::generate());
+
   void start_server(attest::Attestor& attestor) {
     auto log = audit::AuditLog::open(audit_path(), {.repair_torn_tail = true});
     ASSERT_TRUE(log) << log.message();
@@ -99,6 +104,7 @@ class Rig {
     sc.net.keys = server.keys;
     sc.net.allow_list[site.keys.public_z85] = net::Peer{"site-1", net::Role::site};
     sc.net.allow_list[admin.public_z85] = net::Peer{"admin", net::Role::admin};
+    sc.receipt_keys.emplace("site-1", receipt_signer->public_key());
     sc.request_timeout = std::chrono::seconds(2);
     sc.reattest_interval = std::chrono::milliseconds(0);
     sc.publish = [this](const std::string& e, const nlohmann::json& p) {
@@ -125,6 +131,7 @@ class Rig {
     c.request_timeout = std::chrono::seconds(5);
     c.heartbeat_interval = std::chrono::milliseconds(500);
     c.reattest_interval = std::chrono::milliseconds(0);
+    c.receipt_signer = receipt_signer;
     auto rt = job::SiteRuntime::create(site_io_, std::move(c), *site.attestor, *site.store, *site.nonces, {});
     ASSERT_TRUE(rt) << rt.message();
     site_rt_ = std::move(*rt);

@@ -13,6 +13,7 @@
 #include <optional>
 #include <thread>
 
+#include "cchost/crypto/signing_key.hpp"
 #include "cchost/job/identity_key.hpp"
 #include "cchost/job/server_runtime.hpp"
 #include "cchost/job/site_runtime.hpp"
@@ -164,6 +165,13 @@ TEST(OpsMutualTrust, GroupsOfThreeAtSixtyFourSitesDecideFastOffTheIoThread) {
   sc.net.keys = server.keys;
   for (const auto& s : sites) sc.net.allow_list[s.keys.public_z85] = net::Peer{s.name, net::Role::site};
   sc.net.allow_list[admin.public_z85] = net::Peer{"admin", net::Role::admin};
+  std::map<std::string, std::shared_ptr<const crypto::SigningKey>> receipt_signers;
+  for (const auto& s : sites) {
+    auto key = crypto::SigningKey::generate();
+    ASSERT_TRUE(key) << key.message();
+    receipt_signers[s.name] = std::make_shared<const crypto::SigningKey>(std::move(*key));
+    sc.receipt_keys.emplace(s.name, receipt_signers[s.name]->public_key());
+  }
   sc.request_timeout = std::chrono::seconds(120);
   sc.reattest_interval = std::chrono::milliseconds(0);
   sc.publish = [&](const std::string& e, const nlohmann::json& p) { events.on(e, p); };
@@ -188,6 +196,7 @@ TEST(OpsMutualTrust, GroupsOfThreeAtSixtyFourSitesDecideFastOffTheIoThread) {
     c.request_timeout = std::chrono::seconds(120);
     c.heartbeat_interval = std::chrono::seconds(2);
     c.reattest_interval = std::chrono::milliseconds(0);
+    c.receipt_signer = receipt_signers[s.name];
     auto created = job::SiteRuntime::create(*loops[i % kLoops], std::move(c), *s.voting, *s.store, *s.nonces, {});
     ASSERT_TRUE(created) << created.message();
     site_rts.push_back(std::move(*created));

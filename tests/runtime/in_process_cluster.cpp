@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "cchost/crypto/signing_key.hpp"
 #include "cchost/audit/audit_log.hpp"
 #include "cchost/job/identity_key.hpp"
 #include "cchost/job/server_runtime.hpp"
@@ -114,6 +115,14 @@ cchost::Result<DeploymentRun> run_in_process_deployment(int n, const AuthorizerT
   sc.net.keys = server->keys;
   for (const auto& s : sites) sc.net.allow_list[s.keys.public_z85] = net::Peer{s.name, net::Role::site};
   sc.net.allow_list[admin.public_z85] = net::Peer{"admin", net::Role::admin};
+  // Each site signs its payload receipts with a key of its own; the server checks them.
+  std::map<std::string, std::shared_ptr<const crypto::SigningKey>> receipt_signers;
+  for (const auto& s : sites) {
+    auto key = crypto::SigningKey::generate();
+    if (!key) return key.error();
+    receipt_signers[s.name] = std::make_shared<const crypto::SigningKey>(std::move(*key));
+    sc.receipt_keys.emplace(s.name, receipt_signers[s.name]->public_key());
+  }
   sc.request_timeout = std::chrono::seconds(120);
   sc.reattest_interval = std::chrono::milliseconds(0);
   sc.publish = [&](const std::string& e, const nlohmann::json& p) { events.on_event(e, p); };
@@ -136,6 +145,7 @@ cchost::Result<DeploymentRun> run_in_process_deployment(int n, const AuthorizerT
     c.request_timeout = std::chrono::seconds(120);
     c.heartbeat_interval = std::chrono::seconds(2);
     c.reattest_interval = std::chrono::milliseconds(0);
+    c.receipt_signer = receipt_signers[s.name];
     auto created = job::SiteRuntime::create(sites_io, std::move(c), *s.timed, *s.store, *s.nonces, {});
     if (!created) return created.error();
     site_rts.push_back(std::move(*created));

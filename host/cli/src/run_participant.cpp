@@ -33,7 +33,7 @@
 #include "cchost/plugin/loader.hpp"
 #include "cchost/policy/loader.hpp"
 #include "command_registry.hpp"
-#include "revocation_keys.hpp"
+#include "kit_keys.hpp"
 
 namespace cchost::cli {
 namespace fs = std::filesystem;
@@ -46,17 +46,6 @@ int boot_failure(const std::string& what) {
 }
 
 Result<Bytes> z85_to_bytes(const std::string& z85) { return job::z85_key_bytes(z85); }
-
-// The kit's audit key: the log signs its chain head with it (audit/signed_head.hpp).
-Result<std::shared_ptr<const crypto::SigningKey>> load_audit_signer(const kit::Kit& k) {
-  std::ifstream in(k.audit_key_path, std::ios::binary);
-  std::stringstream pem;
-  pem << in.rdbuf();
-  if (!in) return make_error("audit key " + k.audit_key_path.string() + ": cannot read it");
-  auto key = crypto::SigningKey::from_pem(pem.str());
-  if (!key) return make_error("audit key " + k.audit_key_path.string() + ": " + key.message());
-  return std::make_shared<const crypto::SigningKey>(std::move(*key));
-}
 
 }  // namespace
 
@@ -81,7 +70,7 @@ int run_participant(const RunOptions& options) {
   }
   auto store = job::StateStore::open(workspace);
   if (!store) return boot_failure(store.message());
-  auto audit_signer = load_audit_signer(k);
+  auto audit_signer = load_kit_signing_key(k.audit_key_path, "audit key");
   if (!audit_signer) return boot_failure(audit_signer.message());
   auto audit_log = audit::AuditLog::open(store->audit_log_path(), {.repair_torn_tail = true},
                                          audit::AuditSigning(std::move(*audit_signer)));
@@ -208,6 +197,9 @@ int run_participant(const RunOptions& options) {
     auto signer = server_revocation_signer(k);
     if (!signer) return boot_failure("server: " + signer.message());
     config.revocation_signer = std::move(*signer);
+    auto receipt_keys = server_receipt_keys(k);
+    if (!receipt_keys) return boot_failure("server: " + receipt_keys.message());
+    config.receipt_keys = std::move(*receipt_keys);
     auto created = job::ServerRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);
     if (!created) return boot_failure("server: " + created.message());
     server = std::move(*created);
@@ -237,6 +229,9 @@ int run_participant(const RunOptions& options) {
     auto revocation_key = site_revocation_key(k);
     if (!revocation_key) return boot_failure("site: " + revocation_key.message());
     config.revocation_key = std::move(*revocation_key);
+    auto receipt_signer = site_receipt_signer(k);
+    if (!receipt_signer) return boot_failure("site: " + receipt_signer.message());
+    config.receipt_signer = std::move(*receipt_signer);
     auto created = job::SiteRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);
     if (!created) return boot_failure("site: " + created.message());
     site = std::move(*created);

@@ -344,7 +344,11 @@ Result<DeployAck> parse_deploy_ack(const net::Message& m) {
   out.job_id = r.job_id();
   out.stored = r.string("stored");
   out.payload_sha256 = crypto::hex_encode(r.hex("payload_sha256", 32));
+  const auto* receipt = r.object("receipt", 16);
   if (auto st = r.finish(); !st) return st.error();
+  auto parsed = receipt_from_json(*receipt, "ack.receipt");
+  if (!parsed) return parsed.error();
+  out.receipt = std::move(*parsed);
   return out;
 }
 

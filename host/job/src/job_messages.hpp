@@ -13,7 +13,7 @@
 //   peer_verify   server  -             {job_id, contributions, bundles: [headers]} + blobs of every bundle in order
 //   vote          site    peer_verify   {job_id, votes: {participant: {accept: bool, failed: [rule ids]}}}
 //   deploy        server  -             {job_id, payload_sha256, enc: hex32} + the payload sealed to the site's job key
-//   ack           site    deploy        {job_id, stored, payload_sha256}
+//   ack           site    deploy        {job_id, stored, payload_sha256, receipt}
 //   shutdown      server  -             {reason, failed?}
 //   heartbeat     site    -             {audit_head?, interval_ms?: 50..3600000}
 //   abort         admin   -             {job_id, reason?}        -> aborted {job record}
@@ -27,6 +27,7 @@
 
 #include "cchost/attest/bundle.hpp"
 #include "cchost/job/job_nonce.hpp"
+#include "cchost/job/receipt.hpp"
 #include "cchost/net/message.hpp"
 
 namespace cchost::job {
@@ -78,6 +79,7 @@ struct DeployAck {
   std::string job_id;
   std::string stored;
   std::string payload_sha256;
+  Receipt receipt;  // signed by the site's receipt key; the server checks it (receipt.hpp)
 };
 struct ShutdownRequest {
   std::string reason;

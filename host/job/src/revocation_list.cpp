@@ -8,25 +8,14 @@
 #include "cchost/crypto/hash.hpp"
 #include "cchost/crypto/signature.hpp"
 #include "cchost/job/identity_key.hpp"
+#include "wire_checks.hpp"
 
 namespace cchost::job {
 namespace {
 
-bool is_lower_hex(const std::string& text, std::size_t size) {
-  return text.size() == size && std::all_of(text.begin(), text.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
-// The names a kit gives participants (host/kit/names.cpp): 1..64 of [A-Za-z0-9._-], no
-// leading dot. Checked here again: this list also arrives from the wire.
-bool is_site_name(const std::string& name) {
-  if (name.empty() || name.size() > 64 || name[0] == '.') return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-           c == '-';
-  });
-}
+using wire::is_lower_hex;
+using wire::only_keys;
+bool is_site_name(const std::string& name) { return wire::is_participant_name(name); }
 
 std::string key_id(const crypto::PublicKey& key) { return crypto::hex_encode(key.spki_sha256()); }
 
@@ -36,14 +25,6 @@ nlohmann::json signed_fields(const RevocationList& list) {
     entries.push_back({{"site", e.site}, {"key_sha256", e.key_sha256}, {"reason", e.reason}, {"revoked_at", e.revoked_at}});
   return {{"schema", kRevocationSchema}, {"issuer", list.issuer}, {"serial", list.serial},
           {"issued_at", list.issued_at}, {"entries", std::move(entries)}};
-}
-
-Status only_keys(const nlohmann::json& v, std::initializer_list<std::string_view> allowed, const std::string& where) {
-  for (const auto& [k, _] : v.items()) {
-    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
-      return make_error(where + " has unknown field \"" + k.substr(0, 64) + "\"");
-  }
-  return {};
 }
 
 Result<RevocationEntry> entry_from_json(const nlohmann::json& v, const std::string& where) {

@@ -37,6 +37,8 @@ void ServerRuntime::Impl::deliver(const std::shared_ptr<JobRun>& job) {
     for (const auto& site : job->sites) job->delivery[site] = SiteDelivery{};
     // Only the final set's keys are kept: nothing is ever sealed to an excluded site.
     std::erase_if(job->job_keys, [&](const auto& entry) { return !job->delivery.count(entry.first); });
+    // Likewise the evidence digests: a receipt can only ever count for a site of the final set.
+    std::erase_if(job->evidence, [&](const auto& entry) { return !job->delivery.count(entry.first); });
     if (auto st = record("job.decided", job->to_json()); !st) {
       conclude(job, "failed", "cannot record the decision");
       return;
@@ -98,14 +100,43 @@ void ServerRuntime::Impl::send_deploy(const std::shared_ptr<JobRun>& job, std::u
         return delivery_try_failed(job, seq, site,
                                    "delivery: sha256 mismatch (acknowledged " + ack->payload_sha256.substr(0, 16) +
                                        "…, the payload is " + job->payload_sha256.substr(0, 16) + "…)");
+      // The receipt: signed by this site's receipt key from our kit, for this job, this
+      // payload and the very evidence we accepted from it. Without one that verifies, no
+      // "deployed".
+      if (auto checked = check_site_receipt(*job, site, ack->receipt); !checked)
+        return delivery_try_failed(job, seq, site, "delivery: receipt refused (" + checked.message() + ")");
       auto& d = job->delivery[site];
       d.state = "deployed";
       d.reason.clear();
-      audit_note("job.deployed", {{"job", job->spec.id}, {"site", site}, {"payload_sha256", ack->payload_sha256}});
+      // Durable before the site counts: the log is where `cchost audit receipts` finds it.
+      if (auto st = record("job.deployed", {{"job", job->spec.id},
+                                            {"site", site},
+                                            {"payload_sha256", ack->payload_sha256},
+                                            {"receipt", receipt_to_json(ack->receipt)}});
+          !st) {
+        d.state = "pending";
+        return delivery_try_failed(job, seq, site, "delivery: cannot record the receipt: " + st.message());
+      }
       save_job(*job);
       settle(job, seq, site);
     });
   });
+}
+
+Status ServerRuntime::Impl::check_site_receipt(const JobRun& job, const std::string& site, const Receipt& receipt) {
+  auto key = config.receipt_keys.find(site);
+  if (key == config.receipt_keys.end()) return make_error("the server's kit holds no receipt key for " + site);
+  auto evidence = job.evidence.find(site);
+  if (evidence == job.evidence.end()) return make_error("no accepted evidence of " + site + " is recorded for this job");
+  ReceiptExpectation expected;
+  expected.job_id = job.spec.id;
+  expected.site = site;
+  expected.payload_sha256 = job.payload_sha256;
+  expected.evidence_sha256 = evidence->second;
+  const std::int64_t skew = config.receipt_clock_skew.count();
+  expected.not_before = job.decided_at - skew;
+  expected.not_after = now() + skew;
+  return check_receipt(receipt, key->second, expected);
 }
 
 void ServerRuntime::Impl::delivery_try_failed(const std::shared_ptr<JobRun>& job, std::uint64_t seq,

@@ -91,6 +91,9 @@ struct JobRun {
   // site -> the job key (X25519 public, binding v2) its accepted evidence bound; the payload is
   // sealed to it. Public values, kept in job.json so that a restarted server resumes delivery.
   std::map<std::string, Bytes> job_keys;
+  // site -> evidence_digest() (hex) of the bundle the server accepted from it in this job: the
+  // digest its receipt must name. Kept in job.json with the keys, for a resumed delivery.
+  std::map<std::string, std::string> evidence;
   std::vector<std::string> dropped_mutual;  // dropped by the mutual-trust computation
   std::string trust_set;              // how the mutual-trust set was found: "exact" | "greedy (why)"
   // Per-attempt scratch:
@@ -219,6 +222,7 @@ struct ServerRuntime::Impl {
   void delivery_try_failed(const std::shared_ptr<JobRun>& job, std::uint64_t seq, const std::string& site,
                            const std::string& reason);
   void finish_delivery(const std::shared_ptr<JobRun>& job);
+  Status check_site_receipt(const JobRun& job, const std::string& site, const Receipt& receipt);
 
   // server_floods.cpp
   std::optional<std::string> rate_limited(const net::Delivery& d);  // the refusal reason, if any

@@ -17,7 +17,9 @@
 
 #include "cchost/attest/binding.hpp"
 #include "cchost/crypto/hpke.hpp"
+#include "cchost/job/receipt.hpp"
 #include "server_impl.hpp"
+#include "wire_checks.hpp"
 
 namespace cchost::job {
 namespace {
@@ -36,6 +38,8 @@ nlohmann::json JobRun::to_json() const {
   for (const auto& [site, d] : delivery) deliveries[site] = {{"state", d.state}, {"reason", d.reason}, {"tries", d.tries}};
   nlohmann::json keys = nlohmann::json::object();
   for (const auto& [site, key] : job_keys) keys[site] = crypto::hex_encode(key);
+  nlohmann::json evidence_digests = nlohmann::json::object();
+  for (const auto& [site, digest] : evidence) evidence_digests[site] = digest;
   return {{"id", spec.id},
           {"spec", {{"deploy_map", spec.deploy_map}, {"min_sites", spec.min_sites}, {"retries", spec.retries},
                     {"resources", spec.resources}}},
@@ -48,6 +52,7 @@ nlohmann::json JobRun::to_json() const {
           {"sites", sites},
           {"delivery", deliveries},
           {"job_keys", keys},
+          {"evidence_sha256", evidence_digests},
           {"excluded", excl},
           {"trust_set", trust_set}};
 }
@@ -82,6 +87,15 @@ Result<std::shared_ptr<JobRun>> JobRun::from_json(const nlohmann::json& j) {
       auto key = crypto::hex_decode(hex.get<std::string>());
       if (!key || key->size() != crypto::hpke::kPublicKeySize) return make_error("job record: job_keys." + site + " is not 32 bytes of hex");
       job->job_keys[site] = std::move(*key);
+    }
+    const nlohmann::json digests = j.value("evidence_sha256", nlohmann::json::object());
+    if (!digests.is_object()) return make_error("job record: evidence_sha256 is not an object");
+    for (const auto& [site, hex] : digests.items()) {
+      // Lowercase only: receipts compare the digest as text.
+      const auto text = hex.is_string() ? hex.get<std::string>() : std::string();
+      if (!wire::is_lower_hex(text, 64))
+        return make_error("job record: evidence_sha256." + site + " is not a SHA-256 in lowercase hex");
+      job->evidence[site] = text;
     }
     return job;
   } catch (const nlohmann::json::exception& e) {
@@ -136,6 +150,7 @@ void ServerRuntime::Impl::start_attempt(const std::shared_ptr<JobRun>& job) {
   job->excluded.clear();
   job->verified.clear();
   job->job_keys.clear();
+  job->evidence.clear();
   job->votes.clear();
   job->contributions.clear();
   job->nonce.clear();
@@ -227,6 +242,7 @@ void ServerRuntime::Impl::attestation_phase(const std::shared_ptr<JobRun>& job) 
       rec.last_failed = appraisal.failed_rules;
       if (appraisal.accept) {
         job->job_keys[site] = bundle.job_key;
+        job->evidence[site] = evidence_digest(bundle);  // what this site's receipt must name
         job->verified[site] = std::move(bundle);
       }
       else

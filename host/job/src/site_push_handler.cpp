@@ -96,6 +96,7 @@ void SitePushHandler::forget_job(const std::string& job_id) {
     it->second.wipe();
     job_keys_.erase(it);
   }
+  job_evidence_.erase(job_id);
 }
 
 SitePushHandler::Outcome SitePushHandler::on_challenge(const Challenge& c) {
@@ -120,6 +121,10 @@ SitePushHandler::Outcome SitePushHandler::on_challenge(const Challenge& c) {
   }
   auto own = ctx_.attestor.produce(nonce, job_key);
   if (!own) return make_error("cannot produce evidence: " + own.message());
+  if (const auto* job = std::get_if<JobChallenge>(&c)) {
+    job_evidence_[job->job_id] = evidence_digest(*own);
+    acks_.erase(job->job_id);  // a new attempt: an ack of an earlier one answers nothing now
+  }
   auto reply = net::make_message("evidence", ctx_.name, {{"bundle", attest::bundle_header(*own)}});
   reply.blobs = attest::bundle_blobs(*own);
   return std::optional<net::Message>(std::move(reply));
@@ -157,6 +162,11 @@ SitePushHandler::Outcome SitePushHandler::on_peer_verify(const PeerVerifyRequest
 // opened in memory, stored only if it is what the server says it is, and acknowledged by the
 // digest of what was stored: the server counts a site deployed only on that digest.
 SitePushHandler::Outcome SitePushHandler::on_deploy(const DeployRequest& r) {
+  if (auto acked = acks_.find(r.job_id); acked != acks_.end()) {
+    if (acked->second.value("payload_sha256", std::string()) != r.payload_sha256)
+      return make_error("job '" + r.job_id + "' already stored a payload with another SHA-256");
+    return std::optional<net::Message>(net::make_message("ack", ctx_.name, acked->second));
+  }
   auto key = job_keys_.find(r.job_id);
   if (key == job_keys_.end())
     return make_error("no job key for job '" + r.job_id + "': this site bound none into evidence for it (or has "
@@ -172,16 +182,52 @@ SitePushHandler::Outcome SitePushHandler::on_deploy(const DeployRequest& r) {
     return make_error("payload sha256 mismatch: received " + digest.substr(0, 16) + "…, the server announced " +
                       r.payload_sha256.substr(0, 16) + "…");
   }
+  // The receipt is signed before the payload is stored: a site that cannot sign keeps
+  // nothing, so there is never a stored payload the server does not count.
+  auto receipt = sign_stored_receipt(r.job_id, digest);
+  if (!receipt) {
+    wipe_payload();
+    return receipt.error();
+  }
   if (auto st = ctx_.store.store_payload(r.job_id, payload); !st) {
     wipe_payload();
     return st.error();
   }
-  ctx_.note("job.deployed", {{"job", r.job_id}, {"bytes", payload.size()}, {"payload_sha256", digest}});
+  ctx_.note("job.deployed", {{"job", r.job_id},
+                             {"bytes", payload.size()},
+                             {"payload_sha256", digest},
+                             {"receipt", receipt_to_json(*receipt)}});
   spdlog::info("site {}: stored payload of job {} ({} bytes)", ctx_.name, r.job_id, payload.size());
   wipe_payload();
   forget_job(r.job_id);  // the job key is wiped: nothing sealed to it can be opened again
-  return std::optional<net::Message>(net::make_message(
-      "ack", ctx_.name, {{"job_id", r.job_id}, {"stored", "jobs/" + r.job_id + "/payload"}, {"payload_sha256", digest}}));
+  nlohmann::json ack = {{"job_id", r.job_id},
+                        {"stored", "jobs/" + r.job_id + "/payload"},
+                        {"payload_sha256", digest},
+                        {"receipt", receipt_to_json(*receipt)}};
+  remember_ack(r.job_id, ack);
+  return std::optional<net::Message>(net::make_message("ack", ctx_.name, std::move(ack)));
+}
+
+void SitePushHandler::remember_ack(const std::string& job_id, nlohmann::json ack) {
+  if (acks_.emplace(job_id, std::move(ack)).second) ack_order_.push_back(job_id);
+  while (ack_order_.size() > kRememberedJobs) {
+    acks_.erase(ack_order_.front());
+    ack_order_.pop_front();
+  }
+}
+
+Result<Receipt> SitePushHandler::sign_stored_receipt(const std::string& job_id, const std::string& payload_sha256) {
+  if (!ctx_.receipt_signer) return make_error("this site has no receipt key (keys/receipt.key): it cannot sign a receipt");
+  auto evidence = job_evidence_.find(job_id);
+  if (evidence == job_evidence_.end()) return make_error("this site presented no evidence for job '" + job_id + "'");
+  Receipt receipt;
+  receipt.job_id = job_id;
+  receipt.site = ctx_.name;
+  receipt.payload_sha256 = payload_sha256;
+  receipt.evidence_sha256 = evidence->second;
+  receipt.stored_at = unix_now();
+  if (auto st = sign_receipt(receipt, *ctx_.receipt_signer); !st) return st.error();
+  return receipt;
 }
 
 SitePushHandler::Outcome SitePushHandler::on_shutdown(const ShutdownRequest& r) {

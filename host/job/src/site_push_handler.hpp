@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cchost/crypto/hpke.hpp"
+#include "cchost/crypto/signing_key.hpp"
 #include "cchost/job/attestor.hpp"
 #include "cchost/job/state_store.hpp"
 #include "job_messages.hpp"
@@ -27,6 +28,7 @@ struct SitePushContext {
   std::function<void(const std::string& type, const nlohmann::json& fields)> note;       // audit
   std::function<void(const std::string& event, const nlohmann::json& payload)> publish;  // bus
   std::function<void(const std::string& reason)> stop;                                   // shutdown
+  std::shared_ptr<const crypto::SigningKey> receipt_signer;  // signs each stored payload's receipt
 };
 
 class SitePushHandler {
@@ -50,6 +52,7 @@ class SitePushHandler {
   Outcome on_peer_verify(const PeerVerifyRequest& r);
   Outcome on_deploy(const DeployRequest& r);
   Outcome on_shutdown(const ShutdownRequest& r);
+  Result<Receipt> sign_stored_receipt(const std::string& job_id, const std::string& payload_sha256);
   Result<Bytes> job_nonce_for(const std::string& job_id, const Contributions& given);
 
   struct OwnContribution {
@@ -65,6 +68,15 @@ class SitePushHandler {
   // Memory only; wiped once the payload is opened, when the job is forgotten, or replaced by
   // a newer challenge of the same job.
   std::map<std::string, crypto::hpke::X25519KeyPair> job_keys_;
+  // job id -> evidence_digest() of the bundle we answered that job's challenge with, which
+  // our receipt names (replaced with the key by a newer challenge of the same job).
+  std::map<std::string, std::string> job_evidence_;
+  // job id -> the ack we sent for its stored payload (with its receipt), kept for the last
+  // kRememberedJobs jobs: a deploy repeated because our ack was lost, or refused by the
+  // server, is answered with the same ack, since the job key that opened it is gone.
+  std::map<std::string, nlohmann::json> acks_;
+  std::deque<std::string> ack_order_;
+  void remember_ack(const std::string& job_id, nlohmann::json ack);
   void forget_job(const std::string& job_id);
 };
 

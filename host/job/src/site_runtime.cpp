@@ -74,7 +74,7 @@ struct SiteRuntime::Impl {
         config.name, config.server_name, server_key, attestor, store,
         [this](const std::string& type, const nlohmann::json& fields) { note(type, fields); },
         [this](const std::string& event, const nlohmann::json& payload) { publish(event, payload); },
-        [this](const std::string& reason) { stop(reason); }});
+        [this](const std::string& reason) { stop(reason); }, config.receipt_signer});
     client->on_push([this](const net::Message& m) { on_push(m); });
     publish("system.bootstrap", {{"role", "site"}, {"name", config.name}});
     begin_registration();

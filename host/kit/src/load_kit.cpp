@@ -108,17 +108,12 @@ Status load_keys(const fs::path& dir, Kit& kit) {
   return {};
 }
 
-// The audit key signs this participant's log heads; its public half is how anyone checks them.
-Status load_audit_key(const fs::path& dir, Kit& kit) {
-  const fs::path key_path = dir / layout::kAuditKey;
-  const fs::path pub_path = dir / layout::kAuditPublic;
-  const bool present = fs::exists(fs::symlink_status(key_path)) || fs::exists(fs::symlink_status(pub_path));
-  if (kit.participant.role == Role::Admin) {
-    if (present) return make_error(key_path.string() + ": an admin kit keeps no audit log and has no audit key");
-    return {};
-  }
+// An Ed25519 signing key and its public half, both in the kit, the public half checked to be
+// the key's: the PEM of the public half.
+Result<std::string> load_signing_pair(const fs::path& key_path, const fs::path& pub_path, std::string_view key_name,
+                                      std::string_view used_for) {
   auto key_pem = detail::read_kit_file(key_path);
-  if (!key_pem) return make_error(key_pem.message() + " (a server or site kit signs its audit log with it; re-provision)");
+  if (!key_pem) return make_error(key_pem.message() + " (" + std::string(used_for) + "; re-provision)");
   auto key = crypto::SigningKey::from_pem(*key_pem);
   if (!key) return make_error(key_path.string() + ": " + key.message());
   auto pub_pem = detail::read_kit_file(pub_path);
@@ -126,10 +121,44 @@ Status load_audit_key(const fs::path& dir, Kit& kit) {
   auto pub = crypto::PublicKey::from_pem(*pub_pem);
   if (!pub) return make_error(pub_path.string() + ": not a PEM public key: " + pub.message());
   if (pub->spki_der() != key->public_key().spki_der()) {
-    return make_error(pub_path.string() + ": is not the public half of keys/audit.key");
+    return make_error(pub_path.string() + ": is not the public half of " + std::string(key_name));
   }
+  return std::move(*pub_pem);
+}
+
+bool either_present(const fs::path& a, const fs::path& b) {
+  return fs::exists(fs::symlink_status(a)) || fs::exists(fs::symlink_status(b));
+}
+
+// The audit key signs this participant's log heads; its public half is how anyone checks them.
+Status load_audit_key(const fs::path& dir, Kit& kit) {
+  const fs::path key_path = dir / layout::kAuditKey;
+  const fs::path pub_path = dir / layout::kAuditPublic;
+  if (kit.participant.role == Role::Admin) {
+    if (either_present(key_path, pub_path))
+      return make_error(key_path.string() + ": an admin kit keeps no audit log and has no audit key");
+    return {};
+  }
+  auto pub_pem = load_signing_pair(key_path, pub_path, layout::kAuditKey, "a server or site kit signs its audit log with it");
+  if (!pub_pem) return pub_pem.error();
   kit.audit_key_path = key_path;
   kit.audit_public_pem = std::move(*pub_pem);
+  return {};
+}
+
+// The receipt key signs, at a site, a receipt for every payload it stores.
+Status load_receipt_key(const fs::path& dir, Kit& kit) {
+  const fs::path key_path = dir / layout::kReceiptKey;
+  const fs::path pub_path = dir / layout::kReceiptPublic;
+  if (kit.participant.role != Role::Site) {
+    if (either_present(key_path, pub_path))
+      return make_error(key_path.string() + ": only a site kit has a receipt key (it signs for the payloads it stores)");
+    return {};
+  }
+  auto pub_pem = load_signing_pair(key_path, pub_path, layout::kReceiptKey, "a site signs the receipt of every payload it stores with it");
+  if (!pub_pem) return pub_pem.error();
+  kit.receipt_key_path = key_path;
+  kit.receipt_public_pem = std::move(*pub_pem);
   return {};
 }
 
@@ -179,7 +208,7 @@ Status load_authorizers(const fs::path& dir, const ParticipantFile& file, Kit& k
       return make_error(plugin.string() + ": SHA-256 " + actual + " differs from the pin " +
                         decl.sha256 + " in participant.toml ([[authorizer]] " + decl.ns + ")");
     }
-    kit.authorizers.push_back({decl.ns, plugin, decl.sha256, decl.config_toml});
+    kit.authorizers.push_back({decl.ns, plugin, decl.sha256, decl.config_toml, decl.verify_only});
   }
   return {};
 }
@@ -226,6 +255,7 @@ Result<Kit> load_kit(const fs::path& dir_in, const LoadOptions& options) {
   if (auto s = load_keys(dir, kit); !s) return s.error();
   if (auto s = load_participants(dir, kit); !s) return s.error();
   if (auto s = load_audit_key(dir, kit); !s) return s.error();
+  if (auto s = load_receipt_key(dir, kit); !s) return s.error();
   if (auto s = load_server_audit_key(dir, kit); !s) return s.error();
   if (auto s = load_authorizers(dir, *file, kit); !s) return s.error();
   return kit;

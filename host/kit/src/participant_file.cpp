@@ -123,6 +123,9 @@ Status read_authorizer(TableReader& r, ParticipantFile& out) {
     return make_error(r.where_key("config") + ": [[authorizer]] " + *ns +
                       " config is not valid TOML: " + parsed.message());
   }
+  auto verify_only = r.optional_bool("verify_only", false);
+  if (!verify_only) return verify_only.error();
+  decl.verify_only = *verify_only;
   for (const auto& other : out.authorizers) {
     if (other.ns == *ns) {
       return make_error(r.where_key("namespace") + ": duplicate authorizer namespace \"" + *ns +
@@ -242,8 +245,18 @@ Result<std::map<std::string, PeerKey>> parse_participants_toml(std::string_view 
     if (*role != Role::Site && !audit_pem.empty()) {
       return make_error(r.where_key("audit_public") + ": only a site's entry carries audit_public");
     }
+    // The receipt key checks the receipts a site signs for every payload it stores.
+    auto receipt = r.optional_string("receipt_public");
+    if (!receipt) return receipt.error();
+    std::string receipt_pem = receipt->value_or("");
+    if (*role == Role::Site && receipt_pem.find("-----BEGIN PUBLIC KEY-----") == std::string::npos) {
+      return make_error(r.where_key("role") + ": a site's entry needs receipt_public (its receipt key, SPKI PEM)");
+    }
+    if (*role != Role::Site && !receipt_pem.empty()) {
+      return make_error(r.where_key("receipt_public") + ": only a site's entry carries receipt_public");
+    }
     if (auto s = r.finish(); !s) return s.error();
-    peers.emplace(std::string(name.str()), PeerKey{*role, *key, std::move(audit_pem)});
+    peers.emplace(std::string(name.str()), PeerKey{*role, *key, std::move(audit_pem), std::move(receipt_pem)});
   }
   return peers;
 }
@@ -277,10 +290,9 @@ std::string format_participant_toml(const ParticipantFile& file) {
   if (!file.authorizers.empty()) {
     toml::array list;
     for (const auto& a : file.authorizers) {
-      list.push_back(toml::table{{"namespace", a.ns},
-                                 {"plugin", a.plugin},
-                                 {"sha256", a.sha256},
-                                 {"config", a.config_toml}});
+      toml::table entry{{"namespace", a.ns}, {"plugin", a.plugin}, {"sha256", a.sha256}, {"config", a.config_toml}};
+      if (a.verify_only) entry.insert("verify_only", true);
+      list.push_back(std::move(entry));
     }
     doc.insert("authorizer", std::move(list));
   }
@@ -292,6 +304,7 @@ std::string format_participants_toml(const std::map<std::string, PeerKey>& peers
   for (const auto& [name, peer] : peers) {
     toml::table entry{{"role", std::string(role_name(peer.role))}, {"public_key", peer.public_key}};
     if (!peer.audit_public_pem.empty()) entry.insert("audit_public", peer.audit_public_pem);
+    if (!peer.receipt_public_pem.empty()) entry.insert("receipt_public", peer.receipt_public_pem);
     list.insert(name, std::move(entry));
   }
   toml::table doc;

@@ -15,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "cchost/attest/nonce_registry.hpp"
+#include "cchost/crypto/public_key.hpp"
 #include "cchost/crypto/signing_key.hpp"
 #include "cchost/job/attestor.hpp"
 #include "cchost/job/state_store.hpp"
@@ -39,6 +40,11 @@ struct ServerRuntimeConfig {
   // Signs the revocation list (the server kit's keys/audit.key; sites check it with the copy of
   // its public half in their kits). Unset: `admin.revoke` is refused (server_revocation.cpp).
   std::shared_ptr<const crypto::SigningKey> revocation_signer;
+  // Every site's receipt key (keys/receipt.pub of its kit, listed in the server kit's
+  // participants.toml): a site counts as deployed only on a receipt that verifies with its key.
+  // A site missing here can never be deployed (deny by default).
+  std::map<std::string, crypto::PublicKey> receipt_keys;
+  std::chrono::seconds receipt_clock_skew{120};  // a receipt's stored_at vs the decision and now
 };
 
 class ServerRuntime {

@@ -13,6 +13,7 @@
 
 #include "cchost/attest/nonce_registry.hpp"
 #include "cchost/crypto/public_key.hpp"
+#include "cchost/crypto/signing_key.hpp"
 #include "cchost/job/attestor.hpp"
 #include "cchost/job/state_store.hpp"
 #include "cchost/net/client.hpp"
@@ -34,6 +35,9 @@ struct SiteRuntimeConfig {
   std::function<nlohmann::json()> audit_head;  // latest signed audit head, sent in heartbeats (PROTOCOL.md)
   // The server's revocation-list key (keys/server-audit.pub in the kit); unset: every list is refused.
   std::shared_ptr<const crypto::PublicKey> revocation_key;
+  // Signs the receipt for every payload this site stores (keys/receipt.key in the kit); unset:
+  // the site acknowledges without a receipt, which no server counts as deployed.
+  std::shared_ptr<const crypto::SigningKey> receipt_signer;
 };
 
 class SiteRuntime {

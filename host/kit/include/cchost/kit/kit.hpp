@@ -39,6 +39,7 @@ struct AuthorizerEntry {
   std::filesystem::path plugin_path;   // absolute: <kit>/plugins/<file>
   std::string sha256;                  // lowercase hex pin, already checked against the file
   std::string config_toml;             // the plugin's TOML config; its paths are kit-relative
+  bool verify_only = false;            // verifies peers' evidence of this namespace, presents none
 };
 
 struct PeerKey {
@@ -47,6 +48,9 @@ struct PeerKey {
   // Sites: the SPKI PEM of the site's audit key (keys/audit.pub in its kit), so the server can
   // check the signed audit heads a site sends in its heartbeats. Empty for an admin.
   std::string audit_public_pem;
+  // Sites: the SPKI PEM of the site's receipt key (keys/receipt.pub), which checks the receipt
+  // it signs for every payload it stores (host/job/receipt.hpp). Empty for an admin.
+  std::string receipt_public_pem;
 };
 
 // A CURVE secret key. Kept in its own type so that it is never formatted by accident:
@@ -79,6 +83,10 @@ struct Kit {
   // Sites: the server's audit public key (keys/server-audit.pub), which checks the server's
   // signed revocation list; empty in a kit provisioned before it existed.
   std::string server_audit_public_pem;
+  // Sites: the Ed25519 key that signs a receipt for every payload stored (keys/receipt.key)
+  // and its public half; empty for a server or an admin.
+  std::filesystem::path receipt_key_path;
+  std::string receipt_public_pem;
   std::filesystem::path trust_dir;      // <kit>/trust
 
   // Resolves a path found in a plugin config: relative paths are relative to the kit folder.

@@ -15,6 +15,9 @@ inline constexpr std::string_view kAuditKey = "keys/audit.key";      // PKCS#8 P
 inline constexpr std::string_view kAuditPublic = "keys/audit.pub";   // SPKI PEM
 // Sites: the server's audit public key, which also signs the revocation list (PROTOCOL.md).
 inline constexpr std::string_view kServerAuditPublic = "keys/server-audit.pub";  // SPKI PEM
+// Sites: the Ed25519 key that signs a receipt for every payload stored (host/job/receipt.hpp).
+inline constexpr std::string_view kReceiptKey = "keys/receipt.key";     // PKCS#8 PEM, 0600
+inline constexpr std::string_view kReceiptPublic = "keys/receipt.pub";  // SPKI PEM
 inline constexpr std::string_view kTrustDir = "trust";
 inline constexpr std::string_view kPluginDir = "plugins";
 inline constexpr std::string_view kRootPub = "root.pub";

@@ -16,6 +16,9 @@ struct AuthorizerDecl {
   std::string plugin;       // a file name inside <kit>/plugins/
   std::string sha256;       // lowercase hex pin of that file
   std::string config_toml;  // the plugin's own TOML config text (must parse as TOML)
+  // The participant only verifies this namespace's evidence (its peers on another platform
+  // present it) and presents none of its own.
+  bool verify_only = false;
 };
 
 struct ParticipantFile {
