@@ -1,4 +1,5 @@
 #include "cchost/attest/bundle.hpp"
+#include "cchost/attest/binding.hpp"
 
 #include <gtest/gtest.h>
 
@@ -109,6 +110,82 @@ TEST(AttestBundle, MalformedBindingFieldsAreRefused) {
       {"short job key", [](auto& h) { h["job_key"] = std::string(62, 'a'); }, "expected 32 bytes"},
       {"job key in v1", [](auto& h) { h["binding"] = 1; }, "belongs to binding 2"},
       {"job key, no version", [](auto& h) { h.erase("binding"); }, "belongs to binding 2"},
+  };
+  for (const auto& c : cases) {
+    auto header = bundle_header(b);
+    c.mutate(header);
+    auto r = bundle_from_wire(header, bundle_blobs(b));
+    ASSERT_FALSE(r) << c.what;
+    EXPECT_NE(r.message().find(c.expect), std::string::npos) << c.what << ": " << r.message();
+  }
+}
+
+// Composite bundles (device_list.hpp): the device list travels in a v2 header, with or without
+// a job key, and only there.
+TEST(AttestBundle, DeviceListRoundTripsAndEntersTheBinding) {
+  auto b = sample();
+  b.binding_version = 2;
+  b.devices = {device_entry_of("x-hello", Bytes{4, 5})};
+  auto back = bundle_from_wire(nlohmann::json::parse(bundle_header(b).dump()), bundle_blobs(b));
+  ASSERT_TRUE(back) << back.message();
+  EXPECT_TRUE(back->job_key.empty());
+  EXPECT_EQ(back->devices, b.devices);
+  EXPECT_TRUE(lists_device(*back, "x-hello"));
+  EXPECT_FALSE(lists_device(*back, "x-snp"));
+  // The listed device binds without the digest; every other token binds it.
+  auto device = bundle_binding(*back, 64, "x-hello");
+  auto cpu = bundle_binding(*back, 64, "x-snp");
+  auto plain = binding_v2_of_size({b.nonce, b.identity_key, b.name, {}, {}}, 64);
+  auto committed = binding_v2_of_size({b.nonce, b.identity_key, b.name, {}, device_list_digest(b.devices)}, 64);
+  ASSERT_TRUE(device && cpu && plain && committed);
+  EXPECT_EQ(*device, *plain);
+  EXPECT_EQ(*cpu, *committed);
+  EXPECT_NE(*cpu, *device);
+}
+
+TEST(AttestBundle, DeviceListDigestCoversOrderNamesAndDigests) {
+  const std::vector<DeviceEntry> list = {device_entry_of("x-gpu", Bytes{1}), device_entry_of("x-switch", Bytes{2})};
+  const auto base = device_list_digest(list);
+  EXPECT_EQ(base.size(), 32u);
+  EXPECT_NE(device_list_digest({list[1], list[0]}), base);
+  EXPECT_NE(device_list_digest({list[0]}), base);
+  EXPECT_NE(device_list_digest({}), base);
+  auto renamed = list;
+  renamed[0].ns = "x-gpv";
+  EXPECT_NE(device_list_digest(renamed), base);
+  auto other = list;
+  other[1] = device_entry_of("x-switch", Bytes{3});
+  EXPECT_NE(device_list_digest(other), base);
+}
+
+TEST(AttestBundle, MalformedDeviceListsAreRefused) {
+  auto b = sample();
+  b.binding_version = 2;
+  b.devices = {device_entry_of("x-hello", Bytes{4, 5})};
+  struct Case {
+    const char* what;
+    std::function<void(nlohmann::json&)> mutate;
+    const char* expect;
+  };
+  const std::string sha(64, 'a');
+  const std::vector<Case> cases = {
+      {"devices in v1", [](auto& h) { h.erase("binding"); }, "'devices' belongs to binding 2"},
+      {"v2 with neither", [](auto& h) { h.erase("devices"); }, "has neither"},
+      {"not an array", [](auto& h) { h["devices"] = "x"; }, "non-empty array"},
+      {"empty", [](auto& h) { h["devices"] = nlohmann::json::array(); }, "non-empty array"},
+      {"extra key", [](auto& h) { h["devices"][0]["index"] = 0; }, "exactly {ns, sha256}"},
+      {"bad ns", [](auto& h) { h["devices"][0]["ns"] = "gpu"; }, "devices[0].ns"},
+      {"short digest", [](auto& h) { h["devices"][0]["sha256"] = std::string(62, 'a'); }, "expected 32 bytes"},
+      {"more entries than tokens",
+       [&](auto& h) {
+         for (int i = 0; i < 2; ++i) h["devices"].push_back({{"ns", "x-hello"}, {"sha256", sha}});
+       },
+       "lists 3 device tokens, the bundle holds 2"},
+      {"too many entries",
+       [&](auto& h) {
+         for (std::size_t i = 0; i < kMaxTokensPerBundle; ++i) h["devices"].push_back({{"ns", "x-hello"}, {"sha256", sha}});
+       },
+       "at most"},
   };
   for (const auto& c : cases) {
     auto header = bundle_header(b);

@@ -100,3 +100,56 @@ policy = {}
   EXPECT_TRUE(has_error(errors, 6, "role.client.snp.debug: expected a boolean")) << dump(errors);
   EXPECT_TRUE(has_error(errors, 8, "role.client.unknown key \"policy\"")) << dump(errors);
 }
+
+// An override's own `require` (a mixed deployment: site-4 runs on another platform). It
+// replaces what that peer must present, and the defaults' rules of namespaces it no longer
+// requires are dropped for it; every other peer keeps the defaults.
+TEST(PolicyMerge, AnOverrideRequireReplacesWhatThatPeerMustPresent) {
+  auto p = load_ok(R"([policy]
+require = ["x-snp"]
+[snp]
+debug = false
+[role.server]
+require = ["x-snp", "x-az-aci"]
+[peer."site-4"]
+require = ["x-tdx"]
+[peer."site-4".tdx]
+debug = false
+)");
+  EXPECT_EQ(p.require_for("site-1", "site"), (std::vector<std::string>{"x-snp"}));
+  EXPECT_EQ(p.require_for("site-4", "site"), (std::vector<std::string>{"x-tdx"}));
+  EXPECT_EQ(p.require_for("srv", "server"), (std::vector<std::string>{"x-snp", "x-az-aci"}));
+  EXPECT_EQ(p.require_for("site-4", "server"), (std::vector<std::string>{"x-tdx"})) << "the peer's table wins";
+  EXPECT_EQ(ids(p.rules_for("site-4", "site")), (std::vector<std::string>{"peer.site-4.tdx.debug"}));
+  EXPECT_EQ(ids(p.rules_for("site-1", "site")), (std::vector<std::string>{"snp.debug"}));
+
+  const auto tdx = ClaimsBuilder{}.b("x-tdx", "tdx.debug", false);
+  const auto snp = claims(5, false);
+  // site-4 with TDX evidence only: accepted; with SNP evidence only: x-tdx missing.
+  auto d4 = evaluate(p, tdx.map, {"site-4", "site", std::nullopt, false});
+  EXPECT_TRUE(d4.accept) << (d4.failed.empty() ? "" : d4.failed[0].why);
+  auto d4_snp = evaluate(p, snp.map, {"site-4", "site", std::nullopt, false});
+  EXPECT_FALSE(d4_snp.accept);
+  EXPECT_NE(find_failed(d4_snp, "policy.require: x-tdx missing"), nullptr);
+  // Any other site presenting TDX instead of SNP is still refused.
+  auto d1 = evaluate(p, tdx.map, {"site-1", "site", std::nullopt, false});
+  EXPECT_FALSE(d1.accept);
+  EXPECT_NE(find_failed(d1, "policy.require: x-snp missing"), nullptr);
+}
+
+TEST(PolicyMerge, AnOverrideRequireIsCheckedLikeTheDefaults) {
+  // A section of a namespace the override's require does not list.
+  EXPECT_TRUE(has_error(load_errors("[policy]\nrequire = [\"x-snp\"]\n[peer.\"site-4\"]\nrequire = [\"x-tdx\"]\n"
+                                    "[peer.\"site-4\".snp]\ndebug = false\n"),
+                        6, "peer.site-4.snp.debug reads namespace x-snp, which peer.site-4.require does not list"))
+      << dump(load_errors("[policy]\nrequire = [\"x-snp\"]\n[peer.\"site-4\"]\nrequire = [\"x-tdx\"]\n[peer.\"site-4\".snp]\ndebug = false\n"));
+  EXPECT_TRUE(has_error(load_errors("[policy]\nrequire = [\"x-snp\"]\n[peer.\"site-4\"]\nrequire = []\n"), 4,
+                        "an override cannot accept a peer without evidence"));
+  EXPECT_TRUE(has_error(load_errors("[policy]\nrequire = [\"x-snp\"]\n[peer.\"site-4\"]\nrequire = [\"tdx\"]\n"), 4,
+                        "unknown namespace \"tdx\""));
+  EXPECT_TRUE(has_error(load_errors("[policy]\nrequire = [\"x-snp\"]\n[peer.\"site-4\"]\nrequire = [\"x-tdx\", \"x-tdx\"]\n"), 4,
+                        "listed twice"));
+  // Other [policy] settings still cannot be overridden.
+  EXPECT_TRUE(has_error(load_errors("[policy]\nrequire = [\"x-snp\"]\n[peer.\"site-4\"]\nallow_simulated = true\n"), 4,
+                        "other [policy] settings cannot be overridden"));
+}

@@ -67,5 +67,39 @@ TEST(RuntimeGpuSites, ASiteRejectsAPeerWhoseDriverIsBelowItsMinimum) {
   EXPECT_NE(audit.find("\"actual\":\"535.86.09\""), std::string::npos) << audit;
 }
 
+// Composite binding end to end (issue 13, part 3): every participant's SNP report commits to
+// its GPU token (the sim backends of both plugins, real processes); policies that require it
+// accept every peer, the server included, and the job deploys to all three sites.
+TEST(RuntimeGpuSites, CompositeBindingRequiredByEveryPolicyDeploys) {
+  if (!std::filesystem::exists(kGpuPlugin)) GTEST_SKIP() << "no x-nv-gpu plugin in this build";
+  RuntimeHarness h("gpu-composite");
+  auto required = [](const std::string& min_driver) {
+    std::string p = gpu_policy(min_driver);
+    return p.replace(p.find("peer_trust"), 0, "composite = \"required\"\n");
+  };
+  ProjectSpec spec;
+  spec.server_policy = required("500.0");
+  spec.server_extra_authorizers = {gpu_authorizer()};
+  spec.sites = {{"site-1", required("500.0"), false, {gpu_authorizer()}},
+                {"site-2", required("500.0"), false, {gpu_authorizer()}},
+                {"site-3", required("500.0"), false, {gpu_authorizer()}}};
+  auto provisioned = h.provision(spec);
+  ASSERT_EQ(provisioned.exit_code, 0) << provisioned.output;
+  ASSERT_TRUE(h.start("server"));
+  for (const auto& s : spec.sites) ASSERT_TRUE(h.start(s.name));
+  ASSERT_TRUE(h.wait_registered({"site-1", "site-2", "site-3"})) << h.last_status().dump(2) << h.log_tails();
+  auto submitted = h.submit("job-composite", {"site-1", "site-2", "site-3"}, 3, "composite job");
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
+  auto job = h.wait_decided("job-composite");
+  ASSERT_TRUE(job) << h.last_status().dump(2) << h.log_tails();
+  EXPECT_EQ(job->value("state", ""), "deployed") << job->dump(2);
+  EXPECT_EQ((*job)["sites"].get<std::vector<std::string>>(), (std::vector<std::string>{"site-1", "site-2", "site-3"}))
+      << job->dump(2);
+  const std::string audit = read_text(h.workspace("site-1") / "audit.log");
+  EXPECT_NE(audit.find("\"type\":\"peer.appraisal\","), std::string::npos) << audit;
+  EXPECT_EQ(audit.find("binding.composite"), std::string::npos) << audit;
+  EXPECT_EQ(audit.find("composite binding absent"), std::string::npos) << audit;
+}
+
 }  // namespace
 }  // namespace cchost::runtime_test

@@ -6,10 +6,17 @@
 
 namespace cchost::attest {
 
-Result<Bytes> bundle_binding(const EvidenceBundle& bundle, std::size_t size) {
-  if (bundle.binding_version == 2)
-    return binding_v2_of_size({bundle.nonce, bundle.identity_key, bundle.name, bundle.job_key, {}}, size);
-  return binding_of_size(bundle.nonce, bundle.identity_key, bundle.name, size);
+bool lists_device(const EvidenceBundle& bundle, std::string_view ns) {
+  for (const auto& d : bundle.devices)
+    if (d.ns == ns) return true;
+  return false;
+}
+
+Result<Bytes> bundle_binding(const EvidenceBundle& bundle, std::size_t size, std::string_view ns) {
+  if (bundle.binding_version != 2) return binding_of_size(bundle.nonce, bundle.identity_key, bundle.name, size);
+  const Bytes device_digest =
+      bundle.devices.empty() || lists_device(bundle, ns) ? Bytes{} : device_list_digest(bundle.devices);
+  return binding_v2_of_size({bundle.nonce, bundle.identity_key, bundle.name, bundle.job_key, device_digest}, size);
 }
 
 nlohmann::json bundle_header(const EvidenceBundle& bundle) {
@@ -23,7 +30,12 @@ nlohmann::json bundle_header(const EvidenceBundle& bundle) {
   // A v1 header stays exactly as before, so v1 peers and tools read it unchanged.
   if (bundle.binding_version == 2) {
     header["binding"] = 2;
-    header["job_key"] = crypto::hex_encode(bundle.job_key);
+    if (!bundle.job_key.empty()) header["job_key"] = crypto::hex_encode(bundle.job_key);
+    if (!bundle.devices.empty()) {
+      nlohmann::json devices = nlohmann::json::array();
+      for (const auto& d : bundle.devices) devices.push_back({{"ns", d.ns}, {"sha256", crypto::hex_encode(d.sha256)}});
+      header["devices"] = devices;
+    }
   }
   return header;
 }
@@ -54,6 +66,28 @@ Result<Bytes> hex_field(const nlohmann::json& j, const char* key, std::size_t ex
   return bytes;
 }
 
+// `devices`: at most one entry per token, each exactly {ns: a namespace, sha256: 32 bytes hex}.
+Result<std::vector<DeviceEntry>> devices_field(const nlohmann::json& header) {
+  const auto& list = header["devices"];
+  if (!list.is_array() || list.empty()) return make_error("bundle: field 'devices' must be a non-empty array");
+  if (list.size() > kMaxTokensPerBundle)
+    return make_error("bundle: field 'devices' lists " + std::to_string(list.size()) + " entries, at most " +
+                      std::to_string(kMaxTokensPerBundle) + " allowed");
+  std::vector<DeviceEntry> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto& e = list[i];
+    const std::string where = "bundle: devices[" + std::to_string(i) + "]";
+    if (!e.is_object() || e.size() != 2 || !e.contains("ns") || !e.contains("sha256"))
+      return make_error(where + " must be exactly {ns, sha256}");
+    if (!e["ns"].is_string() || !cchost::claims::is_valid_namespace(e["ns"].get<std::string>()))
+      return make_error(where + ".ns is not x-[a-z0-9-]+");
+    auto digest = hex_field(e, "sha256", 32);
+    if (!digest) return make_error(where + ": " + digest.message());
+    out.push_back({e["ns"].get<std::string>(), std::move(*digest)});
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<EvidenceBundle> bundle_from_wire(const nlohmann::json& header, const std::vector<Bytes>& blobs) {
@@ -80,11 +114,22 @@ Result<EvidenceBundle> bundle_from_wire(const nlohmann::json& header, const std:
     b.binding_version = static_cast<int>(version->get<std::int64_t>());
   }
   if (b.binding_version == 2) {
-    auto job_key = hex_field(header, "job_key", 32);
-    if (!job_key) return job_key.error();
-    b.job_key = std::move(*job_key);
-  } else if (header.contains("job_key")) {
-    return make_error("bundle: field 'job_key' belongs to binding 2, the header says binding 1");
+    // v2 binds a job key, a device list, or both; with neither it would be v1 in disguise.
+    if (!header.contains("job_key") && !header.contains("devices"))
+      return make_error("bundle: binding 2 carries a 'job_key', a 'devices' list or both; the header has neither");
+    if (header.contains("job_key")) {
+      auto job_key = hex_field(header, "job_key", 32);
+      if (!job_key) return job_key.error();
+      b.job_key = std::move(*job_key);
+    }
+    if (header.contains("devices")) {
+      auto devices = devices_field(header);
+      if (!devices) return devices.error();
+      b.devices = std::move(*devices);
+    }
+  } else if (header.contains("job_key") || header.contains("devices")) {
+    return make_error(std::string("bundle: field '") + (header.contains("job_key") ? "job_key" : "devices") +
+                      "' belongs to binding 2, the header says binding 1");
   }
   auto namespaces = header.find("namespaces");
   if (namespaces == header.end() || !namespaces->is_array())
@@ -110,6 +155,9 @@ Result<EvidenceBundle> bundle_from_wire(const nlohmann::json& header, const std:
       return make_error("bundle: evidence totals more than " + std::to_string(kMaxBundleBytes) + " bytes");
     b.tokens.push_back({text, blobs[i]});
   }
+  if (b.devices.size() > b.tokens.size())
+    return make_error("bundle: 'devices' lists " + std::to_string(b.devices.size()) + " device tokens, the bundle holds " +
+                      std::to_string(b.tokens.size()) + " tokens");
   return b;
 }
 

@@ -8,6 +8,7 @@
 #include "cchost/attest/composite.hpp"
 #include "cchost/claims/namespace_claims.hpp"
 #include "cchost/policy/decision.hpp"
+#include "composite_binding.hpp"
 
 namespace cchost::attest {
 
@@ -32,14 +33,36 @@ Result<EvidenceBundle> PluginAttestor::produce(ByteView nonce, ByteView job_key)
   bundle.identity_key = config_.identity_key;
   bundle.nonce.assign(nonce.begin(), nonce.end());
   bundle.issued_at = now();
+  // A plugin that declares no generate capability (a composite stage) presents no evidence.
+  std::vector<plugin::Authorizer*> devices, others;
   for (const auto& authorizer : config_.authorizers) {
-    // A plugin that declares no generate capability (a composite stage) presents no evidence.
     if (!authorizer->info().capabilities.generate) continue;
-    auto binding = bundle_binding(bundle, authorizer->info().binding_size);
-    if (!binding) return make_error(authorizer->info().ns + ": " + binding.message());
-    auto token = authorizer->generate(*binding);
-    if (!token) return make_error(authorizer->info().ns + ": cannot generate evidence: " + token.message());
-    bundle.tokens.push_back({authorizer->info().ns, std::move(*token)});
+    const auto& skip = config_.verify_only;
+    if (std::find(skip.begin(), skip.end(), authorizer->info().ns) != skip.end()) continue;
+    (authorizer->info().composite_role == plugin::CompositeRole::Member ? devices : others).push_back(authorizer.get());
+  }
+  // Composite binding (device_list.hpp): with CPU and device evidence both, the devices go
+  // first and every other token's binding commits to their list.
+  const bool composite =
+      !devices.empty() && std::any_of(others.begin(), others.end(), [](const plugin::Authorizer* a) {
+        return a->info().composite_role == plugin::CompositeRole::Anchor;
+      });
+  if (composite) bundle.binding_version = 2;
+  auto generate = [&bundle](plugin::Authorizer& authorizer) -> Status {
+    auto binding = bundle_binding(bundle, authorizer.info().binding_size, authorizer.info().ns);
+    if (!binding) return make_error(authorizer.info().ns + ": " + binding.message());
+    auto token = authorizer.generate(*binding);
+    if (!token) return make_error(authorizer.info().ns + ": cannot generate evidence: " + token.message());
+    bundle.tokens.push_back({authorizer.info().ns, std::move(*token)});
+    return {};
+  };
+  for (auto* device : devices) {
+    if (auto st = generate(*device); !st) return st.error();
+  }
+  if (composite)
+    for (const auto& t : bundle.tokens) bundle.devices.push_back(device_entry_of(t.ns, t.token));
+  for (auto* other : others) {
+    if (auto st = generate(*other); !st) return st.error();
   }
   return bundle;
 }
@@ -61,7 +84,8 @@ struct AppraisalBuilder {
   nlohmann::json failed = nlohmann::json::array();
 
   void fail(const std::string& rule, const std::string& why) {
-    out.failed_rules.push_back(rule);
+    if (std::find(out.failed_rules.begin(), out.failed_rules.end(), rule) == out.failed_rules.end())
+      out.failed_rules.push_back(rule);
     failed.push_back({{"rule", rule}, {"claim", ""}, {"expected", ""}, {"actual", ""}, {"why", why}});
   }
   // Accepts only when no rule failed and, if a policy ran, it accepted too.
@@ -118,6 +142,10 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
                                    ", before the challenge it answers (" + std::to_string(*request.challenged_at) + ")");
   if (!b.out.failed_rules.empty()) return b.finish();
 
+  const auto list = check_device_list(bundle, config_.authorizers);
+  for (const auto& why : list.failures) b.fail("binding.composite", why);
+  bool anchor_committed = false;  // CPU evidence verified with the device list's digest bound
+
   std::map<std::string, claims::NamespaceClaims> claims_by_ns;
   for (const auto& token : bundle.tokens) {
     std::shared_ptr<plugin::Authorizer> verifier;
@@ -134,7 +162,7 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
       b.errors.push_back("no authorizer loaded for namespace '" + token.ns + "': its evidence is ignored");
       continue;
     }
-    auto binding = bundle_binding(bundle, verifier->info().binding_size);
+    auto binding = bundle_binding(bundle, verifier->info().binding_size, token.ns);
     if (!binding) {
       b.fail("verify." + token.ns, binding.message());
       continue;
@@ -142,6 +170,15 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
     // Validated once, inside verify() (host/claims): what comes back is typed records.
     auto verified = verifier->verify(token.token, *binding, t);
     if (!verified) {
+      // Genuine CPU evidence of a composite bundle bound to something else: name, key and
+      // nonce were checked above, so it commits to another device list (a device token was
+      // added, dropped or swapped after it was signed, and the list rewritten to match) or
+      // another job key.
+      if (!bundle.devices.empty() && !lists_device(bundle, token.ns) && verifier->verify(token.token, std::nullopt, t)) {
+        b.fail("binding.composite", token.ns + " evidence does not commit to the device list the bundle carries (binding "
+                                    "v2 recomputed with it and the job key does not match the signed user data)");
+        continue;
+      }
       // A v2 bundle whose evidence is genuine but bound to something else: the name, key and
       // nonce were checked above, so what the evidence does not commit to is the job key the
       // bundle carries (a key swapped in transit would have the payload sealed to its holder).
@@ -153,6 +190,9 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
       b.fail("verify." + token.ns, token.ns + " evidence did not verify: " + verified.message());
       continue;
     }
+    if (!bundle.devices.empty() && !lists_device(bundle, token.ns) &&
+        verifier->info().composite_role == plugin::CompositeRole::Anchor)
+      anchor_committed = true;
     // Several tokens of one namespace (one per device) become one set of records.
     auto [it, fresh] = claims_by_ns.try_emplace(token.ns);
     if (fresh) {
@@ -180,6 +220,9 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
     b.fail("policy.missing", "no policy is loaded: deny by default");
     return b.finish();
   }
+  const auto outcome = check_composite_outcome(bundle, config_.authorizers, anchor_committed, config_.policy->composite());
+  for (const auto& why : outcome.failures) b.fail("binding.composite", why);
+  for (const auto& note : outcome.notes) b.errors.push_back(note);
   policy::PeerContext peer;
   peer.name = bundle.name;
   peer.role = request.peer_role;

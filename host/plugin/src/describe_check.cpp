@@ -97,6 +97,17 @@ Status read_description(const std::string& text, PluginInfo& info) {
   const auto size = (*binding)["size"].get<std::uint64_t>();
   if (size != 32 && size != 64) return c.fail("binding.size", "expected 32 or 64, got " + std::to_string(size));
   info.binding_size = static_cast<std::size_t>(size);
+  for (const auto& [key, value] : binding->items()) {
+    if (key != "size" && key != "carried_in" && key != "composite")
+      return c.fail("binding", "unknown key \"" + key + "\" (expected size, carried_in, composite)");
+  }
+  if (binding->contains("carried_in") && !(*binding)["carried_in"].is_string())
+    return c.fail("binding.carried_in", "must be a string");
+  if (auto role = binding->find("composite"); role != binding->end()) {
+    if (*role == "anchor") info.composite_role = CompositeRole::Anchor;
+    else if (*role == "member") info.composite_role = CompositeRole::Member;
+    else return c.fail("binding.composite", "expected \"anchor\" or \"member\", got " + role->dump());
+  }
 
   const auto caps = d.find("capabilities");
   if (caps == d.end() || !caps->is_object()) return c.fail("capabilities", "missing object");

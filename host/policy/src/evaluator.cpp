@@ -14,7 +14,7 @@ void record(Decision& d, bool passed, bool record_passed, RuleOutcome outcome) {
 
 void check_bundle(const Policy& policy, const std::map<std::string, claims::NamespaceClaims>& claims_by_ns,
                   const PeerContext& peer, EvaluateOptions options, Decision& d) {
-  for (const std::string& ns : policy.require()) {
+  for (const std::string& ns : policy.require_for(peer.name, peer.role)) {
     const bool present = claims_by_ns.find(ns) != claims_by_ns.end();
     if (!present || options.record_passed) {
       record(d, present, options.record_passed,

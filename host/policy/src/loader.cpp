@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "cchost/claims/namespace_claims.hpp"
 #include "cchost/policy/vocabulary.hpp"
@@ -29,6 +31,28 @@ bool in_require(const std::vector<std::string>& require, std::string_view ns) {
   return std::find(require.begin(), require.end(), ns) != require.end();
 }
 
+// A `require` array: distinct namespaces. nullopt when it is not an array.
+std::optional<std::vector<std::string>> read_namespaces(const toml::node& value, const std::string& what, ErrorSink& sink) {
+  const toml::array* arr = value.as_array();
+  if (arr == nullptr) {
+    sink.at(value, what + ": expected an array of namespaces, got " + toml_type_name(value));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const toml::node& item : *arr) {
+    auto s = read_string(item, what, sink);
+    if (!s) continue;
+    if (!claims::is_valid_namespace(*s)) {
+      sink.at(item, what + ": unknown namespace \"" + *s + "\" (expected a plugin's x-[a-z0-9-]+)");
+    } else if (in_require(out, *s)) {
+      sink.at(item, what + ": namespace \"" + *s + "\" listed twice");
+    } else {
+      out.push_back(*s);
+    }
+  }
+  return out;
+}
+
 void read_policy_table(const toml::node* node, PolicySettings& settings, bool& have_require, ErrorSink& sink) {
   if (node == nullptr) {
     sink.at_start("missing [policy] table (it must at least say `require = [...]`)");
@@ -47,22 +71,9 @@ void read_policy_table(const toml::node* node, PolicySettings& settings, bool& h
       if (auto s = read_string(value, what, sink)) settings.name = *s;
     } else if (k == "require") {
       have_require = true;
-      const toml::array* arr = value.as_array();
-      if (arr == nullptr) {
-        sink.at(value, what + ": expected an array of namespaces, got " + toml_type_name(value));
-        continue;
-      }
-      require_written_empty = arr->empty();
-      for (const toml::node& item : *arr) {
-        auto s = read_string(item, what, sink);
-        if (!s) continue;
-        if (!claims::is_valid_namespace(*s)) {
-          sink.at(item, what + ": unknown namespace \"" + *s + "\" (expected a plugin's x-[a-z0-9-]+)");
-        } else if (in_require(settings.require, *s)) {
-          sink.at(item, what + ": namespace \"" + *s + "\" listed twice");
-        } else {
-          settings.require.push_back(*s);
-        }
+      if (auto list = read_namespaces(value, what, sink)) {
+        require_written_empty = value.as_array()->empty();
+        settings.require = std::move(*list);
       }
     } else if (k == "allow_simulated") {
       if (auto b = read_bool(value, what, sink)) settings.allow_simulated = *b;
@@ -82,10 +93,16 @@ void read_policy_table(const toml::node* node, PolicySettings& settings, bool& h
         else if (*s == "mutual") settings.peer_trust = PeerTrust::Mutual;
         else sink.at(value, what + ": expected \"decline\" or \"mutual\", got \"" + *s + "\"");
       }
+    } else if (k == "composite") {
+      if (auto s = read_string(value, what, sink)) {
+        if (*s == "optional") settings.composite = CompositeMode::Optional;
+        else if (*s == "required") settings.composite = CompositeMode::Required;
+        else sink.at(value, what + ": expected \"optional\" or \"required\", got \"" + *s + "\"");
+      }
     } else {
       sink.at(key, "policy: unknown key \"" + std::string(k) +
                        "\" (expected name, require, accept_unattested, allow_simulated, max_evidence_age, "
-                       "on_failure, peer_trust)");
+                       "on_failure, peer_trust, composite)");
     }
   }
   if (!have_require) {
@@ -115,8 +132,19 @@ class LayerReader {
   // `prefix` is "" for the defaults, "peer.NAME." or "role.NAME." for overrides.
   RuleLayer read(const toml::table& table, const std::string& prefix, bool top_level) {
     RuleLayer layer;
+    // An override's own `require` comes first: its sections and rules are checked against it.
+    active_require_ = &require_;
+    if (const toml::node* own = top_level ? nullptr : table.get("require")) {
+      layer.require = read_namespaces(*own, prefix + "require", sink_);
+      if (layer.require && own->as_array()->empty()) {
+        sink_.at(*own, prefix + "require: empty; an override cannot accept a peer without evidence");
+        layer.require.reset();
+      }
+      if (layer.require) active_require_ = &*layer.require;
+    }
     for (auto& [key, value] : table) {
       const std::string_view k = key.str();
+      if (!top_level && k == "require") continue;  // read above
       if (const auto* vocabulary = find_table(k)) {
         read_section(*vocabulary, value, prefix, layer);
       } else if (k == "rule") {
@@ -133,7 +161,7 @@ class LayerReader {
         const auto near = did_you_mean(k, names);
         sink_.at(key, (prefix.empty() ? std::string() : prefix) + "unknown key \"" + std::string(k) + "\" (expected " +
                           (top_level ? "policy, " : "") + sections + "rule" +
-                          (top_level ? ", peer, role" : "; [policy] settings cannot be overridden") +
+                          (top_level ? ", peer, role" : ", require; other [policy] settings cannot be overridden") +
                           (near ? "; did you mean \"" + *near + "\"?" : std::string()) +
                           (catalog_.empty() ? "; no plugin vocabulary was given: check with --plugin-dir" : "") + ")");
       }
@@ -177,8 +205,8 @@ class LayerReader {
       }
       const std::string& ns = vocabulary.ns;
       const std::string id = table_id + "." + spec->name;
-      if (!in_require(require_, ns)) {
-        sink_.at(key, id + " reads namespace " + ns + ", which [policy] require does not list");
+      if (!in_require(*active_require_, ns)) {
+        sink_.at(key, id + " reads namespace " + ns + ", which " + require_name(prefix) + " does not list");
         continue;
       }
       std::vector<Rule> rules;
@@ -195,11 +223,11 @@ class LayerReader {
       sink_.at(node, prefix + "rule: expected an array of tables ([[rule]]), got " + toml_type_name(node));
       return;
     }
-    NamespaceCheck check = [this](const std::string& ns, const toml::source_region& where, const std::string& what) {
+    NamespaceCheck check = [this, prefix](const std::string& ns, const toml::source_region& where, const std::string& what) {
       if (!claims::is_valid_namespace(ns)) {
         sink_.at(where, what + ".namespace: unknown namespace \"" + ns + "\" (expected x-[a-z0-9-]+)");
-      } else if (!in_require(require_, ns)) {
-        sink_.at(where, what + ".namespace: " + ns + " is not in [policy] require");
+      } else if (!in_require(*active_require_, ns)) {
+        sink_.at(where, what + ".namespace: " + ns + " is not in " + require_name(prefix));
       }
     };
     // A claim the namespace's plugin does not declare is a typo that would fail every peer.
@@ -219,8 +247,13 @@ class LayerReader {
     }
   }
 
+  std::string require_name(const std::string& prefix) const {
+    return active_require_ == &require_ ? std::string("[policy] require") : prefix + "require";
+  }
+
   static constexpr std::size_t kKnobsPerTable = 4096;
   const std::vector<std::string>& require_;
+  const std::vector<std::string>* active_require_ = &require_;
   const Catalog& catalog_;
   ErrorSink& sink_;
 };
@@ -280,22 +313,35 @@ PolicyLoad load_policy_text(std::string_view toml_text, std::string_view source_
     return result;
   }
 
-  // Precompile every (peer, role) combination so evaluation only looks rules up.
+  // Precompile every (peer, role) combination so evaluation only looks rules up. Where an
+  // override's `require` changes what a peer must present, the rules of namespaces it no
+  // longer requires are dropped for that peer: they would read claims it never presents.
   std::map<std::string, Policy::RulesByRole, std::less<>> sets;
+  std::map<std::string, Policy::RequireByRole, std::less<>> require_sets;
+  auto compile = [&](const std::vector<const RuleLayer*>& layers) {
+    const std::vector<std::string>* require = &settings.require;
+    for (const RuleLayer* layer : layers)
+      if (layer->require) require = &*layer->require;  // the last layer that says wins
+    auto rules = merge_layers(layers);
+    if (require != &settings.require)
+      std::erase_if(rules, [&](const Rule& r) { return !r.ns.empty() && !in_require(*require, r.ns); });
+    return std::make_pair(std::move(rules), *require);
+  };
   auto fill = [&](const std::string& peer, const RuleLayer* peer_layer) {
     auto& by_role = sets[peer];
+    auto& require_by_role = require_sets[peer];
     std::vector<const RuleLayer*> base = {&defaults};
     if (peer_layer) base.push_back(peer_layer);
-    by_role[""] = merge_layers(base);
+    std::tie(by_role[""], require_by_role[""]) = compile(base);
     for (const auto& [role, role_layer] : roles) {
       std::vector<const RuleLayer*> layers = {&defaults, &role_layer};
       if (peer_layer) layers.push_back(peer_layer);  // peer overrides role overrides defaults
-      by_role[role] = merge_layers(layers);
+      std::tie(by_role[role], require_by_role[role]) = compile(layers);
     }
   };
   fill("", nullptr);
   for (const auto& [peer, layer] : peers) fill(peer, &layer);
-  result.policy.emplace(std::move(settings), std::move(sets));
+  result.policy.emplace(std::move(settings), std::move(sets), std::move(require_sets));
   return result;
 }
 

@@ -5,6 +5,7 @@ namespace cchost::policy {
 
 std::string_view on_failure_name(OnFailure v) { return v == OnFailure::Exclude ? "exclude" : "shutdown"; }
 std::string_view peer_trust_name(PeerTrust v) { return v == PeerTrust::Decline ? "decline" : "mutual"; }
+std::string_view composite_mode_name(CompositeMode v) { return v == CompositeMode::Optional ? "optional" : "required"; }
 
 const std::vector<Rule>& Policy::rules_for(std::string_view peer, std::string_view role) const {
   auto by_peer = rule_sets_.find(peer);
@@ -12,6 +13,15 @@ const std::vector<Rule>& Policy::rules_for(std::string_view peer, std::string_vi
   auto rules = by_peer->second.find(role);
   if (rules == by_peer->second.end()) rules = by_peer->second.find(std::string_view{});
   return rules->second;
+}
+
+const std::vector<std::string>& Policy::require_for(std::string_view peer, std::string_view role) const {
+  auto by_peer = require_sets_.find(peer);
+  if (by_peer == require_sets_.end()) by_peer = require_sets_.find(std::string_view{});
+  if (by_peer == require_sets_.end()) return settings_.require;
+  auto require = by_peer->second.find(role);
+  if (require == by_peer->second.end()) require = by_peer->second.find(std::string_view{});
+  return require == by_peer->second.end() ? settings_.require : require->second;
 }
 
 std::vector<std::string> Policy::peers() const {

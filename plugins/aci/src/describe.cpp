@@ -101,7 +101,7 @@ std::string build() {
              "Instances\",\"version\":\"0.1.0\",\"policy_section\":\"aci\","
              "\"evidence_formats\":[\"maa-jwt\",\"sidecar-combined-json\"],"
              "\"binding\":{\"size\":64,\"carried_in\":\"runtime data member cchost_binding (REPORT_DATA = "
-             "SHA-256(runtime data) || 0^32)\"},"
+             "SHA-256(runtime data) || 0^32)\",\"composite\":\"anchor\"},"
              "\"record_classes\":[\"container\"],"
              "\"capabilities\":{\"generate\":true,\"verify\":true,\"sim\":true,\"thread_safe_verify\":false},"
              "\"claims\":") +

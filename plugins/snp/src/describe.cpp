@@ -161,7 +161,7 @@ std::string build() {
   return std::string("{\"schema\":\"cchost.describe/v1\",\"namespace\":\"x-snp\",\"name\":\"AMD SEV-SNP\","
                      "\"version\":\"0.2.0\",\"policy_section\":\"snp\","
                      "\"evidence_formats\":[\"cchost.snp-evidence/v1\"],"
-                     "\"binding\":{\"size\":64,\"carried_in\":\"REPORT_DATA\"},"
+                     "\"binding\":{\"size\":64,\"carried_in\":\"REPORT_DATA\",\"composite\":\"anchor\"},"
                      "\"record_classes\":[\"cpu\"],"
                      "\"capabilities\":{\"generate\":true,\"verify\":true,\"sim\":" + std::string(kSim ? "true" : "false") +
                      ",\"thread_safe_verify\":false},"

@@ -140,7 +140,7 @@ std::string build() {
   return std::string("{\"schema\":\"cchost.describe/v1\",\"namespace\":\"x-tdx\",\"name\":\"Intel TDX\","
                      "\"version\":\"0.1.0\",\"policy_section\":\"tdx\","
                      "\"evidence_formats\":[\"intel.tdx-dcap-quote/v4\",\"intel.tdx-dcap-quote/v5\"],"
-                     "\"binding\":{\"size\":64,\"carried_in\":\"REPORT_DATA\"},"
+                     "\"binding\":{\"size\":64,\"carried_in\":\"REPORT_DATA\",\"composite\":\"anchor\"},"
                      "\"record_classes\":[\"td\"],"
                      "\"capabilities\":{\"generate\":true,\"verify\":true,\"sim\":") +
          (kSim ? "true" : "false") + ",\"thread_safe_verify\":true},\"claims\":" + claims +

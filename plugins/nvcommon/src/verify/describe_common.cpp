@@ -79,7 +79,7 @@ std::string describe_document(const DescribeParts& d) {
   std::string out = "{\"schema\":\"cchost.describe/v1\",\"namespace\":" + sdk::json_quote(d.ns) + ",\"name\":" + sdk::json_quote(d.name) +
                     ",\"version\":" + sdk::json_quote(d.version) + ",\"policy_section\":" + sdk::json_quote(d.section) +
                     ",\"evidence_formats\":[" + sdk::json_quote(d.evidence_format) + "]" +
-                    ",\"binding\":{\"size\":32,\"carried_in\":\"the SPDM GET_MEASUREMENTS nonce of every device\"}" +
+                    ",\"binding\":{\"size\":32,\"carried_in\":\"the SPDM GET_MEASUREMENTS nonce of every device\",\"composite\":\"member\"}" +
                     ",\"record_classes\":[" + sdk::json_quote(d.record_class) + "]" +
                     ",\"capabilities\":{\"generate\":true,\"verify\":true,\"sim\":" + (d.sim ? "true" : "false") +
                     ",\"thread_safe_verify\":true},\"claims\":" + claims + ",\"knobs\":" + d.knobs_json + ",\"config\":" + d.config_json +

@@ -35,9 +35,9 @@ Result<Bytes> binding_of_size(ByteView nonce, ByteView identity_key, std::string
 // H is SHA-512 for a 64-byte field and SHA-256 for a 32-byte one, as for v1.
 //  - job_key: the ephemeral X25519 public key (32 bytes) the prover drew for this job; the
 //    relying party seals the job's payload to it (key release). Empty outside jobs.
-//  - device_digest: reserved for composite CPU+device binding (issue 13, part 3): a CPU
-//    token's report data will commit to a digest of the device tokens it travels with. Empty
-//    until then; the verifier passes empty too, so a bundle cannot claim one.
+//  - device_digest: composite CPU+device binding (device_list.hpp): in a composite bundle
+//    every token that is not a listed device carries device_list_digest() of the bundle's
+//    device list, so the CPU evidence commits to every device token. Empty otherwise.
 // The domain string differs from v1's, so no v1 input hashes like any v2 input.
 inline constexpr std::string_view kBindingDomainV2 = "cchost/bind/v2";
 struct BindingV2Inputs {
@@ -45,7 +45,7 @@ struct BindingV2Inputs {
   ByteView identity_key;
   std::string_view name;
   ByteView job_key;        // may be empty
-  ByteView device_digest;  // may be empty (reserved, see above)
+  ByteView device_digest;  // may be empty (see above)
 };
 Result<Bytes> binding_v2_of_size(const BindingV2Inputs& in, std::size_t size);
 

@@ -19,6 +19,8 @@ struct PluginAttestorConfig {
   std::string name;                 // our participant name
   Bytes identity_key;               // our CURVE public key, 32 raw bytes
   std::vector<std::shared_ptr<plugin::Authorizer>> authorizers;
+  // Namespaces we verify but present no evidence for (a kit's verify_only authorizers).
+  std::vector<std::string> verify_only;
   std::shared_ptr<const policy::Policy> policy;
   std::function<std::int64_t()> clock;  // seconds since the epoch; default: system clock
   std::int64_t max_clock_skew_seconds = 120;

@@ -31,6 +31,12 @@ struct Capabilities {
   bool thread_safe_verify = false;  // verify() may run concurrently on one context
 };
 
+// describe() "binding.composite": a plugin's evidence's part in composite CPU+device binding
+// (host/attest/include/cchost/attest/device_list.hpp). An anchor's signed user data can commit
+// to the device tokens it travels with (CPU evidence); a member's evidence is committed to
+// (device evidence); None takes no part.
+enum class CompositeRole { None, Anchor, Member };
+
 // What a plugin says about itself, plus the SHA-256 of the exact bytes that were loaded.
 struct PluginInfo {
   std::string file;        // the path as given to the loader
@@ -40,6 +46,7 @@ struct PluginInfo {
   std::uint32_t abi = 0;   // table abi_version: major << 16 | minor
   std::string sha256_hex;  // lowercase hex of the file's SHA-256
   std::size_t binding_size = 64;  // 32 or 64 (describe() "binding.size")
+  CompositeRole composite_role = CompositeRole::None;  // describe() "binding.composite"
   Capabilities capabilities;
   // The host events the plugin subscribes to (describe() "events": names or "prefix.*"
   // patterns); non-empty only when its table has on_event.
