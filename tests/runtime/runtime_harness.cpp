@@ -169,9 +169,11 @@ CommandResult RuntimeHarness::provision(const ProjectSpec& spec, int port, std::
   std::ostringstream t;
   t << "[project]\nname = " << toml_string(spec.name) << "\nsimulate = " << (spec.simulate ? "true" : "false") << "\n\n";
   t << "[runtime]\nreattest_interval = \"10m\"\nrequest_timeout = " << toml_string(spec.request_timeout) << "\n\n";
-  auto authorizer = [&](const std::string& table, bool debug, const std::vector<std::string>& extra) {
+  auto authorizer = [&](const std::string& table, bool debug, const std::vector<std::string>& extra,
+                        bool snp_verify_only = false) {
     if (!spec.simulate) return;
-    t << "  [[" << table << ".authorizer]]\n  namespace = \"x-snp\"\n  plugin = \"snp_authorizer.so\"\n  backend = \"sim\"\n";
+    t << "  [[" << table << ".authorizer]]\n  namespace = \"x-snp\"\n  plugin = \"snp_authorizer.so\"\n"
+      << (snp_verify_only ? "  verify_only = true\n" : "  backend = \"sim\"\n");
     if (debug) t << "  args = { sim = { debug = true } }\n";
     for (const auto& keys : extra) t << "  [[" << table << ".authorizer]]\n" << keys;
   };
@@ -182,7 +184,7 @@ CommandResult RuntimeHarness::provision(const ProjectSpec& spec, int port, std::
     write_text(project_dir / "policies" / (site.name + ".toml"), site.policy);
     t << "\n[[site]]\nname = " << toml_string(site.name) << "\norg = \"org-" << site.name << "\"\npolicy = \"policies/"
       << site.name << ".toml\"\n";
-    authorizer("site", site.sim_debug, site.extra_authorizers);
+    authorizer("site", site.sim_debug, site.extra_authorizers, site.snp_verify_only);
   }
   t << "\n[admin]\nname = \"admin\"\n";
   write_text(project_dir / "project.toml", t.str());

@@ -35,6 +35,9 @@ struct SiteSpec {
   // More authorizers for this participant, each as the keys of one [[site.authorizer]] table
   // (e.g. "namespace = \"x-nv-gpu\"\nplugin = \"nvgpu_authorizer.so\"\nbackend = \"sim\"\n").
   std::vector<std::string> extra_authorizers;
+  // The site runs on another platform: it verifies its peers' x-snp evidence but presents none
+  // (`verify_only = true`); its own evidence comes from an extra authorizer.
+  bool snp_verify_only = false;
 };
 
 struct ProjectSpec {

@@ -118,6 +118,8 @@ int run_participant(const RunOptions& options) {
   attestor_config.name = k.participant.name;
   attestor_config.identity_key = *identity;
   attestor_config.authorizers = authorizers;
+  for (const auto& entry : k.authorizers)
+    if (entry.verify_only) attestor_config.verify_only.push_back(entry.ns);
   attestor_config.policy = std::make_shared<const policy::Policy>(std::move(*policy_load.policy));
   attest::PluginAttestor attestor(std::move(attestor_config));
 
