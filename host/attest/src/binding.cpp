@@ -7,31 +7,23 @@
 namespace cchost::attest {
 namespace {
 
-void update_prefixed(crypto::Hasher& h, ByteView part) {
-  const auto n = static_cast<std::uint32_t>(part.size());
-  const std::uint8_t len[4] = {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
-                               static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
-  h.update(ByteView(len, 4));
-  h.update(part);
-}
-
 Bytes hash_construction(crypto::HashAlg alg, ByteView nonce, ByteView identity_key, std::string_view name) {
   crypto::Hasher h(alg);
   h.update(as_bytes(kBindingDomain));
-  update_prefixed(h, nonce);
-  update_prefixed(h, identity_key);
-  update_prefixed(h, as_bytes(name));
+  h.update_prefixed(nonce);
+  h.update_prefixed(identity_key);
+  h.update_prefixed(as_bytes(name));
   return h.finish();
 }
 
 Bytes hash_v2(crypto::HashAlg alg, const BindingV2Inputs& in) {
   crypto::Hasher h(alg);
   h.update(as_bytes(kBindingDomainV2));
-  update_prefixed(h, in.nonce);
-  update_prefixed(h, in.identity_key);
-  update_prefixed(h, as_bytes(in.name));
-  update_prefixed(h, in.job_key);
-  update_prefixed(h, in.device_digest);
+  h.update_prefixed(in.nonce);
+  h.update_prefixed(in.identity_key);
+  h.update_prefixed(as_bytes(in.name));
+  h.update_prefixed(in.job_key);
+  h.update_prefixed(in.device_digest);
   return h.finish();
 }
 

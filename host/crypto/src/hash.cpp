@@ -63,6 +63,17 @@ Hasher& Hasher::update(ByteView data) {
   return *this;
 }
 
+Hasher& Hasher::update_u32(std::uint32_t n) {
+  const std::uint8_t be[4] = {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
+                              static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+  return update(ByteView(be, 4));
+}
+
+Hasher& Hasher::update_prefixed(ByteView part) {
+  update_u32(static_cast<std::uint32_t>(part.size()));
+  return update(part);
+}
+
 Bytes Hasher::finish() {
   Bytes out(hash_size(impl_->alg));
   unsigned int len = 0;

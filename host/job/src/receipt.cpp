@@ -14,18 +14,6 @@ namespace {
 constexpr std::string_view kEvidenceDigestDomain = "cchost/evidence/v1";
 constexpr std::string_view kReceiptLabel = "cchost/receipt/v1\n";
 
-void update_u32(crypto::Hasher& h, std::size_t value) {
-  const auto n = static_cast<std::uint32_t>(value);
-  const std::uint8_t be[4] = {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
-                              static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
-  h.update(ByteView(be, 4));
-}
-
-void update_prefixed(crypto::Hasher& h, ByteView part) {
-  update_u32(h, part.size());
-  h.update(part);
-}
-
 nlohmann::json signed_fields(const Receipt& r) {
   return {{"schema", kReceiptSchema},         {"job_id", r.job_id},
           {"site", r.site},                   {"payload_sha256", r.payload_sha256},
@@ -41,10 +29,10 @@ std::string prefix(const std::string& hex) { return hex.substr(0, 16) + "…"; }
 std::string evidence_digest(const attest::EvidenceBundle& bundle) {
   crypto::Hasher h(crypto::HashAlg::Sha256);
   h.update(as_bytes(kEvidenceDigestDomain));
-  update_prefixed(h, as_bytes(attest::bundle_header(bundle).dump()));
+  h.update_prefixed(as_bytes(attest::bundle_header(bundle).dump()));
   const auto blobs = attest::bundle_blobs(bundle);
-  update_u32(h, blobs.size());
-  for (const auto& blob : blobs) update_prefixed(h, blob);
+  h.update_u32(static_cast<std::uint32_t>(blobs.size()));
+  for (const auto& blob : blobs) h.update_prefixed(blob);
   return crypto::hex_encode(h.finish());
 }
 

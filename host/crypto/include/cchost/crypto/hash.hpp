@@ -1,5 +1,6 @@
 #pragma once
 // SHA-2 digests (OpenSSL EVP).
+#include <cstdint>
 #include <string_view>
 
 #include "cchost/bytes.hpp"
@@ -23,6 +24,11 @@ class Hasher {
   Hasher(const Hasher&) = delete;
   Hasher& operator=(const Hasher&) = delete;
   Hasher& update(ByteView data);
+  // The framing every cchost construction uses (bindings, nonces, receipts, device lists): a
+  // count or a length as u32 big-endian, and a part preceded by its length, so that no two
+  // different sequences of parts hash the same byte string.
+  Hasher& update_u32(std::uint32_t value);
+  Hasher& update_prefixed(ByteView part);
   Bytes finish();
 
  private:
