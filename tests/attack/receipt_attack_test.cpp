@@ -10,12 +10,15 @@
 #include <fstream>
 
 #include "attack_cluster.hpp"
+#include "cchost/audit/audit_log.hpp"
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/hash.hpp"
 #include "cchost/job/receipt.hpp"
 
 namespace cchost::attack_test {
 namespace {
+
+namespace fs = std::filesystem;
 
 const std::vector<std::string> kPair = {"site-1", "site-2"};
 
@@ -116,6 +119,7 @@ TEST(AttackReceipts, ForgedForeignOrReusedReceiptsAreRefusedAndTheSiteIsNotDeplo
 
   // One byte of one receipt's signature changed in the log: that receipt fails (and the chain).
   std::string text = runtime_test::read_text(log);
+  const std::string intact_log = text;
   const auto at = text.find("\"sig\":\"", text.find("\"receipt\":{"));
   ASSERT_NE(at, std::string::npos);
   char& byte = text[at + 7];
@@ -125,6 +129,40 @@ TEST(AttackReceipts, ForgedForeignOrReusedReceiptsAreRefusedAndTheSiteIsNotDeplo
   EXPECT_EQ(tampered.exit_code, 1) << tampered.output;
   EXPECT_TRUE(contains(tampered.output, "REFUSED: the receipt's signature does not verify")) << tampered.output;
   EXPECT_TRUE(contains(tampered.output, "the log is broken")) << tampered.output;
+
+  // A lying server: a copy of the intact log, extended with entries signed by the server's
+  // own audit key, so chain and heads verify. Each lie is refused for its own reason.
+  const fs::path forged = c.h.workspace("server") / "forged-audit.log";
+  {
+    std::ofstream(forged, std::ios::binary | std::ios::trunc) << intact_log;
+    fs::permissions(forged, fs::perms::owner_read | fs::perms::owner_write);
+    auto key = crypto::SigningKey::from_pem(runtime_test::read_text(c.h.kit("server") / "keys" / "audit.key"));
+    ASSERT_TRUE(key) << key.message();
+    auto writer = audit::AuditLog::open(forged, {}, audit::AuditSigning(std::make_shared<crypto::SigningKey>(std::move(*key)), 1));
+    ASSERT_TRUE(writer) << writer.message();
+    const nlohmann::json digests = {{"site-1", std::string(64, 'a')}, {"site-2", std::string(64, 'b')}};
+    // 1. A job counted deployed on site-2 with no receipt at all.
+    ASSERT_TRUE((*writer)->append("job.decided", {{"id", "job-lie"}, {"state", "delivering"}, {"payload_sha256", honest_payload},
+                                                  {"decided_at", 1}, {"delivery", {{"site-2", nlohmann::json::object()}}},
+                                                  {"evidence_sha256", digests}}));
+    ASSERT_TRUE((*writer)->append("job.delivered", {{"id", "job-lie"}, {"state", "deployed"}, {"sites", {"site-2"}}}));
+    // 2. job-honest decided again (another submission, another payload): site-2's genuine
+    // receipt of the first submission, replayed after it, names the other payload.
+    ASSERT_TRUE((*writer)->append("job.decided", {{"id", "job-honest"}, {"state", "delivering"},
+                                                  {"payload_sha256", std::string(64, 'c')}, {"decided_at", 1},
+                                                  {"delivery", {{"site-2", nlohmann::json::object()}}}, {"evidence_sha256", digests}}));
+    ASSERT_TRUE((*writer)->append("job.deployed", {{"job", "job-honest"}, {"site", "site-2"}, {"receipt", replayed}}));
+    // 3. An entry whose fields have the wrong types.
+    ASSERT_TRUE((*writer)->append("job.deployed", {{"job", 7}, {"site", nullptr}}));
+    ASSERT_TRUE((*writer)->seal());
+  }
+  auto lies = c.h.cchost({"audit", "receipts", forged.string(), "--kit", c.h.kit("server").string()});
+  EXPECT_EQ(lies.exit_code, 1) << lies.output;
+  EXPECT_TRUE(contains(lies.output, "log intact")) << "the forged entries are signed by the server's key: " << lies.output;
+  EXPECT_TRUE(contains(lies.output, "job job-lie site-2: REFUSED: job.delivered counts it deployed, but no verified receipt"))
+      << lies.output;
+  EXPECT_TRUE(contains(lies.output, "job job-honest site-2: REFUSED: the receipt names payload")) << lies.output;
+  EXPECT_TRUE(contains(lies.output, "REFUSED: deployed without a receipt")) << lies.output;
 }
 
 }  // namespace
