@@ -9,6 +9,8 @@
 #include <fstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -83,6 +85,7 @@ TEST(PolicyCli, CheckListsEveryErrorAndExits2) {
   const auto ok = run("policy check --json " + write_file("good.toml", kPolicy));
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
   EXPECT_NE(ok.output.find("\"ok\":true"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("\"schema\":\"cchost.policy.check/v1\""), std::string::npos) << ok.output;
 }
 
 TEST(PolicyCli, ExplainExitCodes) {
@@ -101,6 +104,15 @@ TEST(PolicyCli, ExplainExitCodes) {
   auto as_peer = run("policy explain --policy " + policy + " --claims " + low + " --peer site-2 --evidence-age 5 --json");
   EXPECT_EQ(as_peer.exit_code, 0) << as_peer.output;
   EXPECT_NE(as_peer.output.find("\"accept\": true"), std::string::npos) << as_peer.output;
+  // The JSON says what the decision was about (issue 14, item 6).
+  const auto explained = nlohmann::json::parse(as_peer.output, nullptr, false);
+  ASSERT_TRUE(explained.is_object()) << as_peer.output;
+  EXPECT_EQ(explained.value("schema", ""), "cchost.policy.explain/v1");
+  EXPECT_EQ(explained["policy"].value("file", ""), policy);
+  EXPECT_EQ(explained.value("peer", ""), "site-2");
+  EXPECT_EQ(explained.value("role", "?"), "");
+  EXPECT_EQ(explained["require"], nlohmann::json::array({"x-snp"}));
+  EXPECT_EQ(explained.value("evidence_age_seconds", 0), 5);
 
   auto too_old = run("policy explain --policy " + policy + " --claims " + good + " --evidence-age 601");
   EXPECT_EQ(too_old.exit_code, 1) << too_old.output;

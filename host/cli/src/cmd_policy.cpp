@@ -65,7 +65,9 @@ int run_check(const CheckOptions& o) {
   }
   const auto& p = *load.policy;
   if (o.json) {
-    std::cout << nlohmann::json{{"ok", true},
+    std::cout << nlohmann::json{{"schema", "cchost.policy.check/v1"},
+                                {"ok", true},
+                                {"file", o.file},
                                 {"name", p.name()},
                                 {"require", p.require()},
                                 {"rules", p.rules_for("", "").size()},
@@ -99,7 +101,17 @@ int run_explain(const ExplainOptions& o) {
   const policy::PeerContext peer{o.peer, o.role, o.evidence_age, o.simulated};
   const auto decision = policy::evaluate(*load.policy, *claims, peer, {.record_passed = true});
   if (o.json) {
-    std::cout << policy::decision_to_json(decision).dump(2) << "\n";
+    // The decision, and what it was a decision about: which policy, for which peer and role,
+    // what that peer had to present, and the bundle facts the operator supplied.
+    nlohmann::json out = policy::decision_to_json(decision);
+    out["schema"] = "cchost.policy.explain/v1";
+    out["policy"] = {{"file", o.policy}, {"name", load.policy->name()}};
+    out["peer"] = o.peer;
+    out["role"] = o.role;
+    out["require"] = load.policy->require_for(o.peer, o.role);
+    out["evidence_age_seconds"] = o.evidence_age ? nlohmann::json(*o.evidence_age) : nlohmann::json(nullptr);
+    out["simulated"] = o.simulated;
+    std::cout << out.dump(2) << "\n";
   } else {
     std::cout << "policy " << o.policy << " for peer \"" << o.peer << "\" role \"" << o.role << "\"\n"
               << policy::decision_to_text(decision);
