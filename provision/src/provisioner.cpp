@@ -21,16 +21,16 @@ namespace fs = std::filesystem;
 
 namespace cchost::provision {
 
-namespace {
-
-ProvisionOutcome bad_input(std::string message) { return {2, std::move(message)}; }
-ProvisionOutcome failure(std::string message) { return {1, std::move(message)}; }
-
 fs::path default_plugin_dir() {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   return ec ? fs::path("plugins") : exe.parent_path().parent_path() / "plugins";
 }
+
+namespace {
+
+ProvisionOutcome bad_input(std::string message) { return {2, std::move(message)}; }
+ProvisionOutcome failure(std::string message) { return {1, std::move(message)}; }
 
 // Namespaces that get a simulated CA, in simulate mode: every one some participant's authorizer
 // uses, with the plugin file that makes it (its sim_provision(), through the ABI).

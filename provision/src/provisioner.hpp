@@ -26,4 +26,7 @@ struct ProvisionOutcome {
 
 ProvisionOutcome run_provision(const ProvisionOptions& options);
 
+// <ccprovision>/../plugins: where the plugins are unless --plugin-dir says otherwise.
+std::filesystem::path default_plugin_dir();
+
 }  // namespace cchost::provision

@@ -457,5 +457,39 @@ TEST_F(Provision, RotateReplacesOneSitesKeysAndKeepsEveryOther) {
   EXPECT_EQ(site2->server_audit_public_pem, server->audit_public_pem);
 }
 
+// `ccprovision --init DIR` (issue 14, item 7): a commented sample project on the folder's own
+// plugin, which provisions at once into kits that verify; never over an existing file.
+TEST_F(Provision, InitWritesASampleProjectThatProvisions) {
+  const fs::path sample = dir_ / "sample";
+  auto init = run_ccprovision({"--init", sample.string(), "--plugin-dir", (dir_ / "plugins").string()}, dir_);
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_NE(init.out.find("wrote a sample project (x-snp, simulated)"), std::string::npos) << init.out;
+  const std::string text = slurp(sample / "project.toml");
+  EXPECT_NE(text.find("# A sample cchost project"), std::string::npos) << text;
+  EXPECT_NE(text.find("plugin = \"snp_authorizer.so\""), std::string::npos) << text;
+  auto run = provision(sample / "project.toml", {"--state", (dir_ / "state").string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  for (const char* name : {"server", "site-1", "site-2", "admin"}) {
+    auto kit = kit::load_kit(dir_ / "kits" / name);
+    EXPECT_TRUE(kit) << name << ": " << kit.message();
+  }
+  // Never over an existing project, and nothing is written then.
+  std::ofstream(sample / "policies" / "site.toml", std::ios::trunc) << "# mine\n";
+  fs::remove(sample / "project.toml");
+  auto again = run_ccprovision({"--init", sample.string(), "--plugin-dir", (dir_ / "plugins").string()}, dir_);
+  EXPECT_EQ(again.exit_code, 2) << again.out;
+  EXPECT_NE(again.err.find(".toml exists; it is never overwritten"), std::string::npos) << again.err;
+  EXPECT_EQ(slurp(sample / "policies" / "site.toml"), "# mine\n");
+  EXPECT_FALSE(fs::exists(sample / "project.toml"));
+  // A folder without a plugin that can simulate: refused, naming the folder.
+  fs::create_directories(dir_ / "empty");
+  auto none = run_ccprovision({"--init", (dir_ / "other").string(), "--plugin-dir", (dir_ / "empty").string()}, dir_);
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("can generate and simulate evidence"), std::string::npos) << none.err;
+  // --init excludes --project.
+  auto both = run_ccprovision({"--init", sample.string(), "--project", "p.toml"}, dir_);
+  EXPECT_EQ(both.exit_code, 2);
+}
+
 }  // namespace
 }  // namespace cchost::provision
