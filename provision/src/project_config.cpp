@@ -82,6 +82,8 @@ Result<AuthorizerSpec> read_authorizer(const toml::table& table, const Context& 
   if (!verify_only) return verify_only.error();
   if (*verify_only && backend->has_value())
     return at(r.where_key("backend"), "a verify_only authorizer presents no evidence, so it has no backend");
+  if (*verify_only && *args != nullptr && ((*args)->contains("backend") || (*args)->contains("sim")))
+    return at(r.where_key("args"), "a verify_only authorizer presents no evidence: its args take no backend or sim table");
   auto trust = r.optional_array("trust");
   if (!trust) return trust.error();
   if (*trust != nullptr) {

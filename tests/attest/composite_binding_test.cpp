@@ -197,15 +197,35 @@ TEST(CompositeBinding, WithoutCompositeBindingOptionalPassesAndSaysSoRequiredRej
 
 TEST(CompositeBinding, RequiredRejectsABundleWithoutDeviceEvidenceAndOneWithoutCpuEvidence) {
   const auto cpu_only = appraise(produce(Side{{"anchor"}, ""}),
-                                 "[policy]\nrequire = [\"x-fixture-cpu\"]\ncomposite = \"required\"\n");
+                                 "[policy]\nrequire = [\"x-fixture-cpu\", \"x-fixture-gpu\"]\ncomposite = \"required\"\n");
   EXPECT_FALSE(cpu_only.accept);
   EXPECT_TRUE(names(cpu_only, "binding.composite", "holds no device evidence")) << detail_of(cpu_only);
+  // A peer the policy requires no device evidence of (a CPU-only site of a mixed deployment)
+  // is not held to it.
+  const auto cpu_peer = appraise(produce(Side{{"anchor"}, ""}),
+                                 "[policy]\nrequire = [\"x-fixture-cpu\"]\ncomposite = \"required\"\n");
+  EXPECT_TRUE(cpu_peer.accept) << detail_of(cpu_peer);
   // Device evidence alone: nothing can commit to it (the prover had no anchor).
   const auto device_only = produce(Side{{"member"}, ""});
   EXPECT_TRUE(device_only.devices.empty());
   const auto a = appraise(device_only);
   EXPECT_FALSE(a.accept);
   EXPECT_TRUE(names(a, "binding.composite", "no CPU evidence commits to the x-fixture-gpu evidence")) << detail_of(a);
+}
+
+// A composite bundle whose CPU evidence we cannot verify (no plugin for it here): nothing we
+// checked commits to the device tokens, and optional says so.
+TEST(CompositeBinding, OptionalNotesAListNoVerifiedCpuEvidenceCommittedTo) {
+  const auto b = produce(kBoth);
+  auto received = bundle_from_wire(bundle_header(b), bundle_blobs(b));
+  ASSERT_TRUE(received) << received.message();
+  AppraisalRequest request{&*received, kNonce, "site-1", kKey, "site", std::nullopt};
+  const auto a = attestor(Side{{"member"}, ""}, kOptional)->appraise(request);
+  EXPECT_TRUE(a.accept) << detail_of(a);
+  EXPECT_NE(detail_of(a).find("no CPU evidence we verify committed to the list"), std::string::npos) << detail_of(a);
+  const auto r = attestor(Side{{"member"}, ""}, kRequired)->appraise(request);
+  EXPECT_FALSE(r.accept);
+  EXPECT_TRUE(names(r, "binding.composite", "no CPU evidence verified with the device list")) << detail_of(r);
 }
 
 TEST(CompositeBinding, ThePolicyKnobIsStrict) {

@@ -149,6 +149,12 @@ TEST(PolicyMerge, AnOverrideRequireIsCheckedLikeTheDefaults) {
                         "unknown namespace \"tdx\""));
   EXPECT_TRUE(has_error(load_errors("[policy]\nrequire = [\"x-snp\"]\n[peer.\"site-4\"]\nrequire = [\"x-tdx\", \"x-tdx\"]\n"), 4,
                         "listed twice"));
+  // A role's require may not silently cancel a peer table's own rules.
+  const char* cancelled = "[policy]\nrequire = [\"x-snp\", \"x-nv-gpu\"]\n[role.site]\nrequire = [\"x-snp\"]\n"
+                          "[peer.\"gpu-1\".gpu]\nmin_driver_version = \"550.0\"\n";
+  EXPECT_TRUE(has_error(load_errors(cancelled), 1,
+                        "reads namespace x-nv-gpu, which the require that applies to peer \"gpu-1\" as role \"site\" does not list"))
+      << dump(load_errors(cancelled));
   // Other [policy] settings still cannot be overridden.
   EXPECT_TRUE(has_error(load_errors("[policy]\nrequire = [\"x-snp\"]\n[peer.\"site-4\"]\nallow_simulated = true\n"), 4,
                         "other [policy] settings cannot be overridden"));

@@ -224,6 +224,20 @@ TEST_F(Provision, ConfigKeyNotInThePluginSchemaExits2WithFileLine) {
   EXPECT_NE(run.err.find("config key 'vmpl': above the maximum 3"), std::string::npos) << run.err;
 }
 
+// A verify_only authorizer presents no evidence: a backend, or a prover table in args, is refused.
+TEST_F(Provision, VerifyOnlyAuthorizerTakesNoProverSettings) {
+  for (const char* keys : {"verify_only = true\nbackend = \"sim\"\n", "verify_only = true\nargs = { backend = \"sim\" }\n",
+                           "verify_only = true\nargs = { sim = { debug = true } }\n"}) {
+    std::string text = kTwoSites;
+    text += std::string("\n[[site.authorizer]]\nnamespace = \"x-snp\"\nplugin = \"snp_authorizer.so\"\n") + keys;
+    write(dir_ / "project.toml", text);
+    auto run = provision(dir_ / "project.toml");
+    EXPECT_EQ(run.exit_code, 2) << keys << run.err;
+    EXPECT_NE(run.err.find("a verify_only authorizer presents no evidence"), std::string::npos) << run.err;
+    expect_nothing_written();
+  }
+}
+
 // A strict third-party plugin gets its own keys only: no `backend` is injected into its config
 // (it would refuse an unknown key at start).
 TEST_F(Provision, ThirdPartyPluginConfigGetsNoInjectedKeys) {

@@ -71,13 +71,16 @@ CompositeFindings check_device_list(const EvidenceBundle& bundle, const Authoriz
 }
 
 CompositeFindings check_composite_outcome(const EvidenceBundle& bundle, const Authorizers& ours, bool anchor_committed,
-                                          policy::CompositeMode mode) {
+                                          policy::CompositeMode mode, const std::vector<std::string>& required_namespaces) {
   CompositeFindings f;
   const auto uncommitted = uncommitted_devices(bundle, ours);
   const bool has_devices = std::any_of(bundle.tokens.begin(), bundle.tokens.end(), [&](const EvidenceToken& t) {
     return role_of(ours, t.ns) == plugin::CompositeRole::Member;
   });
-  if (mode == policy::CompositeMode::Required) {
+  const bool devices_required =
+      std::any_of(required_namespaces.begin(), required_namespaces.end(),
+                  [&](const std::string& ns) { return role_of(ours, ns) == plugin::CompositeRole::Member; });
+  if (mode == policy::CompositeMode::Required && devices_required) {
     if (!has_devices)
       f.failures.push_back("composite binding required: the bundle holds no device evidence");
     else if (bundle.devices.empty())
@@ -88,6 +91,9 @@ CompositeFindings check_composite_outcome(const EvidenceBundle& bundle, const Au
   }
   if (has_devices && bundle.devices.empty())
     f.notes.push_back("composite binding absent: no CPU evidence commits to the " + joined(uncommitted) + " evidence");
+  else if (has_devices && !anchor_committed)
+    f.notes.push_back("composite binding absent: the bundle lists its device tokens, but no CPU evidence we verify "
+                      "committed to the list");
   return f;
 }
 

@@ -26,7 +26,10 @@ CompositeFindings check_device_list(const EvidenceBundle& bundle, const Authoriz
 // After verification: `anchor_committed` says whether CPU evidence (an anchor to us) verified
 // with the device list's digest in its binding. `required` fails a bundle without that;
 // optional notes "composite binding absent" where device evidence went uncommitted.
+// `required` applies to a peer the policy requires device evidence of (`require` for that peer
+// and role lists a namespace whose plugin is a member): a CPU-only peer of a mixed deployment
+// is not held to it.
 CompositeFindings check_composite_outcome(const EvidenceBundle& bundle, const Authorizers& ours, bool anchor_committed,
-                                          policy::CompositeMode mode);
+                                          policy::CompositeMode mode, const std::vector<std::string>& required_namespaces);
 
 }  // namespace cchost::attest

@@ -220,7 +220,8 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
     b.fail("policy.missing", "no policy is loaded: deny by default");
     return b.finish();
   }
-  const auto outcome = check_composite_outcome(bundle, config_.authorizers, anchor_committed, config_.policy->composite());
+  const auto outcome = check_composite_outcome(bundle, config_.authorizers, anchor_committed, config_.policy->composite(),
+                                               config_.policy->require_for(bundle.name, request.peer_role));
   for (const auto& why : outcome.failures) b.fail("binding.composite", why);
   for (const auto& note : outcome.notes) b.errors.push_back(note);
   policy::PeerContext peer;

@@ -142,6 +142,11 @@ class LayerReader {
       }
       if (layer.require) active_require_ = &*layer.require;
     }
+    struct ResetActive {  // layer.require lives in the layer this returns: never point past it
+      const std::vector<std::string>*& active;
+      const std::vector<std::string>& fallback;
+      ~ResetActive() { active = &fallback; }
+    } reset{active_require_, require_};
     for (auto& [key, value] : table) {
       const std::string_view k = key.str();
       if (!top_level && k == "require") continue;  // read above
@@ -318,10 +323,24 @@ PolicyLoad load_policy_text(std::string_view toml_text, std::string_view source_
   // longer requires are dropped for that peer: they would read claims it never presents.
   std::map<std::string, Policy::RulesByRole, std::less<>> sets;
   std::map<std::string, Policy::RequireByRole, std::less<>> require_sets;
-  auto compile = [&](const std::vector<const RuleLayer*>& layers) {
+  // The most specific override's own rules are never dropped: a [peer."N"] rule (or, for the
+  // role alone, a [role.R] rule) that reads a namespace the require applying there does not
+  // list is an error, so a [role.R] require cannot silently cancel a peer table's rules.
+  auto compile = [&](const std::vector<const RuleLayer*>& layers, const std::string& peer, const std::string& role) {
     const std::vector<std::string>* require = &settings.require;
     for (const RuleLayer* layer : layers)
       if (layer->require) require = &*layer->require;  // the last layer that says wins
+    if (layers.size() > 1) {
+      const RuleLayer* own = layers.back();
+      auto check = [&](const Rule& r) {
+        if (!r.ns.empty() && !in_require(*require, r.ns))
+          sink.at_start(r.id + " reads namespace " + r.ns + ", which the require that applies to peer \"" + peer +
+                        "\" as role \"" + role + "\" does not list; list it there or drop the rule");
+      };
+      for (const auto& [_, knob_rules] : own->knobs)
+        for (const Rule& r : knob_rules) check(r);
+      for (const Rule& r : own->generic) check(r);
+    }
     auto rules = merge_layers(layers);
     if (require != &settings.require)
       std::erase_if(rules, [&](const Rule& r) { return !r.ns.empty() && !in_require(*require, r.ns); });
@@ -332,15 +351,19 @@ PolicyLoad load_policy_text(std::string_view toml_text, std::string_view source_
     auto& require_by_role = require_sets[peer];
     std::vector<const RuleLayer*> base = {&defaults};
     if (peer_layer) base.push_back(peer_layer);
-    std::tie(by_role[""], require_by_role[""]) = compile(base);
+    std::tie(by_role[""], require_by_role[""]) = compile(base, peer, "");
     for (const auto& [role, role_layer] : roles) {
       std::vector<const RuleLayer*> layers = {&defaults, &role_layer};
       if (peer_layer) layers.push_back(peer_layer);  // peer overrides role overrides defaults
-      std::tie(by_role[role], require_by_role[role]) = compile(layers);
+      std::tie(by_role[role], require_by_role[role]) = compile(layers, peer, role);
     }
   };
   fill("", nullptr);
   for (const auto& [peer, layer] : peers) fill(peer, &layer);
+  if (sink.count() != 0) {
+    result.errors = std::move(sink.errors());
+    return result;
+  }
   result.policy.emplace(std::move(settings), std::move(sets), std::move(require_sets));
   return result;
 }
