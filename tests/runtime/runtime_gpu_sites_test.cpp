@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "runtime_harness.hpp"
 
@@ -32,6 +33,28 @@ bool contains(const nlohmann::json& array, const std::string& value) {
   return array.is_array() && std::find(array.begin(), array.end(), value) != array.end();
 }
 
+// Provisions `spec`, starts every participant, waits for the three sites to register, submits
+// one job to all three and returns its decided record (empty, with the failure reported, when
+// a step fails).
+std::optional<nlohmann::json> decided_job(RuntimeHarness& h, const ProjectSpec& spec, const std::string& id,
+                                          std::int64_t min_sites) {
+  const std::vector<std::string> sites = {"site-1", "site-2", "site-3"};
+  auto provisioned = h.provision(spec);
+  EXPECT_EQ(provisioned.exit_code, 0) << provisioned.output;
+  if (provisioned.exit_code != 0 || !h.start("server")) return std::nullopt;
+  for (const auto& s : spec.sites)
+    if (!h.start(s.name)) return std::nullopt;
+  if (!h.wait_registered(sites)) {
+    ADD_FAILURE() << h.last_status().dump(2) << h.log_tails();
+    return std::nullopt;
+  }
+  auto submitted = h.submit(id, sites, min_sites, id);
+  EXPECT_EQ(submitted.exit_code, 0) << submitted.output;
+  auto job = h.wait_decided(id);
+  EXPECT_TRUE(job) << h.last_status().dump(2) << h.log_tails();
+  return job;
+}
+
 TEST(RuntimeGpuSites, ASiteRejectsAPeerWhoseDriverIsBelowItsMinimum) {
   if (!std::filesystem::exists(kGpuPlugin)) GTEST_SKIP() << "no x-nv-gpu plugin in this build";
   RuntimeHarness h("gpu-sites");
@@ -41,16 +64,8 @@ TEST(RuntimeGpuSites, ASiteRejectsAPeerWhoseDriverIsBelowItsMinimum) {
   spec.sites = {{"site-1", gpu_policy("570.0"), false, {gpu_authorizer()}},
                 {"site-2", gpu_policy("500.0"), false, {gpu_authorizer()}},
                 {"site-3", gpu_policy("500.0"), false, {gpu_authorizer("535.86.09")}}};
-  auto provisioned = h.provision(spec);
-  ASSERT_EQ(provisioned.exit_code, 0) << provisioned.output;
-  ASSERT_TRUE(h.start("server"));
-  for (const auto& s : spec.sites) ASSERT_TRUE(h.start(s.name));
-  ASSERT_TRUE(h.wait_registered({"site-1", "site-2", "site-3"})) << h.last_status().dump(2) << h.log_tails();
-
-  auto submitted = h.submit("job-gpu", {"site-1", "site-2", "site-3"}, 2, "gpu job");
-  ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
-  auto job = h.wait_decided("job-gpu");
-  ASSERT_TRUE(job) << h.last_status().dump(2) << h.log_tails();
+  auto job = decided_job(h, spec, "job-gpu", 2);
+  ASSERT_TRUE(job);
   EXPECT_EQ(job->value("state", ""), "deployed") << job->dump(2);
   EXPECT_EQ((*job)["sites"].get<std::vector<std::string>>(), (std::vector<std::string>{"site-1", "site-2"})) << job->dump(2);
   const auto& excluded = (*job)["excluded"];
@@ -83,15 +98,8 @@ TEST(RuntimeGpuSites, CompositeBindingRequiredByEveryPolicyDeploys) {
   spec.sites = {{"site-1", required("500.0"), false, {gpu_authorizer()}},
                 {"site-2", required("500.0"), false, {gpu_authorizer()}},
                 {"site-3", required("500.0"), false, {gpu_authorizer()}}};
-  auto provisioned = h.provision(spec);
-  ASSERT_EQ(provisioned.exit_code, 0) << provisioned.output;
-  ASSERT_TRUE(h.start("server"));
-  for (const auto& s : spec.sites) ASSERT_TRUE(h.start(s.name));
-  ASSERT_TRUE(h.wait_registered({"site-1", "site-2", "site-3"})) << h.last_status().dump(2) << h.log_tails();
-  auto submitted = h.submit("job-composite", {"site-1", "site-2", "site-3"}, 3, "composite job");
-  ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
-  auto job = h.wait_decided("job-composite");
-  ASSERT_TRUE(job) << h.last_status().dump(2) << h.log_tails();
+  auto job = decided_job(h, spec, "job-composite", 3);
+  ASSERT_TRUE(job);
   EXPECT_EQ(job->value("state", ""), "deployed") << job->dump(2);
   EXPECT_EQ((*job)["sites"].get<std::vector<std::string>>(), (std::vector<std::string>{"site-1", "site-2", "site-3"}))
       << job->dump(2);
