@@ -319,6 +319,44 @@ TEST_F(CryptoX509, OptionsAreRequired) {
   EXPECT_FALSE(verify_chain(Certificate(), {p.inter}, options()).ok());
 }
 
+// The cheap SPKI digest (issue 16) must be the very digest pins are compared with: RSA, P-256
+// and P-384 keys alike.
+TEST_F(CryptoX509, SpkiDigestOfTheCertificateEqualsThePublicKeys) {
+  for (const Certificate* c : {&p.root, &p.other_root, &p.inter, &p.leaf}) {
+    EXPECT_EQ(c->spki_sha256(), c->public_key().spki_sha256()) << c->subject();
+    EXPECT_EQ(c->spki_sha256().size(), 32u);
+  }
+  EXPECT_NE(p.root.spki_sha256(), p.leaf.spki_sha256());
+  EXPECT_TRUE(Certificate().spki_sha256().empty());
+}
+
+// A cache hit is the certificate those bytes parse to; bytes that do not parse are refused
+// every time (never remembered as anything); a full cache starts again rather than growing.
+TEST_F(CryptoX509, CertificateCacheReturnsWhatParsingWould) {
+  CertificateCache cache(2);
+  auto first = cache.from_der(p.leaf_der);
+  ASSERT_TRUE(first.ok()) << first.message();
+  auto again = cache.from_der(p.leaf_der);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->get(), first->get()) << "a second parse of the same bytes is served from the cache";
+  EXPECT_EQ(again->der(), p.leaf_der);
+  EXPECT_EQ(cache.size(), 1u);
+  auto root = cache.from_der(p.root_der);
+  ASSERT_TRUE(root.ok());
+  EXPECT_EQ(root->subject(), p.root.subject()) << "other bytes are another certificate, never a hit";
+  Bytes trailing = p.leaf_der;
+  trailing.push_back(0);
+  for (int i = 0; i < 2; ++i) {
+    auto bad = cache.from_der(trailing);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_TRUE(contains(bad.message(), "trailing bytes")) << bad.message();
+  }
+  EXPECT_FALSE(cache.from_der(Bytes{}).ok());
+  EXPECT_EQ(cache.size(), 2u);
+  ASSERT_TRUE(cache.from_der(p.inter.der()).ok());
+  EXPECT_EQ(cache.size(), 1u) << "a full cache is emptied before it takes another certificate";
+}
+
 TEST_F(CryptoX509, ParsingPemDerBundlesAndGarbage) {
   auto all = Certificate::all_from_pem(p.bundle_pem);
   ASSERT_TRUE(all.ok()) << all.message();

@@ -86,7 +86,7 @@ cchost::Result<Participant> make_participant(const AuthorizerTemplate& t, const 
 }  // namespace
 
 cchost::Result<DeploymentRun> run_in_process_deployment(int n, const AuthorizerTemplate& t, const fs::path& policy,
-                                                       const fs::path& root) {
+                                                       const fs::path& root, int jobs) {
   DeploymentRun row;
   row.n = n;
   const int port = pick_free_port();
@@ -182,34 +182,53 @@ cchost::Result<DeploymentRun> run_in_process_deployment(int n, const AuthorizerT
   }
   std::string deploy_map;
   for (const auto& s : sites) deploy_map += (deploy_map.empty() ? "\"" : ", \"") + s.name + "\"";
-  const std::string spec = "id = \"bench-job\"\ndeploy_map = [" + deploy_map + "]\nmin_sites = " + std::to_string(n) +
-                           "\nretries = 0\n";
-  auto submit = net::make_message("submit", "admin", {{"spec_toml", spec}});
-  submit.blobs.push_back(cchost::Bytes(4096, 0x5a));
-  const auto appraise_before = TimedAttestor::appraise_cpu_ns.load();
-  const auto calls_before = TimedAttestor::appraise_calls.load();
-  const double cpu_before = process_cpu_s();
-  const auto deploy_start = Clock::now();
-  std::optional<cchost::Result<net::Message>> submitted;
-  (*admin_client)->request(std::move(submit), std::chrono::seconds(60), [&](cchost::Result<net::Message> r) {
-    submitted.emplace(std::move(r));
-    admin_io.stop();
-  });
-  admin_io.run();
-  const bool decided = events.wait([](EventCounter& e) { return e.decided.has_value(); }, std::chrono::seconds(600));
-  row.deploy_ms = ms_since(deploy_start);
-  row.process_cpu_ms = (process_cpu_s() - cpu_before) * 1000.0;
-  row.appraise_cpu_ms = static_cast<double>(TimedAttestor::appraise_cpu_ns.load() - appraise_before) / 1e6;
-  row.appraisals = TimedAttestor::appraise_calls.load() - calls_before;
+  // Each job is submitted only when the one before has been decided, and measured alone.
+  for (int j = 1; j <= jobs; ++j) {
+    const std::string job_id = "bench-job-" + std::to_string(j);
+    const std::string spec = "id = \"" + job_id + "\"\ndeploy_map = [" + deploy_map + "]\nmin_sites = " +
+                             std::to_string(n) + "\nretries = 0\n";
+    auto submit = net::make_message("submit", "admin", {{"spec_toml", spec}});
+    submit.blobs.push_back(cchost::Bytes(4096, 0x5a));
+    JobRun job;
+    const auto appraise_before = TimedAttestor::appraise_cpu_ns.load();
+    const auto calls_before = TimedAttestor::appraise_calls.load();
+    const double cpu_before = process_cpu_s();
+    const auto deploy_start = Clock::now();
+    std::optional<cchost::Result<net::Message>> submitted;
+    (*admin_client)->request(std::move(submit), std::chrono::seconds(60), [&](cchost::Result<net::Message> r) {
+      submitted.emplace(std::move(r));
+      admin_io.stop();
+    });
+    admin_io.restart();
+    admin_io.run();
+    const bool decided = events.wait(
+        [&](EventCounter& e) { return e.decided.has_value() && e.decided->value("id", std::string()) == job_id; },
+        std::chrono::seconds(600));
+    job.deploy_ms = ms_since(deploy_start);
+    job.process_cpu_ms = (process_cpu_s() - cpu_before) * 1000.0;
+    job.appraise_cpu_ms = static_cast<double>(TimedAttestor::appraise_cpu_ns.load() - appraise_before) / 1e6;
+    job.appraisals = TimedAttestor::appraise_calls.load() - calls_before;
+    if (!submitted || !*submitted || (*submitted)->type != "submitted") {
+      admin_client->reset();
+      finish();
+      return cchost::make_error("submit of " + job_id + " failed for N=" + std::to_string(n));
+    }
+    if (!decided) {
+      admin_client->reset();
+      finish();
+      return cchost::make_error("no decision on " + job_id + " for N=" + std::to_string(n));
+    }
+    {
+      std::lock_guard<std::mutex> lock(events.mu);
+      job.state = events.decided->value("state", "?");
+      job.deployed_sites = events.decided->value("sites", nlohmann::json::array()).size();
+      job.decision = *events.decided;
+    }
+    row.jobs.push_back(std::move(job));
+  }
   admin_client->reset();
   finish();
-  if (!submitted || !*submitted || (*submitted)->type != "submitted")
-    return cchost::make_error("submit failed for N=" + std::to_string(n));
-  if (!decided) return cchost::make_error("no decision for N=" + std::to_string(n));
-  row.state = events.decided->value("state", "?");
-  row.deployed_sites = events.decided->value("sites", nlohmann::json::array()).size();
   row.rejected_registrations = events.rejected_registrations;
-  row.decision = *events.decided;
   return row;
 }
 

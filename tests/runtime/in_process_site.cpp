@@ -38,14 +38,20 @@ Result<AuthorizerTemplate> make_authorizer_template(const kit::Kit& kit) {
   return AuthorizerTemplate{a.plugin_path, a.sha256, config, kit.trust_dir};
 }
 
-Result<std::unique_ptr<attest::PluginAttestor>> make_attestor(const AuthorizerTemplate& t, const std::string& name,
-                                                              const Bytes& identity_key,
-                                                              const std::filesystem::path& policy_file) {
+Result<std::shared_ptr<plugin::Authorizer>> load_authorizer(const AuthorizerTemplate& t) {
   plugin::PluginLoader loader(t.plugin.parent_path());  // one loader each: a namespace per loader
   plugin::HostServices services;
   services.collateral_dir = t.trust_dir / "x-snp";  // the kit's trust/<ns>/ (ABI 2 host services)
   auto authorizer = loader.load(t.plugin, t.config_toml, t.sha256, services);
   if (!authorizer) return make_error("load " + t.plugin.string() + ": " + authorizer.message());
+  return std::shared_ptr<plugin::Authorizer>(std::move(*authorizer));
+}
+
+Result<std::unique_ptr<attest::PluginAttestor>> make_attestor(const AuthorizerTemplate& t, const std::string& name,
+                                                              const Bytes& identity_key,
+                                                              const std::filesystem::path& policy_file) {
+  auto authorizer = load_authorizer(t);
+  if (!authorizer) return authorizer.error();
   auto catalog = attest::catalog_of(std::vector<std::shared_ptr<plugin::Authorizer>>{*authorizer});
   if (!catalog) return catalog.error();
   auto loaded = policy::load_policy_file(policy_file.string(), *catalog);

@@ -24,6 +24,9 @@ struct AuthorizerTemplate {
 
 Result<AuthorizerTemplate> make_authorizer_template(const kit::Kit& kit);
 
+// The template's plugin through the real PluginLoader (its own loader: one namespace per loader).
+Result<std::shared_ptr<plugin::Authorizer>> load_authorizer(const AuthorizerTemplate& t);
+
 // A PluginAttestor for `name` with raw 32-byte `identity_key` and the policy in `policy_file`.
 Result<std::unique_ptr<attest::PluginAttestor>> make_attestor(const AuthorizerTemplate& t, const std::string& name,
                                                               const Bytes& identity_key,

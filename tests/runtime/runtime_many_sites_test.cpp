@@ -26,11 +26,13 @@ TEST(RuntimeManySites, SixteenSitePeerVerificationDeploysToAll) {
   auto run = run_in_process_deployment(16, *t, k->policy_path, h.dir() / "cluster");
   ASSERT_TRUE(run) << run.message();
   EXPECT_EQ(run->rejected_registrations, 0);
-  EXPECT_EQ(run->state, "deployed") << run->decision.dump(2);
-  EXPECT_EQ(run->deployed_sites, 16u) << run->decision.dump(2);
-  EXPECT_TRUE(run->decision.value("excluded", nlohmann::json::object()).empty()) << run->decision.dump(2);
+  ASSERT_EQ(run->jobs.size(), 1u);
+  const auto& job = run->jobs[0];
+  EXPECT_EQ(job.state, "deployed") << job.decision.dump(2);
+  EXPECT_EQ(job.deployed_sites, 16u) << job.decision.dump(2);
+  EXPECT_TRUE(job.decision.value("excluded", nlohmann::json::object()).empty()) << job.decision.dump(2);
   // Every site appraised the server and its 15 peers, and the server every site.
-  EXPECT_EQ(run->appraisals, 16 + 16 * 16);
+  EXPECT_EQ(job.appraisals, 16 + 16 * 16);
 }
 
 }  // namespace

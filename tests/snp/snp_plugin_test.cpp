@@ -208,6 +208,30 @@ TEST_F(SnpPlugin, EnvelopeWithCertTableVerifiesWithoutCollateralDir) {
   table_->destroy(c.ctx);
 }
 
+// The context remembers parsed certificates and verified chains (issue 16): warm, it must still
+// refuse a cert table whose VCEK lost one bit of its signature or belongs to another chip, and
+// still accept the genuine table afterwards.
+TEST_F(SnpPlugin, WarmCachesStillRefuseAChangedCertTable) {
+  SNP_REQUIRE_VECTORS(snp);
+  auto c = create("");
+  ASSERT_EQ(c.status, CCHOST_OK);
+  auto vc = test::load_case(snp, "tav_turin_v5");
+  auto der = [&](const std::filesystem::path& file) { return crypto::Certificate::from_file(file.string())->der(); };
+  const Bytes vcek = der(vc.collateral / "vcek.der"), ask = der(vc.collateral / "ask.pem"),
+              ark = der(vc.collateral / "ark.pem");
+  auto envelope = [&](const Bytes& leaf) {
+    return encode_evidence(vc.report, write_cert_table({{kGuidVcek, leaf}, {kGuidAsk, ask}, {kGuidArk, ark}}));
+  };
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(verify(c.ctx, envelope(vcek), "", vc.at).status, CCHOST_OK);
+  Bytes flipped = vcek;
+  flipped[flipped.size() - 8] ^= 0x01;  // inside the certificate's signature value
+  EXPECT_EQ(verify(c.ctx, envelope(flipped), "", vc.at).status, CCHOST_E_VERIFY_FAILED);
+  auto other = test::load_case(snp, "tav_milan_v3");
+  EXPECT_NE(verify(c.ctx, envelope(der(other.collateral / "vcek.der")), "", vc.at).status, CCHOST_OK);
+  EXPECT_EQ(verify(c.ctx, envelope(vcek), "", vc.at).status, CCHOST_OK);
+  table_->destroy(c.ctx);
+}
+
 TEST_F(SnpPlugin, GenerateWithoutADeviceIsUnavailable) {
   auto c = create("backend = \"sev-guest\"\n");
   ASSERT_EQ(c.status, CCHOST_OK) << c.err;

@@ -205,6 +205,41 @@ Bytes Certificate::der() const {
 
 Bytes Certificate::sha256() const { return crypto::sha256(der()); }
 
+Bytes Certificate::spki_sha256() const {
+  if (!cert_) return {};
+  X509_PUBKEY* spki = X509_get_X509_PUBKEY(cert_.get());
+  unsigned char* out = nullptr;
+  const int len = spki ? i2d_X509_PUBKEY(spki, &out) : 0;
+  if (len <= 0) {
+    detail::drain_openssl_errors();
+    throw std::bad_alloc();
+  }
+  Bytes digest = crypto::sha256(ByteView(out, static_cast<std::size_t>(len)));
+  OPENSSL_free(out);
+  return digest;
+}
+
+Result<Certificate> CertificateCache::from_der(ByteView der) {
+  // Size is checked before hashing, as from_der would.
+  if (der.empty() || der.size() > detail::kMaxCertificateInput) return Certificate::from_der(der);
+  Bytes digest = crypto::sha256(der);
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = by_digest_.find(digest); it != by_digest_.end()) return it->second;
+  }
+  auto parsed = Certificate::from_der(der);
+  if (!parsed) return parsed;  // a failure is never cached: the next try parses (and fails) again
+  std::lock_guard lock(mutex_);
+  if (by_digest_.size() >= capacity_) by_digest_.clear();
+  by_digest_.emplace(std::move(digest), *parsed);
+  return parsed;
+}
+
+std::size_t CertificateCache::size() const {
+  std::lock_guard lock(mutex_);
+  return by_digest_.size();
+}
+
 std::optional<Bytes> Certificate::extension(std::string_view oid) const {
   if (!cert_) return std::nullopt;
   std::string dotted(oid);

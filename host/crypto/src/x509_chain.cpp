@@ -156,7 +156,7 @@ Result<std::vector<Certificate>> verify_chain(const Certificate& leaf,
     path.push_back(Certificate::adopt(c));
   }
   if (options.pinned_root_spki_sha256) {
-    Bytes actual = path.back().public_key().spki_sha256();
+    Bytes actual = path.back().spki_sha256();
     if (actual != *options.pinned_root_spki_sha256) {
       return make_error("certificate chain: root \"" + path.back().subject() +
                         "\" SPKI SHA-256 mismatch: expected " +

@@ -56,11 +56,11 @@ Status load_cert(const fs::path& dir, std::string_view stem,
 }
 
 Status set_from_table(const CertTable& table, const Guid& guid, const char* what,
-                      std::optional<crypto::Certificate>& slot) {
+                      std::optional<crypto::Certificate>& slot, crypto::CertificateCache& parsed) {
   if (slot) return {};
   auto der = table.find(guid);
   if (!der || der->empty()) return {};
-  auto cert = crypto::Certificate::from_der(*der);
+  auto cert = parsed.from_der(*der);
   if (!cert) {
     return make_error(std::string("SNP cert table: the ") + what +
                       " entry is not a DER certificate: " + cert.message());
@@ -150,15 +150,16 @@ Result<Collateral> load_collateral_dir(const fs::path& dir) {
   return c;
 }
 
-Status merge_cert_table(const CertTable& table, SigningKey signing_key, Collateral& c) {
-  if (auto s = set_from_table(table, kGuidArk, "ARK", c.ark); !s) return s;
+Status merge_cert_table(const CertTable& table, SigningKey signing_key, Collateral& c,
+                        crypto::CertificateCache& parsed) {
+  if (auto s = set_from_table(table, kGuidArk, "ARK", c.ark, parsed); !s) return s;
   if (signing_key == SigningKey::Vcek) {
-    if (auto s = set_from_table(table, kGuidAsk, "ASK", c.ask); !s) return s;
+    if (auto s = set_from_table(table, kGuidAsk, "ASK", c.ask, parsed); !s) return s;
   } else {
-    if (auto s = set_from_table(table, kGuidAsk, "ASVK", c.asvk); !s) return s;
+    if (auto s = set_from_table(table, kGuidAsk, "ASVK", c.asvk, parsed); !s) return s;
   }
-  if (auto s = set_from_table(table, kGuidVcek, "VCEK", c.vcek); !s) return s;
-  return set_from_table(table, kGuidVlek, "VLEK", c.vlek);
+  if (auto s = set_from_table(table, kGuidVcek, "VCEK", c.vcek, parsed); !s) return s;
+  return set_from_table(table, kGuidVlek, "VLEK", c.vlek, parsed);
 }
 
 }  // namespace cchost::snp

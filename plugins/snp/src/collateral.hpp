@@ -50,7 +50,9 @@ class CollateralFolderCache {
 };
 
 // Fills the slots the folder left empty from the evidence's cert table (NOTES §7). The table's
-// ASK entry is the ASVK when the report is VLEK-signed.
-Status merge_cert_table(const CertTable& table, SigningKey signing_key, Collateral& collateral);
+// ASK entry is the ASVK when the report is VLEK-signed. Certificates are parsed through
+// `parsed` (the same chip sends the same certificates with every report).
+Status merge_cert_table(const CertTable& table, SigningKey signing_key, Collateral& collateral,
+                        crypto::CertificateCache& parsed);
 
 }  // namespace cchost::snp

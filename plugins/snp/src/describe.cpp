@@ -164,7 +164,7 @@ std::string build() {
                      "\"binding\":{\"size\":64,\"carried_in\":\"REPORT_DATA\",\"composite\":\"anchor\"},"
                      "\"record_classes\":[\"cpu\"],"
                      "\"capabilities\":{\"generate\":true,\"verify\":true,\"sim\":" + std::string(kSim ? "true" : "false") +
-                     ",\"thread_safe_verify\":false},"
+                     ",\"thread_safe_verify\":true},"
                      "\"claims\":") +
          claims + ",\"knobs\":" + std::string(kKnobs) + ",\"config\":" + std::string(kConfig) +
          ",\"collateral\":" + std::string(kCollateral) + "}";

@@ -29,7 +29,7 @@ Result<Product> decide_product(const SnpReport& report, const Collateral& c,
     }
   }
   if (c.ark) {
-    if (auto p = product_of_pinned_spki(c.ark->public_key().spki_sha256())) return *p;
+    if (auto p = product_of_pinned_spki(c.ark->spki_sha256())) return *p;
   }
   return make_error("SNP product line unknown: the version " + std::to_string(report.version) +
                     " report has no CPUID fields, no `product` is configured and no VCEK "
@@ -56,7 +56,7 @@ VerifyResult SnpVerifier::verify(ByteView token, Collateral collateral,
   if (!report) return malformed(report.message());
   auto table = parse_cert_table(parts->cert_table);
   if (!table) return malformed(table.message());
-  if (auto s = merge_cert_table(*table, report->signing_key, collateral); !s) {
+  if (auto s = merge_cert_table(*table, report->signing_key, collateral, certificates_); !s) {
     return malformed(s.message());
   }
 

@@ -44,6 +44,7 @@ class SnpVerifier {
  private:
   ChainCache cache_;
   CollateralFolderCache folders_;
+  crypto::CertificateCache certificates_;  // the cert tables' certificates, parsed once
 };
 
 // Product line of a report (NOTES §8 step 2): CPUID (v3+), else configuration, else the VCEK's

@@ -76,7 +76,7 @@ Status check_rsa4096(const crypto::Certificate& cert, const char* role) {
 std::optional<crypto::Certificate> matching_sim_root(const std::vector<crypto::Certificate>& roots,
                                                      const Bytes& spki_sha256) {
   for (const auto& r : roots) {
-    if (r.public_key().spki_sha256() == spki_sha256) return r;
+    if (r.spki_sha256() == spki_sha256) return r;
   }
   return std::nullopt;
 }
@@ -124,7 +124,7 @@ ChainResult verify_with_anchor(const crypto::Certificate& leaf,
   options.anchors = {anchor};
   options.at = request.at;
   options.crls = crls;
-  options.pinned_root_spki_sha256 = anchor.public_key().spki_sha256();
+  options.pinned_root_spki_sha256 = anchor.spki_sha256();
   auto path = crypto::verify_chain(leaf, {intermediate}, options);
   if (!path) {
     return fail(FailureKind::VerifyFailed, std::string("SNP chain: ") + leaf_role + " <- " +
@@ -198,7 +198,7 @@ ChainResult verify_signing_chain(const Collateral& c, const ChainRequest& reques
   const auto& pinned = pinned_ark_cert(request.product);
 
   if (c.ark) {
-    const Bytes spki = c.ark->public_key().spki_sha256();
+    const Bytes spki = c.ark->spki_sha256();
     if (spki == Bytes(pinned_ark(request.product).spki_sha256.begin(),
                       pinned_ark(request.product).spki_sha256.end())) {
       return verify_with_anchor(*leaf, *intermediate, pinned, false, c.crls, request);
@@ -248,7 +248,7 @@ std::string cache_key(const Collateral& c, const ChainRequest& request) {
     h.update(der.empty() ? crypto::random_bytes(32) : crypto::sha256(der));
   }
   for (const auto& roots : {std::cref(request.sim_roots), std::cref(c.sim_arks)}) {
-    for (const auto& r : roots.get()) h.update(r.public_key().spki_sha256());
+    for (const auto& r : roots.get()) h.update(r.spki_sha256());
   }
   const Bytes digest = h.finish();
   return std::string(digest.begin(), digest.end());

@@ -3,7 +3,9 @@
 // The system trust store is never consulted: a root is trusted because the caller says so.
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +39,10 @@ class Certificate {
   PublicKey public_key() const;
   Bytes der() const;
   Bytes sha256() const;                 // of the DER
+  // SHA-256 of the SubjectPublicKeyInfo DER as the certificate carries it: the same bytes as
+  // public_key().spki_sha256(), without building a key and re-encoding it (OpenSSL 3's
+  // encoder made that the dearest step of a warm SNP verify, issue 16).
+  Bytes spki_sha256() const;
   // The extnValue contents (inside the OCTET STRING) of the extension `oid` (dotted form).
   std::optional<Bytes> extension(std::string_view oid) const;
   std::vector<std::string> extension_oids() const;
@@ -50,6 +56,24 @@ class Certificate {
 
  private:
   std::shared_ptr<X509> cert_;
+};
+
+// Parsed certificates by the SHA-256 of their DER, so that evidence carrying the same
+// certificates again (every report of a chip carries its VCEK, ASK and ARK) is not parsed
+// again: OpenSSL 3 decodes each certificate's public key through its provider decoders, which
+// cost more than the report's own signature check. The same bytes always parse to the same
+// certificate, so a hit is what parsing would return; nothing is trusted for being here.
+// Bounded (emptied when full); thread-safe.
+class CertificateCache {
+ public:
+  explicit CertificateCache(std::size_t capacity = 512) : capacity_(capacity) {}
+  Result<Certificate> from_der(ByteView der);  // as Certificate::from_der
+  std::size_t size() const;
+
+ private:
+  std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::map<Bytes, Certificate> by_digest_;
 };
 
 class Crl {
