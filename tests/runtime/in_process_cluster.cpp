@@ -4,6 +4,8 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -86,7 +88,7 @@ cchost::Result<Participant> make_participant(const AuthorizerTemplate& t, const 
 }  // namespace
 
 cchost::Result<DeploymentRun> run_in_process_deployment(int n, const AuthorizerTemplate& t, const fs::path& policy,
-                                                       const fs::path& root, int jobs) {
+                                                       const fs::path& root, int jobs, unsigned workers) {
   DeploymentRun row;
   row.n = n;
   const int port = pick_free_port();
@@ -132,6 +134,9 @@ cchost::Result<DeploymentRun> run_in_process_deployment(int n, const AuthorizerT
   auto server_work = boost::asio::make_work_guard(server_io);
   std::thread server_thread([&] { server_io.run(); });
 
+  // The sites' verification pool, shared as in one process (cchost run: the bus's pool).
+  std::optional<boost::asio::thread_pool> pool;
+  if (workers) pool.emplace(workers);
   TimedAttestor::appraise_cpu_ns = 0;
   TimedAttestor::appraise_calls = 0;
   const auto register_start = Clock::now();
@@ -146,6 +151,7 @@ cchost::Result<DeploymentRun> run_in_process_deployment(int n, const AuthorizerT
     c.heartbeat_interval = std::chrono::seconds(2);
     c.reattest_interval = std::chrono::milliseconds(0);
     c.receipt_signer = receipt_signers[s.name];
+    if (workers) c.run_off_io = [&pool](std::function<void()> work) { boost::asio::post(*pool, std::move(work)); };
     auto created = job::SiteRuntime::create(sites_io, std::move(c), *s.timed, *s.store, *s.nonces, {});
     if (!created) return created.error();
     site_rts.push_back(std::move(*created));
@@ -154,6 +160,7 @@ cchost::Result<DeploymentRun> run_in_process_deployment(int n, const AuthorizerT
   std::thread sites_thread([&] { sites_io.run(); });
 
   auto finish = [&] {
+    if (pool) pool->join();  // the pending appraisals use the attestors, which outlive this
     sites_io.stop();
     sites_thread.join();
     server_io.stop();

@@ -2,7 +2,8 @@
 // One server and N sites in this process, over real CURVE sockets on 127.0.0.1: the server on
 // its own io_context thread, every site on one shared io_context thread; each participant has
 // its own PluginAttestor (wrapped in TimedAttestor) over the real snp_authorizer.so. Registers
-// all sites, submits `jobs` jobs naming every site, one after another, and measures each. Used by bench_runtime and by the
+// all sites, submits `jobs` jobs naming every site, one after another, and measures each.
+// `workers` > 0: the sites appraise their peers on a pool of that many threads (0: inline). Used by bench_runtime and by the
 // many-sites regression test.
 #include <filesystem>
 #include <string>
@@ -35,6 +36,7 @@ struct DeploymentRun {
 };
 
 Result<DeploymentRun> run_in_process_deployment(int n, const AuthorizerTemplate& t, const std::filesystem::path& policy,
-                                                const std::filesystem::path& workdir, int jobs = 1);
+                                                const std::filesystem::path& workdir, int jobs = 1,
+                                                unsigned workers = 0);
 
 }  // namespace cchost::runtime_test

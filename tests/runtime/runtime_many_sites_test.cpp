@@ -23,7 +23,8 @@ TEST(RuntimeManySites, SixteenSitePeerVerificationDeploysToAll) {
   auto t = make_authorizer_template(*k);
   ASSERT_TRUE(t) << t.message();
 
-  auto run = run_in_process_deployment(16, *t, k->policy_path, h.dir() / "cluster");
+  // Two appraisal workers, as `cchost run` has on two cores: the votes come back from them.
+  auto run = run_in_process_deployment(16, *t, k->policy_path, h.dir() / "cluster", 1, 2);
   ASSERT_TRUE(run) << run.message();
   EXPECT_EQ(run->rejected_registrations, 0);
   ASSERT_EQ(run->jobs.size(), 1u);

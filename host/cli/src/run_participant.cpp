@@ -9,10 +9,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "cchost/attest/catalog.hpp"
 #include "cchost/attest/nonce_registry.hpp"
@@ -124,7 +126,8 @@ int run_participant(const RunOptions& options) {
   attest::PluginAttestor attestor(std::move(attestor_config));
 
   boost::asio::io_context io;
-  bus::EventBus bus(io);
+  // Verification (peer appraisals, the trust-set search, plugin events) gets a worker per core.
+  bus::EventBus bus(io, bus::BusOptions{std::max<std::size_t>(1, std::thread::hardware_concurrency())});
   auto log_events = bus.subscribe("*", -100, [](const bus::Event& e) {
     spdlog::debug("event {} #{} {}", e.name, e.sequence, e.payload.dump());
   }, "event-log");
@@ -234,6 +237,8 @@ int run_participant(const RunOptions& options) {
     auto receipt_signer = site_receipt_signer(k);
     if (!receipt_signer) return boot_failure("site: " + receipt_signer.message());
     config.receipt_signer = std::move(*receipt_signer);
+    // A job's peer appraisals run on the bus's verification pool (one worker per core).
+    config.run_off_io = [&bus](std::function<void()> work) { (void)bus.run_verification(std::move(work)); };
     auto created = job::SiteRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);
     if (!created) return boot_failure("site: " + created.message());
     site = std::move(*created);

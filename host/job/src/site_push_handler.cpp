@@ -5,7 +5,11 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
 
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/hash.hpp"
@@ -25,13 +29,51 @@ net::Message error_to(const std::string& site, const std::string& reason) {
 
 }  // namespace
 
-template <class Request>
+// How many appraisal tasks exist (queued or running): the handler's destructor waits for none.
+struct AppraisalWorkers {
+  std::mutex mutex;
+  std::condition_variable idle;
+  std::size_t tasks = 0;
+};
+
+namespace {
+
+// Held by each appraisal task (its copies share one): the count drops when the task is
+// destroyed, whether it ran or its pool dropped it unrun.
+class WorkerTicket {
+ public:
+  explicit WorkerTicket(std::shared_ptr<AppraisalWorkers> w) : w_(std::move(w)) {
+    std::lock_guard lock(w_->mutex);
+    ++w_->tasks;
+  }
+  ~WorkerTicket() {
+    std::lock_guard lock(w_->mutex);
+    if (--w_->tasks == 0) w_->idle.notify_all();
+  }
+  WorkerTicket(const WorkerTicket&) = delete;
+  WorkerTicket& operator=(const WorkerTicket&) = delete;
+
+ private:
+  std::shared_ptr<AppraisalWorkers> w_;
+};
+
+}  // namespace
+
+SitePushHandler::SitePushHandler(SitePushContext context)
+    : ctx_(std::move(context)), workers_(std::make_shared<AppraisalWorkers>()) {}
+
+SitePushHandler::~SitePushHandler() {
+  std::unique_lock lock(workers_->mutex);
+  workers_->idle.wait(lock, [this] { return workers_->tasks == 0; });
+}
+
+template <class Request, class Handler>
 SitePushHandler::Rule SitePushHandler::rule(std::string_view type, Result<Request> (*parse)(const net::Message&),
-                                            Outcome (SitePushHandler::*handle)(const Request&)) {
+                                            Handler handle) {
   return {type, [parse, handle](SitePushHandler& self, const net::Message& m) -> Outcome {
             auto request = parse(m);
             if (!request) return request.error();
-            return (self.*handle)(*request);
+            return (self.*handle)(std::move(*request));
           }};
 }
 
@@ -46,6 +88,7 @@ std::optional<net::Message> SitePushHandler::handle(const net::Message& push) {
       rule("shutdown", &parse_shutdown, &SitePushHandler::on_shutdown),
   };
   Outcome outcome = make_error("unknown push type '" + push.type + "'");
+  push_id_ = push.id;
   auto it = std::find_if(rules.begin(), rules.end(), [&](const Rule& r) { return r.type == push.type; });
   if (it != rules.end()) {
     try {
@@ -130,16 +173,30 @@ SitePushHandler::Outcome SitePushHandler::on_challenge(const Challenge& c) {
   return std::optional<net::Message>(std::move(reply));
 }
 
+struct SitePushHandler::PeerAppraisals {
+  std::string job_id;
+  std::string corr;                              // the peer_verify's id
+  std::vector<attest::EvidenceBundle> bundles;   // the requests point into these
+  std::vector<AppraisalRequest> requests;
+  std::vector<Appraisal> appraisals;             // one per request, filled by whoever appraises it
+  std::atomic<std::size_t> remaining{0};
+};
+
 // Appraise every peer (and the server) with this site's own policy, and vote. Every bundle
 // must be bound to the job nonce we recompute ourselves (never the nonce a bundle names), and
 // its age runs from our own contribution (never from the prover's issued_at).
-SitePushHandler::Outcome SitePushHandler::on_peer_verify(const PeerVerifyRequest& r) {
+SitePushHandler::Outcome SitePushHandler::on_peer_verify(PeerVerifyRequest&& r) {
   auto nonce = job_nonce_for(r.job_id, r.contributions);
   if (!nonce) return nonce.error();
   const std::int64_t challenged_at = contributions_[r.job_id].at;
-  nlohmann::json votes = nlohmann::json::object();
-  for (const auto& bundle : r.bundles) {
-    if (votes.contains(bundle.name)) return make_error("peer_verify holds two bundles of '" + bundle.name + "'");
+  std::set<std::string> names;
+  for (const auto& bundle : r.bundles)
+    if (!names.insert(bundle.name).second) return make_error("peer_verify holds two bundles of '" + bundle.name + "'");
+  auto batch = std::make_shared<PeerAppraisals>();
+  batch->job_id = r.job_id;
+  batch->corr = push_id_;
+  batch->bundles = std::move(r.bundles);
+  for (const auto& bundle : batch->bundles) {
     const bool is_server = bundle.name == ctx_.server_name;
     AppraisalRequest req;
     req.bundle = &bundle;
@@ -148,14 +205,52 @@ SitePushHandler::Outcome SitePushHandler::on_peer_verify(const PeerVerifyRequest
     if (is_server) req.expected_identity_key = ctx_.server_key;
     req.peer_role = is_server ? "server" : "site";
     req.challenged_at = challenged_at;
-    auto appraisal = ctx_.attestor.appraise(req);
-    votes[bundle.name] = {{"accept", appraisal.accept}, {"failed", appraisal.failed_rules}};
-    ctx_.note("peer.appraisal", {{"job", r.job_id}, {"peer", bundle.name}, {"accept", appraisal.accept},
-                            {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}});
+    batch->requests.push_back(std::move(req));
   }
-  ctx_.note("vote", {{"job", r.job_id}, {"votes", votes}});
-  ctx_.publish("job.deploy.peer_verify", {{"job", r.job_id}, {"votes", votes}});
-  return std::optional<net::Message>(net::make_message("vote", ctx_.name, {{"job_id", r.job_id}, {"votes", votes}}));
+  batch->appraisals.resize(batch->requests.size());
+  if (!ctx_.run_off_io || batch->requests.empty()) {
+    for (std::size_t i = 0; i < batch->requests.size(); ++i)
+      batch->appraisals[i] = ctx_.attestor.appraise(batch->requests[i]);
+    return std::optional<net::Message>(vote_of(*batch));
+  }
+  // One task per peer on the workers; the last to finish brings the vote back to the io
+  // thread, where the notes are written in the bundles' order and the vote is sent.
+  batch->remaining = batch->requests.size();
+  for (std::size_t i = 0; i < batch->requests.size(); ++i) {
+    auto ticket = std::make_shared<WorkerTicket>(workers_);
+    ctx_.run_off_io([this, batch, i, ticket, alive = std::weak_ptr<char>(alive_), post = ctx_.post_to_io]() {
+      Appraisal appraisal;
+      try {
+        appraisal = ctx_.attestor.appraise(batch->requests[i]);
+      } catch (const std::exception& e) {
+        appraisal.failed_rules = {"appraisal.error"};
+        appraisal.detail = {{"errors", {std::string("the appraisal threw: ") + e.what()}}};
+      }
+      batch->appraisals[i] = std::move(appraisal);
+      if (batch->remaining.fetch_sub(1) != 1) return;
+      post([this, batch, alive] {
+        if (alive.expired()) return;
+        ctx_.send(vote_of(*batch));
+      });
+    });
+  }
+  return std::optional<net::Message>();
+}
+
+net::Message SitePushHandler::vote_of(PeerAppraisals& batch) {
+  nlohmann::json votes = nlohmann::json::object();
+  for (std::size_t i = 0; i < batch.requests.size(); ++i) {
+    const std::string& peer = batch.requests[i].expected_name;
+    const Appraisal& appraisal = batch.appraisals[i];
+    votes[peer] = {{"accept", appraisal.accept}, {"failed", appraisal.failed_rules}};
+    ctx_.note("peer.appraisal", {{"job", batch.job_id}, {"peer", peer}, {"accept", appraisal.accept},
+                                 {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}});
+  }
+  ctx_.note("vote", {{"job", batch.job_id}, {"votes", votes}});
+  ctx_.publish("job.deploy.peer_verify", {{"job", batch.job_id}, {"votes", votes}});
+  auto vote = net::make_message("vote", ctx_.name, {{"job_id", batch.job_id}, {"votes", votes}});
+  vote.corr = batch.corr;
+  return vote;
 }
 
 // The payload arrives sealed to the job key we bound into our evidence for this job; it is

@@ -29,12 +29,27 @@ struct SitePushContext {
   std::function<void(const std::string& event, const nlohmann::json& payload)> publish;  // bus
   std::function<void(const std::string& reason)> stop;                                   // shutdown
   std::shared_ptr<const crypto::SigningKey> receipt_signer;  // signs each stored payload's receipt
+  // Peer appraisals are CPU-bound (one signature check or more per peer): with `run_off_io`
+  // they run on its workers, in parallel, and the vote is handed to `send` from the io thread
+  // (`post_to_io`). It must run work on threads other than the io thread (the bus's
+  // verification pool). Unset: appraised inline and the vote is handle()'s reply.
+  std::function<void(std::function<void()> work)> run_off_io;
+  std::function<void(std::function<void()> work)> post_to_io;
+  std::function<void(net::Message reply)> send;
 };
+
+struct AppraisalWorkers;  // site_push_handler.cpp
 
 class SitePushHandler {
  public:
-  explicit SitePushHandler(SitePushContext context) : ctx_(std::move(context)) {}
-  // The reply to send for `push` (corr set), or none (shutdown).
+  explicit SitePushHandler(SitePushContext context);
+  // Waits for appraisals still running on workers: they use the attestor and this handler's
+  // context, which the owner destroys next.
+  ~SitePushHandler();
+  SitePushHandler(const SitePushHandler&) = delete;
+  SitePushHandler& operator=(const SitePushHandler&) = delete;
+  // The reply to send for `push` (corr set), or none: shutdown, or a vote that `send` will
+  // carry once the workers have appraised every peer.
   std::optional<net::Message> handle(const net::Message& push);
 
  private:
@@ -43,13 +58,14 @@ class SitePushHandler {
     std::string_view type;
     std::function<Outcome(SitePushHandler&, const net::Message&)> run;  // schema, then handler
   };
-  template <class Request>
-  static Rule rule(std::string_view type, Result<Request> (*parse)(const net::Message&),
-                   Outcome (SitePushHandler::*handle)(const Request&));
+  template <class Request, class Handler>
+  static Rule rule(std::string_view type, Result<Request> (*parse)(const net::Message&), Handler handle);
 
   Outcome on_contribute(const ContributeRequest& r);
   Outcome on_challenge(const Challenge& c);
-  Outcome on_peer_verify(const PeerVerifyRequest& r);
+  Outcome on_peer_verify(PeerVerifyRequest&& r);
+  struct PeerAppraisals;  // one peer_verify's requests and appraisals (site_push_handler.cpp)
+  net::Message vote_of(PeerAppraisals& batch);  // notes every appraisal, then the vote
   Outcome on_deploy(const DeployRequest& r);
   Outcome on_shutdown(const ShutdownRequest& r);
   Result<Receipt> sign_stored_receipt(const std::string& job_id, const std::string& payload_sha256);
@@ -62,6 +78,9 @@ class SitePushHandler {
   static constexpr std::size_t kRememberedJobs = 256;
 
   SitePushContext ctx_;
+  std::string push_id_;  // of the push being handled: the corr of a vote sent later
+  std::shared_ptr<AppraisalWorkers> workers_;  // appraisal tasks not yet destroyed (~SitePushHandler)
+  std::shared_ptr<char> alive_ = std::make_shared<char>();  // results posted back check it
   std::map<std::string, OwnContribution> contributions_;  // job id -> ours
   std::deque<std::string> contribution_order_;
   // job id -> the ephemeral X25519 key pair bound into our evidence for that job (binding v2).

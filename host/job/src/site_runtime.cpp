@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "cchost/attest/binding.hpp"
@@ -74,7 +75,9 @@ struct SiteRuntime::Impl {
         config.name, config.server_name, server_key, attestor, store,
         [this](const std::string& type, const nlohmann::json& fields) { note(type, fields); },
         [this](const std::string& event, const nlohmann::json& payload) { publish(event, payload); },
-        [this](const std::string& reason) { stop(reason); }, config.receipt_signer});
+        [this](const std::string& reason) { stop(reason); }, config.receipt_signer, config.run_off_io,
+        [&io = io](std::function<void()> work) { boost::asio::post(io, std::move(work)); },
+        [this](net::Message reply) { send_reply(std::move(reply)); }});
     client->on_push([this](const net::Message& m) { on_push(m); });
     publish("system.bootstrap", {{"role", "site"}, {"name", config.name}});
     begin_registration();
@@ -298,9 +301,12 @@ struct SiteRuntime::Impl {
       client->send(revocations->on_push(m));
       return;
     }
-    auto reply = pushes->handle(m);
-    if (reply && reply->type == "vote") revocations->filter_votes(*reply);
-    if (reply) client->send(std::move(*reply));
+    if (auto reply = pushes->handle(m)) send_reply(std::move(*reply));
+  }
+
+  void send_reply(net::Message reply) {
+    if (reply.type == "vote") revocations->filter_votes(reply);
+    client->send(std::move(reply));
   }
 };
 

@@ -38,6 +38,12 @@ struct SiteRuntimeConfig {
   // Signs the receipt for every payload this site stores (keys/receipt.key in the kit); unset:
   // the site acknowledges without a receipt, which no server counts as deployed.
   std::shared_ptr<const crypto::SigningKey> receipt_signer;
+  // Runs a job's peer appraisals (CPU-bound: a signature check or more per peer) on other
+  // threads, one task per peer, so that a site with many peers uses every core and its io
+  // thread keeps answering heartbeats (`cchost run`: the bus's verification pool). The
+  // attestor's appraise() must then be safe to call concurrently (PluginAttestor is). Never a
+  // function that runs work on the io thread itself. Unset: appraised in turn on the io thread.
+  std::function<void(std::function<void()> work)> run_off_io;
 };
 
 class SiteRuntime {
