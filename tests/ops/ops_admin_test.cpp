@@ -30,6 +30,14 @@ TEST(OpsAdmin, AbortEndsAnOpenJobAndShutdownStopsTheServerSealed) {
   auto report = h.status();
   ASSERT_TRUE(report);
   EXPECT_EQ((*report)["schema"], "cchost.status/v1");  // every JSON output names its schema
+  // The wire volume so far: registration went both ways, and this status request came in.
+  const auto& wire = (*report)["transport"];
+  EXPECT_GT(wire.value("messages_sent", 0), 0) << report->dump(2);
+  EXPECT_GT(wire.value("bytes_received", 0), wire.value("messages_received", 0)) << report->dump(2);
+  auto later = h.status();
+  ASSERT_TRUE(later);
+  EXPECT_GT((*later)["transport"].value("bytes_sent", 0), wire.value("bytes_sent", 0))
+      << "the first status report was sent in between";
 
   // A job that cannot end by itself for two minutes: its only site is stopped (not dead).
   h.signal("site-1", SIGSTOP);

@@ -231,6 +231,11 @@ bool RuntimeHarness::running(const std::string& name) {
   return true;
 }
 
+pid_t RuntimeHarness::pid(const std::string& name) const {
+  auto it = children_.find(name);
+  return it == children_.end() ? -1 : it->second;
+}
+
 void RuntimeHarness::signal(const std::string& name, int sig) {
   auto it = children_.find(name);
   if (it == children_.end()) return;

@@ -84,6 +84,8 @@ class RuntimeHarness {
   // Sends SIGTERM, waits (up to 10 s) for the exit, then SIGKILL. Returns the exit status.
   int stop(const std::string& name);
   bool running(const std::string& name);
+  // The process id of a participant this harness started and has not reaped; -1 otherwise.
+  pid_t pid(const std::string& name) const;
 
   // Runs a command to completion (killed after `timeout`), output captured.
   CommandResult run(const std::vector<std::string>& argv, std::chrono::seconds timeout = std::chrono::seconds(60));

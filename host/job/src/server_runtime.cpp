@@ -330,8 +330,13 @@ net::Message ServerRuntime::Impl::handle_status(const net::Delivery& d) {
     if (only.empty() || only == id) job_list.push_back(job->to_json());
   if (!only.empty() && job_list.empty()) return error_reply("no job '" + only + "'");
   // `now` lets the admin say "last seen 3s ago" by the server's clock, not its own.
+  const auto wire = server->stats();
+  const nlohmann::json transport = {{"messages_sent", wire.messages_sent},
+                                    {"bytes_sent", wire.bytes_sent},
+                                    {"messages_received", wire.messages_received},
+                                    {"bytes_received", wire.bytes_received}};
   return reply_to("status.report", {{"schema", "cchost.status/v1"}, {"server", config.name}, {"session", session}, {"now", now()},
-                                    {"participants", participants}, {"jobs", job_list}});
+                                    {"participants", participants}, {"jobs", job_list}, {"transport", transport}});
 }
 
 net::Message ServerRuntime::Impl::handle_shutdown_request(const net::Delivery& d) {

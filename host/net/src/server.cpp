@@ -34,7 +34,7 @@ struct Server::Impl {
   ThrottledReporter drop_log;
 
   std::atomic<std::uint64_t> delivered{0}, error_replies{0}, dropped_sender{0}, dropped_unknown{0},
-      zap_allowed{0}, zap_denied{0};
+      zap_allowed{0}, zap_denied{0}, messages_sent{0}, bytes_sent{0}, messages_received{0}, bytes_received{0};
 
   // Destruction order matters (reverse of declaration): reactors, then sockets, then context.
   zmq::context_t context{1};
@@ -94,7 +94,14 @@ Status Server::Impl::send(const std::string& route, Message message) {
   message.sender = config.name;
   message.version = kProtocolVersion;
   std::string why;
-  const bool sent = detail::send_parts(router, &route, encode(message), why);
+  auto frames = encode(message);
+  std::uint64_t bytes = 0;
+  for (const auto& f : frames) bytes += f.size();
+  const bool sent = detail::send_parts(router, &route, std::move(frames), why);
+  if (sent) {
+    ++messages_sent;
+    bytes_sent += bytes;
+  }
   if (!sent) spdlog::warn("net: server: {} id={} not sent: {}", message.type, message.id, why);
   router_reactor->kick();  // a send can swallow the edge that announced inbound data
   if (!sent) return make_error(why);
@@ -114,6 +121,8 @@ void Server::Impl::on_router_readable() {
   // routing id + at most max_frames payload frames + one more to notice "too many".
   if (!detail::receive_parts(router, config.limits.max_frames + 2, received)) return;
   if (received.parts.size() < 2) return;  // no payload: nothing to answer
+  ++messages_received;
+  for (std::size_t i = 1; i < received.parts.size(); ++i) bytes_received += received.parts[i].size();
   const std::string route = received.parts[0].to_string();
   const auto& first = received.parts[1];
 
@@ -250,6 +259,10 @@ ServerStats Server::stats() const {
   s.dropped_unknown = impl_->dropped_unknown;
   s.zap_allowed = impl_->zap_allowed;
   s.zap_denied = impl_->zap_denied;
+  s.messages_sent = impl_->messages_sent;
+  s.bytes_sent = impl_->bytes_sent;
+  s.messages_received = impl_->messages_received;
+  s.bytes_received = impl_->bytes_received;
   return s;
 }
 

@@ -56,6 +56,12 @@ struct ServerStats {
   std::uint64_t dropped_unknown = 0;   // key no longer in the allow-list, or no User-Id
   std::uint64_t zap_allowed = 0;
   std::uint64_t zap_denied = 0;
+  // What the server's messages weigh on the wire: the frames' bytes before CURVE (which adds
+  // a fixed overhead per frame), counted when ZeroMQ takes them.
+  std::uint64_t messages_sent = 0;
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t messages_received = 0;
+  std::uint64_t bytes_received = 0;
 };
 
 class Server {
