@@ -415,6 +415,45 @@ TEST_F(NetTransport, ServerPushReachesTheClientsHandler) {
   EXPECT_EQ(pushed->body.at("nonce"), "00ff");
 }
 
+// Shared frames (a job's bundles to every voter) arrive as ordinary frames after the owned
+// ones, at every peer they were pushed to, and ZeroMQ lets go of its references once they
+// are sent (a lost release would keep every job's bundles for the life of the server).
+TEST_F(NetTransport, SharedFramesReachEveryPeerAndAreReleasedOnceSent) {
+  start_server();
+  auto& a = make_client(site_a_, "site-a");
+  auto& b = make_client(site_b_, "site-b");
+  std::vector<std::shared_ptr<std::promise<Message>>> promises = {std::make_shared<std::promise<Message>>(),
+                                                                  std::make_shared<std::promise<Message>>()};
+  auto fa = promises[0]->get_future(), fb = promises[1]->get_future();
+  loop_.on_io([&] {
+    a.on_push([p = promises[0]](const Message& m) { p->set_value(m); });
+    b.on_push([p = promises[1]](const Message& m) { p->set_value(m); });
+    return 0;
+  });
+  ASSERT_TRUE(request(a, make_message("register", ""), 5s));
+  ASSERT_TRUE(request(b, make_message("register", ""), 5s));
+  auto shared = std::make_shared<const Bytes>(Bytes(100000, 0x42));
+  std::weak_ptr<const Bytes> watch = shared;
+  for (const char* peer : {"site-a", "site-b"}) {
+    auto m = make_message("peer_verify", "", {{"n", 2}});
+    m.blobs.push_back(Bytes{1, 2, 3});
+    m.shared_blobs = {shared, std::make_shared<const Bytes>(Bytes{9})};
+    server_->push(peer, std::move(m));
+  }
+  shared.reset();
+  for (auto* f : {&fa, &fb}) {
+    auto got = testing::wait(*f);
+    ASSERT_TRUE(got.has_value()) << "hang guard: push never arrived";
+    ASSERT_EQ(got->blobs.size(), 3u);
+    EXPECT_EQ(got->blobs[0], (Bytes{1, 2, 3}));
+    EXPECT_EQ(got->blobs[1], Bytes(100000, 0x42));
+    EXPECT_EQ(got->blobs[2], Bytes{9});
+  }
+  for (int i = 0; i < 200 && !watch.expired(); ++i) std::this_thread::sleep_for(10ms);  // hang guard only
+  EXPECT_TRUE(watch.expired()) << "ZeroMQ still holds the shared frame after both peers received it";
+  EXPECT_GE(server_->stats().bytes_sent, 2u * 100000u);
+}
+
 TEST_F(NetTransport, PushToADisconnectedClientReportsHostUnreachable) {
   start_server();
   auto push_outcome = [&](const std::string& peer) {

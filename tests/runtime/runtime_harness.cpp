@@ -211,7 +211,7 @@ bool RuntimeHarness::start(const std::string& name, const std::vector<std::strin
                                    "--workspace", workspace(name).string()};
   if (name != "server") {
     argv.push_back("--heartbeat-ms");
-    argv.push_back("500");
+    argv.push_back(std::to_string(heartbeat_ms));
   }
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   const pid_t pid = spawn(argv, log_path(name));

@@ -78,7 +78,9 @@ class RuntimeHarness {
   CommandResult provision(const ProjectSpec& spec, int port = 0, std::optional<fs::path> state = std::nullopt,
                           const std::string& out_name = "kits");
 
-  // Starts `cchost run` for a participant; sites get --heartbeat-ms 500.
+  // Starts `cchost run` for a participant; sites get --heartbeat-ms heartbeat_ms (500 unless
+  // set: the tests want liveness to show quickly).
+  int heartbeat_ms = 500;
   bool start(const std::string& name, const std::vector<std::string>& extra_args = {});
   void signal(const std::string& name, int sig);
   // Sends SIGTERM, waits (up to 10 s) for the exit, then SIGKILL. Returns the exit status.

@@ -269,21 +269,35 @@ void ServerRuntime::Impl::peer_phase(const std::shared_ptr<JobRun>& job) {
   for (const auto& [site, unused] : job->verified) voters.push_back(site);
   begin_phase(job, "peer-vote", voters, config.request_timeout + kPhaseGrace, [this, job] { decide(job); });
   const auto contributions = contributions_json(job->contributions);
+  // Every voter gets every bundle but its own: each bundle's header is built, and its tokens
+  // are held, once for all of them (the tokens go out by reference, not one copy per voter).
+  struct Prepared {
+    std::string name;
+    nlohmann::json header;
+    std::vector<std::shared_ptr<const Bytes>> blobs;
+  };
+  std::vector<Prepared> prepared;
+  auto prepare = [&prepared](const attest::EvidenceBundle& b) {
+    Prepared p{b.name, attest::bundle_header(b), {}};
+    for (auto& blob : attest::bundle_blobs(b)) p.blobs.push_back(std::make_shared<const Bytes>(std::move(blob)));
+    prepared.push_back(std::move(p));
+  };
+  prepare(*own);
+  for (const auto& [peer, bundle] : job->verified) prepare(bundle);
   for (const auto& voter : voters) {
     nlohmann::json headers = nlohmann::json::array();
-    std::vector<Bytes> blobs;
+    std::vector<std::shared_ptr<const Bytes>> blobs;
     std::set<std::string> asked;  // whom this voter may vote on
-    auto add = [&](const attest::EvidenceBundle& b) {
-      headers.push_back(attest::bundle_header(b));
-      for (auto& blob : attest::bundle_blobs(b)) blobs.push_back(std::move(blob));
-      asked.insert(b.name);
-    };
-    add(*own);
-    for (const auto& [peer, bundle] : job->verified)
-      if (peer != voter) add(bundle);
+    for (std::size_t i = 0; i < prepared.size(); ++i) {
+      const auto& p = prepared[i];
+      if (i > 0 && p.name == voter) continue;  // [0] is the server's own bundle
+      headers.push_back(p.header);
+      blobs.insert(blobs.end(), p.blobs.begin(), p.blobs.end());
+      asked.insert(p.name);
+    }
     auto msg = net::make_message("peer_verify", config.name,
                                  {{"job_id", job->spec.id}, {"contributions", contributions}, {"bundles", headers}});
-    msg.blobs = std::move(blobs);
+    msg.shared_blobs = std::move(blobs);
     ask_in_phase(job, voter, std::move(msg), [this, job, voter, asked](const net::Message& reply) -> Status {
       auto vote = parse_vote(reply);
       if (!vote) return make_error("malformed vote: " + vote.message());

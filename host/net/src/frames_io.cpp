@@ -20,21 +20,52 @@ bool receive_parts(zmq::socket_t& socket, std::size_t keep_max, ReceivedParts& o
   return true;
 }
 
+namespace {
+
+// ZeroMQ calls this (from its I/O thread) once it no longer needs a shared frame.
+void release_shared(void*, void* hint) { delete static_cast<std::shared_ptr<const Bytes>*>(hint); }
+
+zmq::message_t shared_part(const std::shared_ptr<const Bytes>& buffer) {
+  static const Bytes empty;
+  const Bytes& bytes = buffer ? *buffer : empty;
+  auto ref = std::make_unique<std::shared_ptr<const Bytes>>(buffer);
+  // ZeroMQ's API takes void*; it never writes a message it was given. Once constructed, the
+  // message owns the reference (released through release_shared).
+  zmq::message_t part(const_cast<std::uint8_t*>(bytes.data()), bytes.size(), &release_shared, ref.get());
+  ref.release();
+  return part;
+}
+
+}  // namespace
+
 bool send_parts(zmq::socket_t& socket, const std::string* route, const std::vector<Bytes>& frames,
                 std::string& why) {
+  return send_parts(socket, route, frames, {}, why);
+}
+
+bool send_parts(zmq::socket_t& socket, const std::string* route, const std::vector<Bytes>& frames,
+                const std::vector<std::shared_ptr<const Bytes>>& shared, std::string& why) {
+  const std::size_t total = frames.size() + shared.size();
   try {
     if (route != nullptr) {
-      const auto flags = zmq::send_flags::dontwait | (frames.empty() ? zmq::send_flags::none : zmq::send_flags::sndmore);
+      const auto flags = zmq::send_flags::dontwait | (total == 0 ? zmq::send_flags::none : zmq::send_flags::sndmore);
       if (!socket.send(zmq::buffer(*route), flags)) {
         why = "peer queue full";
         return false;
       }
     }
-    for (std::size_t i = 0; i < frames.size(); ++i) {
-      const bool last = i + 1 == frames.size();
+    for (std::size_t i = 0; i < total; ++i) {
+      const bool last = i + 1 == total;
       const auto flags = last ? zmq::send_flags::dontwait : (zmq::send_flags::dontwait | zmq::send_flags::sndmore);
       // Once the first part is accepted the rest are too (ZeroMQ queues whole messages).
-      if (!socket.send(zmq::const_buffer(frames[i].data(), frames[i].size()), flags)) {
+      bool sent = false;
+      if (i < frames.size()) {
+        sent = static_cast<bool>(socket.send(zmq::const_buffer(frames[i].data(), frames[i].size()), flags));
+      } else {
+        auto part = shared_part(shared[i - frames.size()]);
+        sent = static_cast<bool>(socket.send(part, flags));
+      }
+      if (!sent) {
         why = "queue full";
         return false;
       }

@@ -1,6 +1,7 @@
 #pragma once
 // Non-blocking multipart send/receive with a bound on what we keep in memory.
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,11 @@ bool receive_parts(zmq::socket_t& socket, std::size_t keep_max, ReceivedParts& o
 // peer is unreachable or its queue is full: the message is dropped, the caller logs it.
 bool send_parts(zmq::socket_t& socket, const std::string* route, const std::vector<Bytes>& frames,
                 std::string& why);
+
+// The same, then `shared` by reference (ZeroMQ holds a reference to each buffer until it has
+// written it; no copy is made).
+bool send_parts(zmq::socket_t& socket, const std::string* route, const std::vector<Bytes>& frames,
+                const std::vector<std::shared_ptr<const Bytes>>& shared, std::string& why);
 
 ByteView view_of(const zmq::message_t& part);
 

@@ -96,15 +96,21 @@ Message make_error_reply(std::string sender, std::string corr, std::string reaso
   return m;
 }
 
-std::vector<Bytes> encode(const Message& message) {
+std::vector<Bytes> encode_owned(const Message& message) {
   const json header = {{"v", message.version},   {"type", message.type}, {"id", message.id},
                        {"corr", message.corr},    {"sender", message.sender}};
   std::vector<Bytes> frames;
-  frames.reserve(2 + message.blobs.size());
+  frames.reserve(2 + message.blobs.size() + message.shared_blobs.size());
   frames.push_back(to_bytes(header.dump(-1, ' ', false, json::error_handler_t::replace)));
   const json& body = message.body.is_null() ? json::object() : message.body;
   frames.push_back(to_bytes(body.dump(-1, ' ', false, json::error_handler_t::replace)));
   for (const auto& blob : message.blobs) frames.push_back(blob);
+  return frames;
+}
+
+std::vector<Bytes> encode(const Message& message) {
+  auto frames = encode_owned(message);
+  for (const auto& shared : message.shared_blobs) frames.push_back(shared ? *shared : Bytes{});
   return frames;
 }
 

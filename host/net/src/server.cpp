@@ -94,10 +94,11 @@ Status Server::Impl::send(const std::string& route, Message message) {
   message.sender = config.name;
   message.version = kProtocolVersion;
   std::string why;
-  auto frames = encode(message);
+  auto frames = encode_owned(message);
   std::uint64_t bytes = 0;
   for (const auto& f : frames) bytes += f.size();
-  const bool sent = detail::send_parts(router, &route, std::move(frames), why);
+  for (const auto& f : message.shared_blobs) bytes += f ? f->size() : 0;
+  const bool sent = detail::send_parts(router, &route, frames, message.shared_blobs, why);
   if (sent) {
     ++messages_sent;
     bytes_sent += bytes;

@@ -4,6 +4,7 @@
 // binary blobs (evidence). Everything arriving from the network goes through decode(), which
 // enforces hard limits before parsing anything.
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -34,6 +35,11 @@ struct Message {
   std::string sender;  // participant name; must match the name bound to the CURVE key
   nlohmann::json body = nlohmann::json::object();
   std::vector<Bytes> blobs;
+  // Frames sent after `blobs`, by reference: one buffer may go to many peers at once without a
+  // copy each (a job's evidence bundles to every voter: N copies of N bundles otherwise held
+  // the server's memory until the slowest voter read them). Sending only: a decoded message
+  // has every frame in `blobs`.
+  std::vector<std::shared_ptr<const Bytes>> shared_blobs;
 };
 
 // 16 random bytes from the OS CSPRNG, as 32 lowercase hex characters.
@@ -46,7 +52,10 @@ Message make_message(std::string type, std::string sender, nlohmann::json body =
 // body {"reason": ...}, corr = the offending message's id when its header was readable.
 Message make_error_reply(std::string sender, std::string corr, std::string reason);
 
+// Every frame, `shared_blobs` copied in after `blobs`.
 std::vector<Bytes> encode(const Message& message);
+// Frames 0 and 1 and `blobs` (what encode() gives, without the shared frames).
+std::vector<Bytes> encode_owned(const Message& message);
 
 // Parses and validates frame 0 only (used to recover an id for an error reply).
 Result<Message> decode_header(ByteView header_frame, const Limits& limits);
