@@ -16,13 +16,14 @@
 // and bench_net's loopback CURVE round trip.
 //
 // A benchmark that prints a table, not a timed test. Run it on a quiet machine:
-//   build/release/bench/bench_processes [N ...]
+//   build/release/bench/bench_processes [--mixed] [N ...]
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -95,17 +96,52 @@ struct Row {
   std::string outcome;
 };
 
-bool run_one(int n, Row& row) {
+// --mixed (issue 16, goal 5): site-i is an SEV-SNP site when i % 3 == 1, an Intel TDX site
+// when i % 3 == 2, and an SEV-SNP site with a board of 8 GPUs and 4 NVSwitches when i % 3 == 0
+// (each simulated). Every participant verifies every platform (`verify_only` where it runs
+// another) and its policy requires of each peer what that peer's platform presents.
+enum class Platform { snp, tdx, gpus };
+Platform platform_of(int i) { return i % 3 == 1 ? Platform::snp : i % 3 == 2 ? Platform::tdx : Platform::gpus; }
+
+std::string authorizer(const std::string& ns, const std::string& plugin, bool verify_only) {
+  return "  namespace = \"" + ns + "\"\n  plugin = \"" + plugin + "\"\n" +
+         (verify_only ? "  verify_only = true\n" : "  backend = \"sim\"\n");
+}
+
+std::vector<std::string> extra_authorizers(std::optional<Platform> own) {
+  return {authorizer("x-tdx", "tdx_authorizer.so", own != Platform::tdx),
+          authorizer("x-nv-gpu", "nvgpu_authorizer.so", own != Platform::gpus),
+          authorizer("x-nv-switch", "nvswitch_authorizer.so", own != Platform::gpus)};
+}
+
+std::string mixed_policy(int n) {
+  std::string p = "[policy]\nname = \"mixed-scale\"\nrequire = [\"x-snp\"]\nallow_simulated = true\n";
+  for (int i = 1; i <= n; ++i) {
+    if (platform_of(i) == Platform::tdx)
+      p += "[peer.\"site-" + std::to_string(i) + "\"]\nrequire = [\"x-tdx\"]\n";
+    if (platform_of(i) == Platform::gpus)
+      p += "[peer.\"site-" + std::to_string(i) + "\"]\nrequire = [\"x-snp\", \"x-nv-gpu\", \"x-nv-switch\"]\n";
+  }
+  return p;
+}
+
+bool run_one(int n, bool mixed, Row& row) {
   row.n = n;
   rt::RuntimeHarness h("bench-procs-" + std::to_string(n));
   h.heartbeat_ms = kHeartbeatMs;
   rt::ProjectSpec spec;
-  spec.server_policy = rt::lenient_policy();
+  spec.server_policy = mixed ? mixed_policy(n) : rt::lenient_policy();
+  if (mixed) spec.server_extra_authorizers = extra_authorizers(std::nullopt);
   spec.request_timeout = "300s";
   std::vector<std::string> names;
   for (int i = 1; i <= n; ++i) {
     names.push_back("site-" + std::to_string(i));
-    spec.sites.push_back({names.back(), rt::lenient_policy(), false});
+    if (!mixed) {
+      spec.sites.push_back({names.back(), rt::lenient_policy(), false});
+      continue;
+    }
+    spec.sites.push_back({names.back(), mixed_policy(n), false, extra_authorizers(platform_of(i))});
+    spec.sites.back().snp_verify_only = platform_of(i) == Platform::tdx;
   }
   auto provisioned = h.provision(spec);
   if (provisioned.exit_code != 0) {
@@ -164,17 +200,20 @@ bool run_one(int n, Row& row) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<int> sizes = {8, 32, 64, 128};
-  if (argc > 1) {
-    sizes.clear();
-    for (int i = 1; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
+  std::vector<int> sizes;
+  bool mixed = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--mixed") mixed = true;
+    else sizes.push_back(std::atoi(argv[i]));
   }
+  if (sizes.empty()) sizes = {8, 32, 64, 128};
   const double p384 = cchost::test::openssl_speed_verify("openssl speed -seconds 2 ecdsap384 2>/dev/null", "384 bits ecdsa");
   const double p384_ms = p384 > 0 ? 1000.0 / p384 : 0;
   const double rtt_us = bench_net_round_trip_us(argv[0]);
-  std::printf("bench_processes: server + N sites as `cchost run` processes on loopback (CURVE), SNP sim evidence;\n"
+  std::printf("bench_processes: server + N sites as `cchost run` processes on loopback (CURVE), %s;\n"
               "%u hardware threads, site heartbeats every %d ms (cchost run's default)\n"
               "floors: openssl speed ecdsap384 verify %.1f/s = %.3f ms; bench_net CURVE round trip p50 %.1f us\n\n",
+              mixed ? "mixed sites (1/3 SNP, 1/3 TDX, 1/3 SNP + 8 GPUs + 4 NVSwitches; simulated)" : "SNP sim evidence",
               std::thread::hardware_concurrency(), kHeartbeatMs, p384, p384_ms, rtt_us);
   std::printf("%4s %9s %9s %10s %10s %12s %8s %8s %10s %9s | %7s %7s %8s %8s  %s\n", "N", "register", "decide",
               "server CPU", "site CPU", "site ms/peer", "srv RSS", "site RSS", "sent MiB", "B/pair", "idle sv%",
@@ -183,7 +222,7 @@ int main(int argc, char** argv) {
               "(x p384)", "(MiB)", "(MiB)", "", "", "", "", "(MiB)", "(MiB)");
   for (int n : sizes) {
     Row r;
-    if (!run_one(n, r)) return 1;
+    if (!run_one(n, mixed, r)) return 1;
     // Each site appraises its N-1 peers and the server: N bundles.
     const double per_peer_ms = 1000.0 * r.site_cpu_mean_s / n;
     std::printf("%4d %9.2f %9.2f %10.2f %10.3f %6.2f %5.2fx %8.1f %8.1f %10.2f %9.0f | %7.2f %7.3f %8.1f %8.1f  %s\n",
