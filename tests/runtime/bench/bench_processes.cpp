@@ -10,8 +10,8 @@
 //              (site CPU over the N bundles it appraised) beside one P-384 verify
 //   RSS of the server and the mean site after the job (MiB)
 //   bytes the server sent during the job (its transport counters), and per (site, peer) pair
-//   idle       the same processes over the 10 s after the job: % of one core, RSS (heartbeats
-//              every 2 s, the default)
+//   idle       the same processes over 10 s from three heartbeats after the job: % of one
+//              core, RSS (heartbeats every 2 s, the default)
 // Floors, measured in this run: `openssl speed ecdsap384` (the signature each appraisal needs)
 // and bench_net's loopback CURVE round trip.
 //
@@ -184,7 +184,9 @@ bool run_one(int n, bool mixed, Row& row) {
   // admin's status polls, which are small beside them (a few hundred bytes each).
   row.bytes_sent = static_cast<double>(sent_after - sent_before);
 
-  // Idle: nothing but heartbeats (every kHeartbeatMs) for 10 s.
+  // Idle: nothing but heartbeats (every kHeartbeatMs) for 10 s, once three heartbeats have
+  // carried the sites' new audit heads (each checked and kept by the server once).
+  std::this_thread::sleep_for(std::chrono::milliseconds(3 * kHeartbeatMs));
   const Sample idle_from = sample(h, names);
   const auto idle_start = Clock::now();
   std::this_thread::sleep_for(std::chrono::seconds(10));
