@@ -207,6 +207,13 @@ TEST(RuntimeRevocation, AfterRotationTheOldKeyIsRefusedAndTheNewOneRegisters) {
   const std::size_t before_new_key = h.read_log("server").size();
   ASSERT_TRUE(h.start("site-1"));
   ASSERT_TRUE(h.wait_for_log("server", "registered site-1", before_new_key)) << h.log_tails();
+  // site-2 is registered in the registry this server recovered, but a job counts only sites
+  // heard from since it started: wait for site-2's first heartbeat to this process (the test
+  // used to win that race only while registering site-1 took longer than a heartbeat).
+  ASSERT_TRUE(h.wait_for([](const nlohmann::json& report) {
+    const auto* site2 = find_participant(report, "site-2");
+    return site2 && site2->value("last_seen", std::int64_t{0}) > 0;
+  })) << h.last_status().dump(2);
   ASSERT_EQ(h.submit("after-rotation", {"site-1", "site-2"}, 2, "payload").exit_code, 0);
   auto job = h.wait_decided("after-rotation");
   ASSERT_TRUE(job) << h.log_tails();
