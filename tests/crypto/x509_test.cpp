@@ -357,6 +357,24 @@ TEST_F(CryptoX509, CertificateCacheReturnsWhatParsingWould) {
   EXPECT_EQ(cache.size(), 1u) << "a full cache is emptied before it takes another certificate";
 }
 
+// Whoever presents evidence chooses its certificates: one larger than kMaxCachedDer is parsed
+// every time and never kept, so offered certificates cannot grow the cache past its bound.
+TEST_F(CryptoX509, CertificateCacheKeepsNoLargeCertificate) {
+  const auto& d = temp_dir();
+  test::write_text(d / "big.cnf", "[v3_big]\nnsComment = \"" + std::string(CertificateCache::kMaxCachedDer, 'x') + "\"\n");
+  ASSERT_TRUE(openssl("req -x509 -new -key leaf.key -sha256 -days 30 -subj '/CN=big' -extensions v3_big "
+                      "-config big.cnf -outform DER -out big.der"));
+  const Bytes big = test::read_bytes(d / "big.der");
+  ASSERT_GT(big.size(), CertificateCache::kMaxCachedDer);
+  CertificateCache cache;
+  auto first = cache.from_der(big), second = cache.from_der(big);
+  ASSERT_TRUE(first.ok()) << first.message();
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->subject_cn(), "big");
+  EXPECT_NE(first->get(), second->get()) << "parsed again, not served from the cache";
+  EXPECT_EQ(cache.size(), 0u);
+}
+
 TEST_F(CryptoX509, ParsingPemDerBundlesAndGarbage) {
   auto all = Certificate::all_from_pem(p.bundle_pem);
   ASSERT_TRUE(all.ok()) << all.message();

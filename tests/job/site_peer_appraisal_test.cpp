@@ -176,6 +176,32 @@ TEST(SitePeerAppraisal, TwoBundlesOfOnePeerAreRefusedAtOnce) {
   EXPECT_EQ(h.attestor.calls.load(), 0);
 }
 
+// A job's peers are appraised once at a time: while its batch runs, the same peer_verify again
+// (a replay, or a server queueing batch after batch) is refused; once voted, the job may be
+// asked again.
+TEST(SitePeerAppraisal, ASecondPeerVerifyOfAJobBeingAppraisedIsRefused) {
+  Harness h(true);
+  h.attestor.hold = true;
+  auto push = h.peer_verify(2);
+  EXPECT_FALSE(h.handler->handle(push));
+  auto again = h.handler->handle(push);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->type, net::kErrorType);
+  EXPECT_NE(again->body.dump().find("already being appraised"), std::string::npos) << again->body.dump();
+  h.attestor.release();
+  for (auto deadline = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < deadline;) {
+    h.io.restart();
+    h.io.run_for(10ms);
+    std::lock_guard lock(h.sent_mutex);
+    if (!h.sent.empty()) break;
+  }
+  {
+    std::lock_guard lock(h.sent_mutex);
+    ASSERT_EQ(h.sent.size(), 1u);
+  }
+  EXPECT_FALSE(h.handler->handle(push)) << "voted: the job may be appraised again";
+}
+
 TEST(SitePeerAppraisal, DestroyedWhileAppraisingWaitsAndSendsNothing) {
   Harness h(true);
   h.attestor.hold = true;

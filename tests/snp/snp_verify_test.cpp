@@ -43,6 +43,8 @@ TEST(SnpRoots, PinsMatchTheEmbeddedCertificates) {
     ASSERT_TRUE(cert.ok()) << cert.message();
     EXPECT_EQ(cert->sha256(), Bytes(pin.der_sha256.begin(), pin.der_sha256.end()));
     EXPECT_EQ(cert->public_key().spki_sha256(), Bytes(pin.spki_sha256.begin(), pin.spki_sha256.end()));
+    // The digest the chain code compares pins with (read off the certificate, RSA-PSS keys).
+    EXPECT_EQ(cert->spki_sha256(), Bytes(pin.spki_sha256.begin(), pin.spki_sha256.end()));
     EXPECT_EQ(cert->subject_cn(), "ARK-" + std::string(product_name(p)));
     EXPECT_EQ(product_of_pinned_spki(cert->public_key().spki_sha256()), p);
   }

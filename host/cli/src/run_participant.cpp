@@ -59,8 +59,10 @@ Result<Bytes> z85_to_bytes(const std::string& z85) { return job::z85_key_bytes(z
 // A fixed threshold returns every large buffer to the system when it is freed; fewer arenas
 // keep the worker threads from each holding a heap of their own.
 static void tune_allocator_for_a_long_running_process() {
+#if defined(__GLIBC__)
   mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   mallopt(M_ARENA_MAX, 4);
+#endif
 }
 
 int run_participant(const RunOptions& options) {

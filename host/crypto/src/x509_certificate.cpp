@@ -220,8 +220,8 @@ Bytes Certificate::spki_sha256() const {
 }
 
 Result<Certificate> CertificateCache::from_der(ByteView der) {
-  // Size is checked before hashing, as from_der would.
-  if (der.empty() || der.size() > detail::kMaxCertificateInput) return Certificate::from_der(der);
+  // Size is checked before hashing, as from_der would; large ones are never kept.
+  if (der.empty() || der.size() > kMaxCachedDer) return Certificate::from_der(der);
   Bytes digest = crypto::sha256(der);
   {
     std::lock_guard lock(mutex_);

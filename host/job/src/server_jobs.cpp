@@ -374,7 +374,9 @@ void ServerRuntime::Impl::resolve_mutual_trust(const std::shared_ptr<JobRun>& jo
     for (const auto& b : voters)
       if (a != b && vote_accepts(job->votes[a], b)) accepts[a].insert(b);
   const int attempt = job->attempts;
-  auto work = [this, job, attempt, voters = std::move(voters), accepts = std::move(accepts),
+  // The worker names the io_context itself, never this runtime: it may run on after the
+  // runtime is gone (cchost run destroys the server before the bus joins its pool).
+  auto work = [this, &io = io, job, attempt, voters = std::move(voters), accepts = std::move(accepts),
                limits = config.trust_set_limits, alive = std::weak_ptr<char>(alive)]() mutable {
     auto trusts = [&accepts](const std::string& a, const std::string& b) {
       auto it = accepts.find(a);

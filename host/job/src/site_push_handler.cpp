@@ -5,7 +5,6 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -178,8 +177,7 @@ struct SitePushHandler::PeerAppraisals {
   std::string corr;                              // the peer_verify's id
   std::vector<attest::EvidenceBundle> bundles;   // the requests point into these
   std::vector<AppraisalRequest> requests;
-  std::vector<Appraisal> appraisals;             // one per request, filled by whoever appraises it
-  std::atomic<std::size_t> remaining{0};
+  std::vector<Appraisal> appraisals;             // one per request, each filled by its own task
 };
 
 // Appraise every peer (and the server) with this site's own policy, and vote. Every bundle
@@ -213,25 +211,46 @@ SitePushHandler::Outcome SitePushHandler::on_peer_verify(PeerVerifyRequest&& r) 
       batch->appraisals[i] = ctx_.attestor.appraise(batch->requests[i]);
     return std::optional<net::Message>(vote_of(*batch));
   }
-  // One task per peer on the workers; the last to finish brings the vote back to the io
-  // thread, where the notes are written in the bundles' order and the vote is sent.
-  batch->remaining = batch->requests.size();
+  // A job's peers are appraised once at a time: a second peer_verify of a job still being
+  // appraised is refused, so no one can queue batch after batch (each up to 16 MiB).
+  if (!appraising_.insert(batch->job_id).second)
+    return make_error("peer_verify of job '" + batch->job_id + "' is already being appraised");
+  // Until its appraisal fills it, a slot votes no and says why: a task the pool drops unrun
+  // never counts as an acceptance.
+  for (auto& a : batch->appraisals) {
+    a.failed_rules = {"appraisal.not_run"};
+    a.detail = {{"errors", {"this peer's appraisal never ran"}}};
+  }
+  // One task per peer on the workers. `done` is held by every task: when the last is gone
+  // (it ran, threw or was dropped unrun), the vote goes back to the io thread, where the notes
+  // are written in the bundles' order and the vote is sent. The ticket it holds makes
+  // ~SitePushHandler wait until then.
+  auto ticket = std::make_shared<WorkerTicket>(workers_);
+  std::shared_ptr<void> done(nullptr, [this, batch, ticket, alive = std::weak_ptr<char>(alive_),
+                                       post = ctx_.post_to_io](void*) {
+    try {
+      post([this, batch, alive] {
+        if (alive.expired()) return;
+        appraising_.erase(batch->job_id);
+        ctx_.send(vote_of(*batch));
+      });
+    } catch (...) {
+      spdlog::error("site: the vote on job {} could not be handed back to the io thread", batch->job_id);
+    }
+  });
   for (std::size_t i = 0; i < batch->requests.size(); ++i) {
-    auto ticket = std::make_shared<WorkerTicket>(workers_);
-    ctx_.run_off_io([this, batch, i, ticket, alive = std::weak_ptr<char>(alive_), post = ctx_.post_to_io]() {
+    ctx_.run_off_io([this, batch, i, done]() {
       Appraisal appraisal;
       try {
         appraisal = ctx_.attestor.appraise(batch->requests[i]);
       } catch (const std::exception& e) {
         appraisal.failed_rules = {"appraisal.error"};
         appraisal.detail = {{"errors", {std::string("the appraisal threw: ") + e.what()}}};
+      } catch (...) {
+        appraisal.failed_rules = {"appraisal.error"};
+        appraisal.detail = {{"errors", {"the appraisal threw"}}};
       }
       batch->appraisals[i] = std::move(appraisal);
-      if (batch->remaining.fetch_sub(1) != 1) return;
-      post([this, batch, alive] {
-        if (alive.expired()) return;
-        ctx_.send(vote_of(*batch));
-      });
     });
   }
   return std::optional<net::Message>();

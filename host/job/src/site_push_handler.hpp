@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "cchost/crypto/hpke.hpp"
@@ -44,7 +45,8 @@ class SitePushHandler {
  public:
   explicit SitePushHandler(SitePushContext context);
   // Waits for appraisals still running on workers: they use the attestor and this handler's
-  // context, which the owner destroys next.
+  // context, which the owner destroys next. Call it on the io thread, or with the io_context
+  // stopped: the votes handed back check that the handler is alive on that thread.
   ~SitePushHandler();
   SitePushHandler(const SitePushHandler&) = delete;
   SitePushHandler& operator=(const SitePushHandler&) = delete;
@@ -79,7 +81,8 @@ class SitePushHandler {
 
   SitePushContext ctx_;
   std::string push_id_;  // of the push being handled: the corr of a vote sent later
-  std::shared_ptr<AppraisalWorkers> workers_;  // appraisal tasks not yet destroyed (~SitePushHandler)
+  std::shared_ptr<AppraisalWorkers> workers_;  // batches not yet handed back (~SitePushHandler)
+  std::set<std::string> appraising_;           // jobs whose peers are being appraised (io thread)
   std::shared_ptr<char> alive_ = std::make_shared<char>();  // results posted back check it
   std::map<std::string, OwnContribution> contributions_;  // job id -> ours
   std::deque<std::string> contribution_order_;

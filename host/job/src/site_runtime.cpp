@@ -313,6 +313,9 @@ struct SiteRuntime::Impl {
 SiteRuntime::SiteRuntime(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SiteRuntime::~SiteRuntime() {
   if (!impl_) return;
+  // First: appraisals still running on workers finish (and their votes are dropped) while
+  // everything a vote would use, the revocation filter and the client, still exists.
+  impl_->pushes.reset();
   impl_->heartbeat_timer.cancel();
   impl_->reattest_timer.cancel();
   impl_->register_timer.cancel();

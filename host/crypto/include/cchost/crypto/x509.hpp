@@ -63,9 +63,12 @@ class Certificate {
 // again: OpenSSL 3 decodes each certificate's public key through its provider decoders, which
 // cost more than the report's own signature check. The same bytes always parse to the same
 // certificate, so a hit is what parsing would return; nothing is trusted for being here.
-// Bounded (emptied when full); thread-safe.
+// Anyone who presents evidence chooses what is offered, so the cache is bounded: at most
+// `capacity` certificates (emptied when full) of at most kMaxCachedDer bytes each (a larger
+// one is parsed every time, never kept). Thread-safe.
 class CertificateCache {
  public:
+  static constexpr std::size_t kMaxCachedDer = 8 * 1024;  // AMD's and NVIDIA's are under 2 KiB
   explicit CertificateCache(std::size_t capacity = 512) : capacity_(capacity) {}
   Result<Certificate> from_der(ByteView der);  // as Certificate::from_der
   std::size_t size() const;
