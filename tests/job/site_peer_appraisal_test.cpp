@@ -96,6 +96,16 @@ struct Harness {
     fs::remove_all(dir, ec);
   }
 
+  // Runs the io thread until a vote has been sent (hang guard: 20 s).
+  void run_until_sent() {
+    for (auto deadline = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < deadline;) {
+      io.restart();
+      io.run_for(10ms);
+      std::lock_guard lock(sent_mutex);
+      if (!sent.empty()) return;
+    }
+  }
+
   // contribute, then a peer_verify of `peers` bundles (site-1..site-N) bound to the job nonce.
   net::Message peer_verify(int peers) {
     auto contribute = net::make_message("contribute", "server", {{"job_id", "job-1"}});
@@ -147,12 +157,7 @@ TEST(SitePeerAppraisal, WorkersAppraiseAtOnceAndTheVoteComesBackInOrder) {
   h.attestor.concurrent_goal = 2;
   auto push = h.peer_verify(8);
   EXPECT_FALSE(h.handler->handle(push)) << "the vote is sent later, from the io thread";
-  for (auto deadline = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < deadline;) {
-    h.io.restart();
-    h.io.run_for(10ms);
-    std::lock_guard lock(h.sent_mutex);
-    if (!h.sent.empty()) break;
-  }
+  h.run_until_sent();
   std::lock_guard lock(h.sent_mutex);
   ASSERT_EQ(h.sent.size(), 1u);
   expect_votes(h.sent[0], push.id, 8);
@@ -189,12 +194,7 @@ TEST(SitePeerAppraisal, ASecondPeerVerifyOfAJobBeingAppraisedIsRefused) {
   EXPECT_EQ(again->type, net::kErrorType);
   EXPECT_NE(again->body.dump().find("already being appraised"), std::string::npos) << again->body.dump();
   h.attestor.release();
-  for (auto deadline = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < deadline;) {
-    h.io.restart();
-    h.io.run_for(10ms);
-    std::lock_guard lock(h.sent_mutex);
-    if (!h.sent.empty()) break;
-  }
+  h.run_until_sent();
   {
     std::lock_guard lock(h.sent_mutex);
     ASSERT_EQ(h.sent.size(), 1u);
