@@ -94,6 +94,35 @@ TEST(OpsFastFailure, ASiteThatStoppedHeartbeatingIsUnreachableAndExcludedAtOnce)
       << h.last_status().dump(2);
 }
 
+// Issue 16, idle cost: the server paces its sites so that together they send at most its
+// heartbeat budget a second. Budget 1 with two sites asks each for 2000 ms: site-1 (500 ms of
+// its own) follows, site-2 (3000 ms of its own, longer) keeps its own; each announces what it
+// uses, so both stay reachable.
+TEST(OpsFastFailure, TheServerPacesHeartbeatsToItsBudget) {
+  RuntimeHarness h("ops-pacing");
+  auto p = h.provision(two_sites("5s"));
+  ASSERT_EQ(p.exit_code, 0) << p.output;
+  ASSERT_TRUE(h.start("server", {"--heartbeat-budget", "1"}));
+  ASSERT_TRUE(h.start("site-1"));
+  h.heartbeat_ms = 3000;
+  ASSERT_TRUE(h.start("site-2"));
+  ASSERT_TRUE(h.wait_registered({"site-1", "site-2"})) << h.log_tails();
+  auto announced = [](const nlohmann::json& report, const std::string& site) {
+    for (const auto& q : report.value("participants", nlohmann::json::array()))
+      if (q.value("name", "") == site) return q.value("heartbeat_ms", 0);
+    return 0;
+  };
+  EXPECT_TRUE(h.wait_for([&](const nlohmann::json& r) { return announced(r, "site-1") == 2000 && announced(r, "site-2") == 3000; },
+                         std::chrono::seconds(30)))
+      << h.last_status().dump(2);
+  EXPECT_TRUE(h.wait_for_log("site-1", "heartbeat every 2000 ms (paced by the server)")) << h.log_tails();
+  for (const char* site : {"site-1", "site-2"}) {
+    const auto* q = find_participant(h.last_status(), site);
+    ASSERT_TRUE(q) << site;
+    EXPECT_TRUE(q->value("reachable", false)) << h.last_status().dump(2);
+  }
+}
+
 TEST(OpsFastFailure, RejectedReRegistrationIsNotShownAsRegistered) {
   RuntimeHarness h("ops-rereg");
   auto p = h.provision(two_sites("5s"));

@@ -20,6 +20,10 @@ const CommandRegistration registration{"5-run", [](CLI::App& app, auto& set_exit
   add_root_pin_options(cmd, *pin);
   cmd->add_option("--resource", *resources, "NAME=N offered to jobs (sites), repeatable");
   cmd->add_option("--heartbeat-ms", options->heartbeat_ms, "site heartbeat interval")->check(CLI::Range(50, 600000));
+  cmd->add_option("--heartbeat-budget", options->heartbeat_budget,
+                  "server: heartbeats a second it takes from all its sites; each is asked to beat at "
+                  "the longer of its own interval and (sites / budget), at most 60 s (0: unpaced; default 32)")
+      ->check(CLI::Range(0, 100000));
   cmd->add_option("--reattest-seconds", options->reattest_seconds, "override the kit's re-attestation interval (0: off)");
   cmd->callback([options, resources, pin, &set_exit] {
     for (const auto& r : *resources) {

@@ -187,6 +187,7 @@ int run_participant(const RunOptions& options) {
     }
     config.request_timeout = timeout;
     config.reattest_interval = reattest;
+    config.heartbeat_budget_per_s = static_cast<std::size_t>(options.heartbeat_budget);
     config.publish = publish;
     // The trust-set search is CPU-bound: the bus's verification pool runs it, not the io thread.
     config.run_off_io = [&bus](std::function<void()> work) { (void)bus.run_verification(std::move(work)); };

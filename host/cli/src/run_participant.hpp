@@ -13,6 +13,7 @@ struct RunOptions {
                                                 // the workspace's root.pin, recorded at first start
   std::map<std::string, std::int64_t> resources;
   int heartbeat_ms = 2000;
+  int heartbeat_budget = 32;                    // server: heartbeats a second from all sites (0: unpaced)
   std::optional<int> reattest_seconds;          // overrides the kit's reattest_interval
 };
 

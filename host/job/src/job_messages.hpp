@@ -32,6 +32,9 @@
 
 namespace cchost::job {
 
+// The longest heartbeat interval a server may ask of a site (heartbeat.ack `heartbeat_ms`).
+inline constexpr std::int64_t kMaxPacedHeartbeatMs = 60000;
+
 // Bounds on what one job message may carry (the net layer bounds bytes; these bound counts).
 inline constexpr std::size_t kMaxRuleIdsPerVote = 64;
 inline constexpr std::size_t kMaxRuleIdLength = 256;

@@ -289,6 +289,12 @@ net::Message ServerRuntime::Impl::handle_heartbeat(const net::Delivery& d) {
   if (config.on_audit_head && beat->audit_head)
     config.on_audit_head(d.peer.name, *beat->audit_head);  // signature checked there; never affects the ack
   nlohmann::json body = {{"session", session}, {"registered", rec.registered}, {"quarantined", rec.quarantined}};
+  if (config.heartbeat_budget_per_s > 0) {
+    const auto paced = std::min<std::int64_t>(
+        kMaxPacedHeartbeatMs,
+        static_cast<std::int64_t>((sites.size() * 1000 + config.heartbeat_budget_per_s - 1) / config.heartbeat_budget_per_s));
+    body["heartbeat_ms"] = paced;  // the site beats at the longer of this and its own interval
+  }
   // The shutdown push may have been lost (the site was unreachable when it was quarantined):
   // every heartbeat of a quarantined site repeats it while the policy says "shutdown".
   if (rec.quarantined && attestor.failure_policy().on_failure == "shutdown")

@@ -40,6 +40,9 @@ struct SiteRuntime::Impl {
   std::optional<Bytes> server_key;
   std::unique_ptr<SitePushHandler> pushes;
   std::unique_ptr<SiteRevocations> revocations;  // site_revocations.cpp
+  // The interval we beat at: our own, or longer when the server paces its sites (its acks'
+  // `heartbeat_ms`, PROTOCOL.md), announced in every heartbeat.
+  std::chrono::milliseconds heartbeat_every{0};
 
   static bool is_timeout(const Result<net::Message>& r) {
     return !r && r.message().rfind("timeout after", 0) == 0;  // net::Client's wording
@@ -211,7 +214,8 @@ struct SiteRuntime::Impl {
   }
 
   void schedule_heartbeat() {
-    heartbeat_timer.expires_after(config.heartbeat_interval);
+    if (heartbeat_every.count() == 0) heartbeat_every = config.heartbeat_interval;
+    heartbeat_timer.expires_after(heartbeat_every);
     heartbeat_timer.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopped) return;
       heartbeat();
@@ -222,14 +226,15 @@ struct SiteRuntime::Impl {
   // Heartbeats keep the server's route to us fresh and reveal a restarted server (new session)
   // or a lost registration, after which we register again on our own.
   void heartbeat() {
-    nlohmann::json body = {{"interval_ms", config.heartbeat_interval.count()}};
+    nlohmann::json body = {{"interval_ms", heartbeat_every.count()}};
     if (config.audit_head) {
       auto head = config.audit_head();
       if (head.is_object()) body["audit_head"] = std::move(head);
     }
-    client->request(net::make_message("heartbeat", config.name, body), config.heartbeat_interval * 2,
+    client->request(net::make_message("heartbeat", config.name, body), heartbeat_every * 2,
                     [this](Result<net::Message> reply) {
                       if (!reply || reply->type != "heartbeat.ack") return;
+                      follow_pacing(*reply);
                       if (auto why = reply->body.find("shutdown"); why != reply->body.end() && why->is_string()) {
                         note("shutdown", {{"reason", why->get<std::string>()}});
                         spdlog::warn("site {}: shutting down at the server's request: {}", config.name, why->get<std::string>());
@@ -254,6 +259,20 @@ struct SiteRuntime::Impl {
                         begin_registration();
                       }
                     });
+  }
+
+  // The server may ask for a longer interval than ours, never a shorter one, and never more
+  // than kMaxPacedHeartbeatMs; an ack without one (or with a malformed one) means our own.
+  void follow_pacing(const net::Message& ack) {
+    auto paced = config.heartbeat_interval;
+    if (auto it = ack.body.find("heartbeat_ms"); it != ack.body.end() && it->is_number_integer()) {
+      const auto ms = it->get<std::int64_t>();
+      if (ms > 0 && ms <= kMaxPacedHeartbeatMs) paced = std::max(paced, std::chrono::milliseconds(ms));
+    }
+    if (paced != heartbeat_every)
+      spdlog::info("site {}: heartbeat every {} ms{}", config.name, paced.count(),
+                   paced == config.heartbeat_interval ? "" : " (paced by the server)");
+    heartbeat_every = paced;
   }
 
   void schedule_reattest() {

@@ -10,8 +10,8 @@
 //              (site CPU over the N bundles it appraised) beside one P-384 verify
 //   RSS of the server and the mean site after the job (MiB)
 //   bytes the server sent during the job (its transport counters), and per (site, peer) pair
-//   idle       the same processes over 10 s from three heartbeats after the job: % of one
-//              core, RSS (heartbeats every 2 s, the default)
+//   idle       the same processes over 20 s from three heartbeats after the job: % of one
+//              core, RSS (heartbeats every 2 s, the default, or longer as the server paces them)
 // Floors, measured in this run: `openssl speed ecdsap384` (the signature each appraisal needs)
 // and bench_net's loopback CURVE round trip.
 //
@@ -19,6 +19,7 @@
 //   build/release/bench/bench_processes [--mixed] [N ...]
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -184,12 +185,14 @@ bool run_one(int n, bool mixed, Row& row) {
   // admin's status polls, which are small beside them (a few hundred bytes each).
   row.bytes_sent = static_cast<double>(sent_after - sent_before);
 
-  // Idle: nothing but heartbeats (every kHeartbeatMs) for 10 s, once three heartbeats have
-  // carried the sites' new audit heads (each checked and kept by the server once).
-  std::this_thread::sleep_for(std::chrono::milliseconds(3 * kHeartbeatMs));
+  // Idle: nothing but heartbeats for 20 s, once three heartbeats have carried the sites' new
+  // audit heads (each checked and kept by the server once). The server may pace its sites
+  // longer than kHeartbeatMs (N / 32 s at its default budget): three of those.
+  const int paced_ms = std::max(kHeartbeatMs, n * 1000 / 32);
+  std::this_thread::sleep_for(std::chrono::milliseconds(3 * paced_ms + 1000));
   const Sample idle_from = sample(h, names);
   const auto idle_start = Clock::now();
-  std::this_thread::sleep_for(std::chrono::seconds(10));
+  std::this_thread::sleep_for(std::chrono::seconds(20));
   const Sample idle_to = sample(h, names);
   const double idle_wall = seconds_since(idle_start);
   row.idle_server_pct = 100.0 * (idle_to.server.cpu_s - idle_from.server.cpu_s) / idle_wall;

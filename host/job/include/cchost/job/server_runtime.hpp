@@ -31,6 +31,11 @@ struct ServerRuntimeConfig {
   std::chrono::milliseconds reattest_interval{600000};   // ±20% jitter; 0 disables
   std::function<void(const std::string& event, const nlohmann::json& payload)> publish;  // bus
   TrustSetLimits trust_set_limits;                       // bound on the peer_trust = "mutual" search
+  // The heartbeats a second the server takes from all its sites together, idle: each ack names
+  // an interval of (known sites / budget), at most 60 s, and a site beats at the longer of that
+  // and its own, so 128 sites beat every 4 s and not every 2 s. Liveness follows the interval
+  // each site then announces. 0: the acks name none and every site keeps its own.
+  std::size_t heartbeat_budget_per_s = 32;
   // Runs work off the io thread (e.g. the bus's verification pool); unset: a worker of our own.
   std::function<void(std::function<void()> work)> run_off_io;
   std::function<void(const std::string& site, const nlohmann::json& head)> on_audit_head;  // heartbeat's audit_head

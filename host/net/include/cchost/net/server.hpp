@@ -29,9 +29,13 @@ struct ServerConfig {
   AllowList allow_list;                              // who may connect, and as whom
   std::string name = "server";                       // sender name on replies and pushes
   Limits limits;
-  std::chrono::milliseconds heartbeat_interval{1000};
-  std::chrono::milliseconds heartbeat_timeout{5000};
-  std::chrono::milliseconds heartbeat_ttl{10000};
+  // ZMTP pings from the server's side only clear away connections whose peer vanished without
+  // closing them: every client pings its own connection each second and sends heartbeats of
+  // its own, and a killed peer's kernel closes its connection at once. Probing each of 128
+  // connections every second cost an idle server more than the sites' heartbeats did.
+  std::chrono::milliseconds heartbeat_interval{10000};
+  std::chrono::milliseconds heartbeat_timeout{30000};
+  std::chrono::milliseconds heartbeat_ttl{30000};
   // Called on the io thread for every message dropped because it matters who sent it: kind
   // "spoofed-sender" (a header naming someone other than the peer bound to the key).
   // The runtime audits these (rate-limited); the log here is rate-limited per peer and kind.
