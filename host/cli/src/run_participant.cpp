@@ -154,6 +154,7 @@ int run_participant(const RunOptions& options) {
     plugin_subscribers.push_back(std::make_unique<plugin::PluginEventSubscriber>(bus, authorizer));
   }
   auto publish = [&bus](const std::string& name, const nlohmann::json& payload) { bus.publish(name, payload); };
+  auto run_on_bus = [&bus](std::function<void()> work) { (void)bus.run_verification(std::move(work)); };
   auto audit_sink = [&](const std::string& type, const nlohmann::json& fields) -> Status {
     auto appended = (*audit_log)->append(type, fields);
     if (!appended) return appended.error();
@@ -190,7 +191,7 @@ int run_participant(const RunOptions& options) {
     config.heartbeat_budget_per_s = static_cast<std::size_t>(options.heartbeat_budget);
     config.publish = publish;
     // The trust-set search is CPU-bound: the bus's verification pool runs it, not the io thread.
-    config.run_off_io = [&bus](std::function<void()> work) { (void)bus.run_verification(std::move(work)); };
+    config.run_off_io = run_on_bus;
     // Each site's latest signed audit head, kept so its log can be checked against it later:
     // only heads its own audit key (listed in this kit) signed, at most one a second per site.
     std::map<std::string, crypto::PublicKey> audit_keys;
@@ -254,7 +255,7 @@ int run_participant(const RunOptions& options) {
     if (!receipt_signer) return boot_failure("site: " + receipt_signer.message());
     config.receipt_signer = std::move(*receipt_signer);
     // A job's peer appraisals run on the bus's verification pool (one worker per core).
-    config.run_off_io = [&bus](std::function<void()> work) { (void)bus.run_verification(std::move(work)); };
+    config.run_off_io = run_on_bus;
     auto created = job::SiteRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);
     if (!created) return boot_failure("site: " + created.message());
     site = std::move(*created);

@@ -28,7 +28,8 @@ net::Message error_to(const std::string& site, const std::string& reason) {
 
 }  // namespace
 
-// How many appraisal tasks exist (queued or running): the handler's destructor waits for none.
+// How many batches of peer appraisals have not been handed back yet (tasks queued or running,
+// or the vote being posted): the handler's destructor waits for none.
 struct AppraisalWorkers {
   std::mutex mutex;
   std::condition_variable idle;
@@ -37,8 +38,8 @@ struct AppraisalWorkers {
 
 namespace {
 
-// Held by each appraisal task (its copies share one): the count drops when the task is
-// destroyed, whether it ran or its pool dropped it unrun.
+// Held by a batch's completion (which every task of the batch shares): the count drops once
+// the last task is gone, whether the tasks ran or their pool dropped them unrun.
 class WorkerTicket {
  public:
   explicit WorkerTicket(std::shared_ptr<AppraisalWorkers> w) : w_(std::move(w)) {

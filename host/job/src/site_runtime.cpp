@@ -57,6 +57,7 @@ struct SiteRuntime::Impl {
   }
 
   Status start() {
+    heartbeat_every = config.heartbeat_interval;
     if (auto key = z85_key_bytes(config.net.server_public_z85)) server_key = *key;
     config.net.name = config.name;
     revocations = std::make_unique<SiteRevocations>(
@@ -214,7 +215,6 @@ struct SiteRuntime::Impl {
   }
 
   void schedule_heartbeat() {
-    if (heartbeat_every.count() == 0) heartbeat_every = config.heartbeat_interval;
     heartbeat_timer.expires_after(heartbeat_every);
     heartbeat_timer.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopped) return;
