@@ -16,6 +16,7 @@ PACKAGES=(
   libcpp-httplib-dev   # plugins/aci: HTTP client for the SKR sidecar on localhost, and the test sidecar
   libxmlsec1-dev       # plugins/nvcommon: NVIDIA RIMs are XMLDSig documents (verify; sign for the sim RIM signer)
   libcli11-dev
+  libsystemd-dev       # host/cli: cchost run tells systemd it is ready and pings its watchdog (sd_notify)
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 iproute2   # tests/faults: the harness, and network namespaces + veth pairs
   nftables           # tests/faults: packet loss where the kernel has no netem (random drop rule)

@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   app.add_option("--rotate", rotate,
                  "issue new keys for one provisioned [[site]] and rewrite its kit and the server's")
       ->excludes("--add-site");
-  app.add_option("--plugin-dir", plugin_dir, "where the authorizer plugins are (default: <exe>/../plugins)");
+  app.add_option("--plugin-dir", plugin_dir, "where the authorizer plugins are (default: <exe>/../plugins in a build tree, <exe>/../lib/cchost/plugins installed)");
   app.add_option("--state", state_dir, "key state folder (default: <out>/../<project>-state)");
   try {
     app.parse(argc, argv);

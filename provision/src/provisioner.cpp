@@ -12,6 +12,7 @@
 #include "output_dir.hpp"
 #include "policy_lint.hpp"
 #include "project_config.hpp"
+#include "cchost/plugin/default_dir.hpp"
 #include "cchost/plugin/loader.hpp"
 #include "config_check.hpp"
 #include "sim_trust.hpp"
@@ -21,11 +22,7 @@ namespace fs = std::filesystem;
 
 namespace cchost::provision {
 
-fs::path default_plugin_dir() {
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::path("plugins") : exe.parent_path().parent_path() / "plugins";
-}
+fs::path default_plugin_dir() { return plugin::default_plugin_dir(); }
 
 namespace {
 

@@ -7,6 +7,7 @@
 #include "cchost/attest/binding.hpp"
 #include "cchost/attest/composite.hpp"
 #include "cchost/claims/namespace_claims.hpp"
+#include "cchost/metrics/families.hpp"
 #include "cchost/policy/decision.hpp"
 #include "composite_binding.hpp"
 
@@ -92,6 +93,9 @@ struct AppraisalBuilder {
   Appraisal finish(bool policy_accepts = false) {
     out.accept = policy_accepts && out.failed_rules.empty();
     out.detail = {{"errors", errors}, {"failed", failed}};
+    auto& registry = metrics::Registry::process();
+    registry.add(metrics::kAppraisals, {{"outcome", out.accept ? "accepted" : "rejected"}});
+    for (const auto& rule : out.failed_rules) registry.add(metrics::kFailedRules, {{"rule", rule}});
     return std::move(out);
   }
 };

@@ -24,6 +24,9 @@ const CommandRegistration registration{"5-run", [](CLI::App& app, auto& set_exit
                   "server: heartbeats a second it takes from all its sites; each is asked to beat at "
                   "the longer of its own interval and (sites / budget), at most 60 s (0: unpaced; default 32)")
       ->check(CLI::Range(0, 100000));
+  cmd->add_option("--metrics", options->metrics_listen,
+                  "serve Prometheus metrics (/metrics) and a health check (/healthz) over HTTP on [HOST:]PORT "
+                  "(HOST default 127.0.0.1; PORT 0 picks a free one and prints it)");
   cmd->add_option("--reattest-seconds", options->reattest_seconds, "override the kit's re-attestation interval (0: off)");
   cmd->callback([options, resources, pin, &set_exit] {
     for (const auto& r : *resources) {

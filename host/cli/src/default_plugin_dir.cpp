@@ -1,17 +1,9 @@
-// Locates the plugin folder installed beside the binary (bin/../plugins).
-#include <unistd.h>
-
-#include <filesystem>
-
+// The CLI's default --plugin-dir: the loader's own rule (plugin/default_dir.hpp).
+#include "cchost/plugin/default_dir.hpp"
 #include "command_registry.hpp"
 
 namespace cchost::cli {
 
-std::string default_plugin_dir() {
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "plugins";
-  return (exe.parent_path().parent_path() / "plugins").string();
-}
+std::string default_plugin_dir() { return plugin::default_plugin_dir().string(); }
 
 }  // namespace cchost::cli

@@ -8,11 +8,13 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -32,11 +34,13 @@
 #include "cchost/job/state_store.hpp"
 #include "cchost/kit/kit.hpp"
 #include "cchost/kit/root_pin.hpp"
+#include "cchost/metrics/http_endpoint.hpp"
 #include "cchost/plugin/event_subscriber.hpp"
 #include "cchost/plugin/loader.hpp"
 #include "cchost/policy/loader.hpp"
 #include "command_registry.hpp"
 #include "kit_keys.hpp"
+#include "service_notify.hpp"
 
 namespace cchost::cli {
 namespace fs = std::filesystem;
@@ -49,6 +53,19 @@ int boot_failure(const std::string& what) {
 }
 
 Result<Bytes> z85_to_bytes(const std::string& z85) { return job::z85_key_bytes(z85); }
+
+// /healthz: the event loop answers a posted no-op within 2 s (a wedged loop serves nothing,
+// whatever else still runs); the body names the participant so a probe knows whom it reached.
+metrics::Health loop_health(boost::asio::io_context& io, const std::string& name, const std::string& role) {
+  auto answered = std::make_shared<std::promise<void>>();
+  auto future = answered->get_future();
+  boost::asio::post(io, [answered] { answered->set_value(); });
+  const bool alive = future.wait_for(std::chrono::seconds(2)) == std::future_status::ready;
+  return {alive, nlohmann::json{{"schema", "cchost.health/v1"},
+                                {"status", alive ? "ok" : "unresponsive"},
+                                {"participant", name},
+                                {"role", role}}.dump()};
+}
 
 }  // namespace
 
@@ -162,6 +179,19 @@ int run_participant(const RunOptions& options) {
   };
 
   int exit_code = kExitOk;
+  ServiceNotifier service(io);
+  std::unique_ptr<metrics::HttpEndpoint> monitoring;
+  if (options.metrics_listen) {
+    auto listen = metrics::parse_listen_address(*options.metrics_listen);
+    if (!listen) return boot_failure(listen.message());
+    listen->health = [&io, name = k.participant.name, role = std::string(kit::role_name(k.participant.role))] {
+      return loop_health(io, name, role);
+    };
+    auto started = metrics::HttpEndpoint::start(std::move(*listen));
+    if (!started) return boot_failure(started.message());
+    monitoring = std::move(*started);
+    std::cout << "cchost: metrics on " << monitoring->url() << " (/metrics, /healthz)" << std::endl;
+  }
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& err, int) {
     if (!err) io.stop();
@@ -176,6 +206,7 @@ int run_participant(const RunOptions& options) {
   std::unique_ptr<audit::HeadReceiver> heads;
   net::Throttle head_warnings(net::Throttle::Options{.burst = 3, .interval = std::chrono::seconds(60)});
   std::unique_ptr<job::SiteRuntime> site;
+  std::string serving;  // what the service manager's status line says once ready
   net::CurveKeyPair keys{k.curve_public, k.curve_secret.reveal()};
   if (k.participant.role == kit::Role::Server) {
     job::ServerRuntimeConfig config;
@@ -226,6 +257,7 @@ int run_participant(const RunOptions& options) {
     if (!created) return boot_failure("server: " + created.message());
     server = std::move(*created);
     std::cout << "cchost: server " << k.participant.name << " listening on " << server->endpoint() << std::endl;
+    serving = "server " + k.participant.name + " listening on " + server->endpoint();
   } else {
     job::SiteRuntimeConfig config;
     config.name = k.participant.name;
@@ -260,6 +292,7 @@ int run_participant(const RunOptions& options) {
     if (!created) return boot_failure("site: " + created.message());
     site = std::move(*created);
     std::cout << "cchost: site " << k.participant.name << " connecting to " << endpoint << std::endl;
+    serving = "site " + k.participant.name + " connecting to " + endpoint;
   }
   (void)(*audit_log)->append("system.bootstrap", {{"name", k.participant.name}, {"role", std::string(kit::role_name(k.participant.role))}});
   // Attest, then activate: our own evidence, appraised with our own policy, before the loop
@@ -273,8 +306,12 @@ int run_participant(const RunOptions& options) {
     std::cerr << "cchost: " << k.participant.name << ": " << recorded.message() << "\n";
     exit_code = kExitRejected;
     io.stop();  // io.run() below returns at once; the shutdown path still seals the log
+  } else {
+    service.ready(serving);
   }
   io.run();
+  service.stopping("stopping: sealing the audit log");
+  monitoring.reset();  // its health check posts to io: gone before io stops for good
   server.reset();
   site.reset();
   bus.shutdown();

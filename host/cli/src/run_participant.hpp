@@ -15,6 +15,7 @@ struct RunOptions {
   int heartbeat_ms = 2000;
   int heartbeat_budget = 32;                    // server: heartbeats a second from all sites (0: unpaced)
   std::optional<int> reattest_seconds;          // overrides the kit's reattest_interval
+  std::optional<std::string> metrics_listen;    // "[HOST:]PORT": serve /metrics and /healthz there
 };
 
 int run_participant(const RunOptions& options);

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "cchost/metrics/families.hpp"
 #include "server_impl.hpp"
 
 namespace cchost::job {
@@ -29,6 +30,7 @@ void ServerRuntime::Impl::audit_refusal_summary(const net::Throttle::Summary& s)
 
 void ServerRuntime::Impl::note_refusal(const std::string& peer, const std::string& kind, const std::string& detail,
                                        bool log) {
+  metrics::Registry::process().add(metrics::kMessagesRefused, {{"reason", kind}});
   if (!refusal_audit.report(peer + "|" + kind, detail)) return;  // counted; summarised later
   if (log) spdlog::warn("server: refused {} ({}): {}", peer, kind, detail);
   audit_note("refused", {{"peer", peer}, {"kind", kind}, {"detail", detail}});

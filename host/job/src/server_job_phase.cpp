@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server_impl.hpp"
+#include "cchost/metrics/families.hpp"
 
 namespace cchost::job {
 
@@ -111,6 +112,7 @@ void ServerRuntime::Impl::conclude(const std::shared_ptr<JobRun>& job, const std
     spdlog::error("server: job {}: the outcome is not in the audit log: {}", job->spec.id, st.message());
   save_job(*job);
   publish("job.decided", job->to_json());
+  metrics::Registry::process().add(metrics::kJobsConcluded, {{"state", state}});
   spdlog::info("server: job {} {}{}", job->spec.id, state, reason.empty() ? "" : ": " + reason);
 }
 

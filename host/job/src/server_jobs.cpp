@@ -20,6 +20,7 @@
 #include "cchost/job/receipt.hpp"
 #include "server_impl.hpp"
 #include "wire_checks.hpp"
+#include "cchost/metrics/families.hpp"
 
 namespace cchost::job {
 namespace {
@@ -126,6 +127,7 @@ net::Message ServerRuntime::Impl::handle_submit(const net::Delivery& d) {
   jobs[job->spec.id] = job;
   save_job(*job);
   publish("job.submitted", {{"job", job->spec.id}, {"by", d.peer.name}});
+  metrics::Registry::process().add(metrics::kJobsSubmitted, {});
   boost::asio::post(io, [this, job] { guarded(job, "start", [&] { start_attempt(job); }); });
   return reply_to("submitted", {{"job_id", job->spec.id}});
 }

@@ -7,6 +7,7 @@
 
 #include "cchost/crypto/encoding.hpp"
 #include "server_impl.hpp"
+#include "cchost/metrics/families.hpp"
 
 namespace cchost::job {
 
@@ -77,6 +78,7 @@ void ServerRuntime::Impl::quarantine(const std::string& site, const std::string&
   audit_note("quarantine", {{"site", site}, {"reason", reason}, {"failed", failed}, {"action", shutdown ? "shutdown" : "exclude"}});
   save_registry();
   publish("participant.quarantined", {{"site", site}, {"reason", reason}, {"failed", failed}});
+  metrics::Registry::process().add(metrics::kQuarantines, {});
   spdlog::warn("server: quarantined {}: {}", site, reason);
   if (shutdown) {
     auto msg = net::make_message("shutdown", config.name, {{"reason", reason}, {"failed", failed}});

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "cchost/metrics/families.hpp"
 #include "cchost/attest/binding.hpp"
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/random.hpp"
@@ -84,6 +85,9 @@ net::Message ServerRuntime::Impl::reply_to(const std::string& type, nlohmann::js
 }
 
 net::Message ServerRuntime::Impl::error_reply(const std::string& reason) {
+  // Every request the server answers with a refusal (a schema, state or permission check);
+  // the reason text stays in the reply and the log, not in a label.
+  metrics::Registry::process().add(metrics::kMessagesRefused, {{"reason", "request-refused"}});
   return reply_to(net::kErrorType, {{"reason", reason}});
 }
 
@@ -259,6 +263,7 @@ net::Message ServerRuntime::Impl::handle_register_evidence(const net::Delivery& 
   }
   save_registry();
   publish("client.register.after", {{"site", site}, {"accept", appraisal.accept}, {"failed", failed_json(appraisal.failed_rules)}});
+  metrics::Registry::process().add(metrics::kRegistrations, {{"outcome", appraisal.accept ? "accepted" : "rejected"}});
   // A site that was away when a revocation was issued gets the list once it is back, after
   // its register.result.
   if (appraisal.accept) boost::asio::post(io, [this, site] { send_revocations(site); });

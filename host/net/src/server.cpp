@@ -12,6 +12,7 @@
 #include "frames_io.hpp"
 #include "socket_reactor.hpp"
 #include "zap_handler.hpp"
+#include "cchost/metrics/families.hpp"
 
 namespace cchost::net {
 
@@ -112,6 +113,7 @@ Status Server::Impl::send(const std::string& route, Message message) {
 void Server::Impl::send_error(const std::string& route, const std::string& corr, const std::string& reason,
                               const std::string& peer_name) {
   ++error_replies;
+  metrics::Registry::process().add(metrics::kMessagesRefused, {{"reason", "malformed"}});
   if (drop_log.report("malformed from '" + peer_name + "'", reason))
     spdlog::warn("net: server: refusing message from '{}': {}", peer_name, reason);
   (void)send(route, make_error_reply(config.name, corr, reason));

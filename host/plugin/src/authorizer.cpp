@@ -1,8 +1,10 @@
 // Host side of the C ABI calls: every plugin buffer is copied and released through the
 // plugin's free_buffer(), whatever the outcome.
+#include <chrono>
 #include <cstring>
 
 #include "authorizer_services.hpp"
+#include "cchost/metrics/families.hpp"
 #include "loaded_module.hpp"
 #include "table_check.hpp"
 
@@ -19,6 +21,28 @@ const char* status_name(int status) {
     case CCHOST_E_INTERNAL: return "internal error";
     default: return "unknown status";
   }
+}
+
+// The outcome label of cchost_verifications_total: one word per ABI status.
+const char* outcome_label(int status) {
+  switch (status) {
+    case CCHOST_OK: return "verified";
+    case CCHOST_E_INVALID_ARGUMENT: return "invalid_argument";
+    case CCHOST_E_MALFORMED: return "malformed";
+    case CCHOST_E_VERIFY_FAILED: return "failed";
+    case CCHOST_E_COLLATERAL: return "collateral";
+    case CCHOST_E_UNAVAILABLE: return "unavailable";
+    case CCHOST_E_INTERNAL: return "internal";
+    default: return "unknown";
+  }
+}
+
+// Every verification through the loader is counted and timed (docs/operations.md, "Metrics").
+void count_verification(const std::string& ns, int status, std::chrono::steady_clock::duration took) {
+  auto& registry = metrics::Registry::process();
+  registry.add(metrics::kVerifications, {{"namespace", ns}, {"outcome", outcome_label(status)}});
+  registry.observe(metrics::kVerificationSeconds, {{"namespace", ns}},
+                   std::chrono::duration<double>(took).count());
 }
 
 // Owns one plugin allocation until the end of the scope.
@@ -113,7 +137,9 @@ Result<std::string> Authorizer::call_verify(ByteView token, const std::optional<
   static const std::uint8_t kEmpty = 0;
   const cchost_verify_args_v2 args{sizeof(cchost_verify_args_v2), token.empty() ? &kEmpty : token.data(), token.size(),
                                    binding ? binding->data() : nullptr, binding ? binding->size() : 0, at_time};
+  const auto started = std::chrono::steady_clock::now();
   int status = table->verify(ctx_, &args, claims.out<char>(), err.out<char>());
+  count_verification(info().ns, status, std::chrono::steady_clock::now() - started);
   if (status != CCHOST_OK) return call_failed(info(), "verify", status, err);
   if (!claims.get<char>()) return make_error("plugin " + info().ns + ": verify returned no claims");
   return std::string(claims.get<char>());
