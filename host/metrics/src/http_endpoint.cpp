@@ -2,7 +2,10 @@
 
 #include <httplib.h>
 
+#include <sys/socket.h>
+
 #include <charconv>
+#include <chrono>
 #include <thread>
 
 #include "cchost/metrics/process_stats.hpp"
@@ -67,6 +70,13 @@ Result<std::unique_ptr<HttpEndpoint>> HttpEndpoint::start(EndpointOptions option
   server.set_idle_interval(0, 0);
   server.set_keep_alive_max_count(1);
   server.set_payload_max_length(1024);
+  // cpp-httplib's default sets SO_REUSEPORT, which lets a second process bind the same port and
+  // take a share of the scrapes. SO_REUSEADDR alone restarts cleanly and still fails when the
+  // port is held.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    (void)::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   server.Get("/metrics", [registry](const httplib::Request&, httplib::Response& res) {
     res.set_content(registry->render() + process_metrics_text(), "text/plain; version=0.0.4; charset=utf-8");
   });
@@ -83,6 +93,10 @@ Result<std::unique_ptr<HttpEndpoint>> HttpEndpoint::start(EndpointOptions option
     return make_error("metrics: cannot listen on " + host + ":" + std::to_string(impl->options.port) +
                       " (address in use, not local, or not an address)");
   impl->thread = std::thread([raw = &impl->server] { raw->listen_after_bind(); });
+  // stop() before the thread reached its accept loop would be lost and the destructor's join
+  // would wait for ever: return only once the server runs (it does at once; 5 s is a bound).
+  for (int waited_ms = 0; !impl->server.is_running() && waited_ms < 5000; ++waited_ms)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return std::unique_ptr<HttpEndpoint>(new HttpEndpoint(std::move(impl)));
 }
 

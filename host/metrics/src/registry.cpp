@@ -96,7 +96,8 @@ Registry::Series& Registry::series_locked(FamilyState& state, const Labels& labe
   Labels key = bounded(labels);
   auto it = state.series.find(key);
   if (it != state.series.end()) return it->second;
-  if (state.series.size() >= kMaxSeriesPerFamily) {
+  // The last of the family's kMaxSeriesPerFamily slots is kept for the overflow series.
+  if (state.series.size() + 1 >= kMaxSeriesPerFamily) {
     for (auto& [name, value] : key) value = kOther;
     it = state.series.find(key);
     if (it != state.series.end()) return it->second;
