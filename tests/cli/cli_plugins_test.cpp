@@ -11,6 +11,7 @@ namespace cchost::cli::test {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using nlohmann::json;
 
 TEST(CliPlugins, ListShowsHelloWithItsSha256) {
@@ -100,6 +101,18 @@ TEST(CliPlugins, PolicyCheckUsesThePluginsVocabulary) {
   const auto good = box.write_file("good.toml", ByteView(reinterpret_cast<const std::uint8_t*>(fixed.data()), fixed.size()));
   auto ok = box.cchost({"policy", "check", good.string(), "--plugin-dir", box.plugin_dir().string()});
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+}
+
+// `cchost evidence show` with a plugin whose table has no show entry (hello predates it): a
+// usage error that says so, not a crash or an empty "decoded" result.
+TEST(CliPlugins, EvidenceShowNamesAPluginThatCannotShow) {
+  CliSandbox box;
+  const std::string bytes = "not evidence";
+  const auto token = box.write_file("t.bin", ByteView(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+  auto r = box.cchost({"evidence", "show", "--namespace", "x-hello", token.string(), "--plugin-dir", box.plugin_dir().string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("(x-hello) cannot show its evidence: its table has no show entry"));
+  EXPECT_THAT(r.out, Not(HasSubstr("decoded")));
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 // libFuzzer: every SNP parser of untrusted bytes (envelope, report, cert table, VCEK extension
-// DER values). None may crash, read out of bounds or accept inconsistent structure.
+// DER values, and `evidence show`'s decoder over them). None may crash, read out of bounds or accept inconsistent structure.
 #include <cstddef>
 #include <cstdint>
 
 #include "cert_table.hpp"
 #include "evidence.hpp"
 #include "report.hpp"
+#include "show_report.hpp"
 #include "vcek_extensions.hpp"
 
 using namespace cchost::snp;
@@ -28,6 +29,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Re-encoding what parsed must parse again to the same entries.
     auto again = parse_cert_table(write_cert_table(t->entries));
     if (!again.ok() || again->entries.size() != t->entries.size()) __builtin_trap();
+  }
+  // `cchost evidence show` decodes exactly what decode_evidence + the parsers accept.
+  {
+    auto parts = decode_evidence(in);
+    const bool decodes = parts.ok() && parse_snp_report(parts->report).ok() &&
+                         (parts->cert_table.empty() || parse_cert_table(parts->cert_table).ok());
+    if (show_evidence_json(in).ok() != decodes) __builtin_trap();
   }
   (void)decode_der_uint(in);
   (void)decode_der_ia5(in);

@@ -85,8 +85,10 @@ class VerifyRun {
     auto binding = resolve_binding(o_, (*authorizer)->info().binding_size);
     if (!binding) return fail(kExitUsage, binding.message());
 
-    auto claims = (*authorizer)->verify_json(as_bytes(*evidence), *binding, *at);
-    if (!claims) return fail(kExitRejected, claims.message());
+    int status = CCHOST_OK;
+    auto claims = (*authorizer)->verify_json(as_bytes(*evidence), *binding, *at, &status);
+    // Missing or stale collateral is not a verdict on the evidence: fetch and retry (exit 4).
+    if (!claims) return fail(status == CCHOST_E_COLLATERAL ? kExitCollateral : kExitRejected, claims.message());
     // The loader has checked the schema already; parse without exceptions all the same.
     report_.claims_document = nlohmann::json::parse(*claims, nullptr, false);
     if (report_.claims_document.is_discarded()) {

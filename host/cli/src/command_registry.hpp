@@ -14,6 +14,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitRejected = 1;     // verification failed, the policy rejected, a job failed
 inline constexpr int kExitUsage = 2;        // usage error, unreadable input, a request the server refused
 inline constexpr int kExitUnreachable = 3;  // the server is unreachable or did not answer in time
+inline constexpr int kExitCollateral = 4;   // verify: the plugin's collateral is missing or stale
 
 using CommandSetup = std::function<void(CLI::App& app, std::function<void(int)>& set_exit)>;
 

@@ -40,6 +40,7 @@
 #include "cchost/policy/loader.hpp"
 #include "command_registry.hpp"
 #include "kit_keys.hpp"
+#include "kit_authorizers.hpp"
 #include "service_notify.hpp"
 
 namespace cchost::cli {
@@ -115,27 +116,9 @@ int run_participant(const RunOptions& options) {
   auto nonces = attest::NonceRegistry::open(nonce_options);
   if (!nonces) return boot_failure(nonces.message());
 
-  plugin::PluginLoader loader(k.dir);
-  std::vector<std::shared_ptr<plugin::Authorizer>> authorizers;
-  for (const auto& entry : k.authorizers) {
-    // Plugin configs name files relative to the kit (provision/README.md): the plugin resolves
-    // them against base_dir; each plugin sees only its own trust/<ns>/ folder. No chdir.
-    plugin::HostServices services;
-    services.base_dir = fs::absolute(k.dir);
-    if (std::error_code ec; fs::is_directory(k.trust_dir / entry.ns, ec)) services.collateral_dir = fs::absolute(k.trust_dir / entry.ns);
-    services.log = [](int level, const std::string& message) {
-      if (level >= CCHOST_LOG_ERROR) spdlog::error("{}", message);
-      else if (level >= CCHOST_LOG_WARN) spdlog::warn("{}", message);
-      else if (level >= CCHOST_LOG_INFO) spdlog::info("{}", message);
-      else spdlog::debug("{}", message);
-    };
-    auto authorizer = loader.load(entry.plugin_path, entry.config_toml, entry.sha256, services);
-    if (!authorizer) return boot_failure("authorizer " + entry.ns + ": " + authorizer.message());
-    if ((*authorizer)->info().ns != entry.ns)
-      return boot_failure("authorizer " + entry.plugin_path.string() + " serves namespace '" + (*authorizer)->info().ns +
-                          "', the kit expects '" + entry.ns + "'");
-    authorizers.push_back(std::move(*authorizer));
-  }
+  auto loaded_authorizers = load_kit_authorizers(k);
+  if (!loaded_authorizers) return boot_failure(loaded_authorizers.message());
+  const auto& authorizers = loaded_authorizers->authorizers;
   // The policy's plugin sections compile from the kit's plugins' knob tables (data only).
   auto catalog = attest::catalog_of(authorizers);
   if (!catalog) return boot_failure("authorizer vocabulary: " + catalog.message());

@@ -121,7 +121,8 @@ Result<Bytes> Authorizer::generate(ByteView binding) {
   return Bytes(p, p + token_len);
 }
 
-Result<std::string> Authorizer::call_verify(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time) {
+Result<std::string> Authorizer::call_verify(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time,
+                                            int* status_out) {
   if (binding && binding->size() != info().binding_size) {
     return make_error("plugin " + info().ns + ": verify: binding must be " + std::to_string(info().binding_size) +
                       " bytes, got " + std::to_string(binding->size()));
@@ -140,6 +141,7 @@ Result<std::string> Authorizer::call_verify(ByteView token, const std::optional<
   const auto started = std::chrono::steady_clock::now();
   int status = table->verify(ctx_, &args, claims.out<char>(), err.out<char>());
   count_verification(info().ns, status, std::chrono::steady_clock::now() - started);
+  if (status_out) *status_out = status;
   if (status != CCHOST_OK) return call_failed(info(), "verify", status, err);
   if (!claims.get<char>()) return make_error("plugin " + info().ns + ": verify returned no claims");
   return std::string(claims.get<char>());
@@ -152,8 +154,9 @@ Result<claims::NamespaceClaims> Authorizer::verify(ByteView token, const std::op
   return checked_claims(*json);
 }
 
-Result<std::string> Authorizer::verify_json(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time) {
-  auto json = call_verify(token, binding, at_time);
+Result<std::string> Authorizer::verify_json(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time,
+                                            int* status) {
+  auto json = call_verify(token, binding, at_time, status);
   if (!json) return json.error();
   if (auto parsed = checked_claims(*json); !parsed) return parsed.error();
   return json;

@@ -164,6 +164,42 @@ Result<nlohmann::json> PluginLoader::sim_provision(const fs::path& so, const fs:
   return parsed;
 }
 
+Result<nlohmann::json> PluginLoader::show(const fs::path& so, ByteView token, const std::optional<std::string>& pin) {
+  auto opened = open(so, pin);
+  if (!opened) return opened.error();
+  const auto& module = **opened;
+  const auto show_fn = show_of(module.table);
+  if (!show_fn) {
+    return make_error("plugin " + module.info.file + " (" + module.info.ns +
+                      ") cannot show its evidence: its table has no show entry");
+  }
+  constexpr std::size_t kMaxShowJson = 4u << 20;
+  char* json = nullptr;
+  char* err = nullptr;
+  const int status = show_fn(token.data(), token.size(), &json, &err);
+  std::string text = json ? std::string(json, ::strnlen(json, kMaxShowJson + 1)) : std::string();
+  std::string message = err ? std::string(err, ::strnlen(err, 4096)) : "(no message)";
+  module.table->free_buffer(json);
+  module.table->free_buffer(err);
+  if (status != CCHOST_OK) return make_error(module.info.ns + ": cannot decode the evidence: " + message);
+  if (text.size() > kMaxShowJson) return make_error(module.info.ns + ": show returned more than 4 MiB");
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return make_error(module.info.ns + ": show returned no JSON object");
+  // value() would throw on a non-string: a plugin's output is checked, not trusted.
+  auto text_of = [&parsed](const char* key) {
+    auto it = parsed.find(key);
+    return it != parsed.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  if (text_of("schema") != "cchost.evidence.show/v1")
+    return make_error(module.info.ns + ": show returned schema \"" + text_of("schema") +
+                      "\", expected \"cchost.evidence.show/v1\"");
+  if (text_of("namespace") != module.info.ns)
+    return make_error(module.info.ns + ": show names namespace \"" + text_of("namespace") + "\"");
+  if (!parsed.contains("fields") || !parsed["fields"].is_object())
+    return make_error(module.info.ns + ": show returned no \"fields\" object");
+  return parsed;
+}
+
 Result<std::vector<DirEntry>> PluginLoader::list_dir(const fs::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {

@@ -82,4 +82,8 @@ RelateFn relate_of(const cchost_authorizer_table_v2* table) {
   return table->size >= end ? table->relate : nullptr;
 }
 
+ShowFn show_of(const cchost_authorizer_table_v2* table) {
+  return CCHOST_TABLE_HAS(table, show) ? table->show : nullptr;
+}
+
 }  // namespace cchost::plugin

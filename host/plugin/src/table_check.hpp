@@ -21,6 +21,9 @@ inline constexpr std::size_t kTableV20Size =
 // it existed) or leaves it NULL.
 using RelateFn = decltype(cchost_authorizer_table_v2::relate);
 RelateFn relate_of(const cchost_authorizer_table_v2* table);
+// The table's show entry, or nullptr when its size does not cover it.
+using ShowFn = decltype(cchost_authorizer_table_v2::show);
+ShowFn show_of(const cchost_authorizer_table_v2* table);
 
 // Checks the describe() document against "cchost.describe/v1" (sdk/README.md) and fills
 // binding_size, capabilities and description. Errors name the field.

@@ -10,6 +10,7 @@
 #include "describe.hpp"
 #include "evidence.hpp"
 #include "plugin_config.hpp"
+#include "show_report.hpp"
 #include "verifier.hpp"
 
 #if defined(CCHOST_SNP_HAVE_BACKENDS)
@@ -42,6 +43,14 @@ class SnpAuthorizer : public sdk::Authorizer {
       : config_(parse_plugin_config(config_toml, host.base_dir())), collateral_dir_(host.collateral_dir()) {}
 
   static std::string describe() { return describe_json(); }
+
+  // authorizer.h show: decode only, for `cchost evidence show` (show_report.hpp).
+  static sdk::Outcome show(const std::vector<std::uint8_t>& token, std::string& json) {
+    auto doc = show_evidence_json(ByteView(token.data(), token.size()));
+    if (!doc) return sdk::Outcome::failure(CCHOST_E_MALFORMED, doc.message());
+    json = std::move(*doc);
+    return sdk::Outcome::success();
+  }
 
 #if defined(CCHOST_SNP_HAVE_BACKENDS)
   // authorizer.h sim_provision: a simulated AMD CA (Milan ARK + ASK) under `dir`. trust/ holds

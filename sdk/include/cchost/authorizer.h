@@ -172,6 +172,14 @@ typedef struct cchost_authorizer_table_v2 {
    * events. NULL: the plugin takes no events. */
   int (*on_event)(cchost_authorizer_ctx* ctx, const char* event_name, const char* event_json,
                   size_t event_json_len, char** err);
+  /* Optional, appended after on_event (the host reads it only when `size` covers it; NULL: the
+   * plugin cannot show its evidence). Decodes `token` (token_len bytes) WITHOUT verifying
+   * anything and returns in *out_json one JSON document, schema "cchost.evidence.show/v1":
+   *   {"schema": "cchost.evidence.show/v1", "namespace": "x-snp", "format": "<what it is>",
+   *    "fields": { every field of the evidence; bytes as lowercase hex }}
+   * No context and no I/O. The token is whatever a user hands `cchost evidence show`, so every
+   * read is bounded as in verify(); malformed input is CCHOST_E_MALFORMED naming the field. */
+  int (*show)(const uint8_t* token, size_t token_len, char** out_json, char** err);
 } cchost_authorizer_table_v2;
 
 /* True when a table of `table->size` bytes carries the field `field` (appended later). */

@@ -7,6 +7,7 @@
 //   static cchost::sdk::Outcome sim_provision(const std::string& dir, std::string& out_json);  // optional
 //   cchost::sdk::Outcome relate(const std::string& records_json, std::string& claims_json);   // optional
 //   Outcome on_event(const std::string& name, const std::string& event_json) override;   // optional
+//   static cchost::sdk::Outcome show(const std::vector<std::uint8_t>& token, std::string& json);  // optional
 // The wrapper turns exceptions and results into C status codes and owns every allocation
 // crossing the ABI, so no C++ type and no exception ever crosses it.
 #include <cstdint>
@@ -268,6 +269,36 @@ constexpr int (*relate_entry())(cchost_authorizer_ctx*, const char*, std::size_t
   }
 }
 
+// show (decode without verifying, authorizer.h show) is optional: present only when Impl has
+//   static cchost::sdk::Outcome show(const std::vector<std::uint8_t>& token, std::string& json);
+template <class Impl, class = void>
+struct HasShow : std::false_type {};
+template <class Impl>
+struct HasShow<Impl, std::void_t<decltype(Impl::show(std::declval<const std::vector<std::uint8_t>&>(),
+                                                     std::declval<std::string&>()))>> : std::true_type {};
+
+template <class Impl>
+int show(const std::uint8_t* token, std::size_t token_len, char** out_json, char** err) noexcept {
+  if ((!token && token_len) || !out_json) return fail(err, CCHOST_E_INVALID_ARGUMENT, "show: null argument");
+  *out_json = nullptr;
+  return guarded(err, [&] {
+    std::string json;
+    Outcome o = Impl::show(std::vector<std::uint8_t>(token, token + token_len), json);
+    if (!o.ok()) return fail(err, o.status, o.message);
+    *out_json = dup_string(json);
+    return *out_json ? CCHOST_OK : fail(err, CCHOST_E_INTERNAL, "out of memory");
+  });
+}
+
+template <class Impl>
+constexpr int (*show_entry())(const std::uint8_t*, std::size_t, char**, char**) {
+  if constexpr (HasShow<Impl>::value) {
+    return &show<Impl>;
+  } else {
+    return nullptr;
+  }
+}
+
 }  // namespace detail
 }  // namespace cchost::sdk
 
@@ -287,6 +318,7 @@ constexpr int (*relate_entry())(cchost_authorizer_ctx*, const char*, std::size_t
         &::cchost::sdk::detail::destroy, &::cchost::sdk::detail::free_buffer,               \
         ::cchost::sdk::detail::sim_provision_entry<Impl>(),                                 \
         ::cchost::sdk::detail::relate_entry<Impl>(),                                        \
-        &::cchost::sdk::detail::on_event};                                                  \
+        &::cchost::sdk::detail::on_event,                                                   \
+        ::cchost::sdk::detail::show_entry<Impl>()};                                         \
     return &table;                                                                          \
   }

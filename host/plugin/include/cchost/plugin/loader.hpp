@@ -94,7 +94,10 @@ class Authorizer {
   Result<claims::NamespaceClaims> verify(ByteView token, const std::optional<Bytes>& binding,
                                          std::int64_t at_time);
   // The same, returning the plugin's JSON text unparsed after validation (for `cchost verify`).
-  Result<std::string> verify_json(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time);
+  // `status`, when given, receives the plugin's CCHOST_* status (CCHOST_E_COLLATERAL: the
+  // collateral is missing or stale, which `cchost verify` reports as its own exit code).
+  Result<std::string> verify_json(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time,
+                                  int* status = nullptr);
 
   // The composite stage (only when info().relates is not empty): derives this plugin's records
   // from `inputs`, the verified claims of the namespaces it relates (claims only, never
@@ -107,7 +110,8 @@ class Authorizer {
   Status on_event(const std::string& name, const std::string& event_json);
 
  private:
-  Result<std::string> call_verify(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time);
+  Result<std::string> call_verify(ByteView token, const std::optional<Bytes>& binding, std::int64_t at_time,
+                                  int* status_out = nullptr);
   Result<claims::NamespaceClaims> checked_claims(const std::string& json) const;
   std::shared_ptr<const LoadedModule> module_;
   std::unique_ptr<Services> services_;
@@ -151,6 +155,12 @@ class PluginLoader {
   // CA under `dir`; returns its JSON answer (authorizer.h sim_provision).
   Result<nlohmann::json> sim_provision(const std::filesystem::path& so, const std::filesystem::path& dir,
                                        const std::optional<std::string>& pin_sha256_hex = {});
+
+  // Asks the plugin to decode `token` without verifying it (authorizer.h show) and returns its
+  // "cchost.evidence.show/v1" document, checked: schema, the plugin's own namespace, a
+  // "fields" object, at most 4 MiB. A plugin without show() is an error saying so.
+  Result<nlohmann::json> show(const std::filesystem::path& so, ByteView token,
+                              const std::optional<std::string>& pin_sha256_hex = {});
 
   // Inspects every *.so in `dir` (sorted by name). A later file whose namespace an earlier
   // one already has is refused as a duplicate. Errors only when `dir` itself is unusable.

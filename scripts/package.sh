@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Builds the .deb (CPack), then checks it as an operator would meet it: unpacked into an empty
+# root, every binary and plugin finds its libraries there or in a package its Depends names, and
+# the installed cchost (not the build tree's) prints its version, finds the installed plugins by
+# default and verifies a genuine SNP report with the installed policy. docs/operations.md.
+#   ./scripts/package.sh          build dir: $CCHOST_BUILD_DIR or build/release
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+build=${CCHOST_BUILD_DIR:-$repo/build/release}
+vectors=${CCHOST_VECTORS:-$repo/../shared/vectors}
+
+./scripts/setup.sh
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  cmake --preset release >/dev/null
+fi
+echo "package: building (cchost, ccprovision, plugins)"
+cmake --build "$build" --target cchost ccprovision all -- -j"${CCHOST_JOBS:-2}" >/dev/null
+
+rm -f "$build"/cchost_*.deb
+(cd "$build" && cpack -G DEB >/dev/null)
+deb=$(ls "$build"/cchost_*.deb)
+echo "package: $deb ($(du -h "$deb" | cut -f1))"
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+dpkg-deb -x "$deb" "$root"
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "package: Depends: $depends"
+
+fail() { echo "package: FAIL: $*" >&2; exit 1; }
+
+# The layout the installed cchost relies on.
+for path in usr/bin/cchost usr/bin/ccprovision usr/lib/cchost/plugins/snp_authorizer.so \
+            usr/share/cchost/policies/snp.toml lib/systemd/system/cchost@.service \
+            usr/share/doc/cchost/docs/operations.md; do
+  [ -e "$root/$path" ] || fail "the package lacks /$path"
+done
+
+# Every ELF: no library missing, no path back into the build tree, and each system library
+# comes from a package that Depends names (so a fresh Debian 12 pulls it in).
+declared=$(tr ',' '\n' <<<"$depends" | sed -E 's/^ *//; s/ .*//; s/:.*//' | sort -u)
+while IFS= read -r elf; do
+  [ "$(head -c 4 "$elf" | tail -c 3)" = "ELF" ] || continue
+  ldd_out=$(LD_LIBRARY_PATH="$root/usr/lib" ldd "$elf")
+  grep -q 'not found' <<<"$ldd_out" && fail "${elf#"$root"}: $(grep 'not found' <<<"$ldd_out" | head -1)"
+  if readelf -d "$elf" | grep -Eq 'R(UN)?PATH.*'"$repo"; then fail "${elf#"$root"} has an RPATH into the build tree"; fi
+  while read -r lib; do
+    case "$lib" in "$root"/*) continue ;; esac
+    pkg=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1) || true
+    [ -n "$pkg" ] || pkg=$(dpkg -S "$lib" 2>/dev/null | head -1 | cut -d: -f1) || true
+    [ -n "$pkg" ] || fail "${elf#"$root"}: no package owns $lib"
+    grep -qx "$pkg" <<<"$declared" || fail "${elf#"$root"} needs $lib from $pkg, which Depends does not name"
+  done < <(awk '/=>/ {print $3}' <<<"$ldd_out")
+done < <(find "$root/usr" -type f \( -path '*/bin/*' -o -name '*.so*' \))
+echo "package: every binary and plugin resolves its libraries through Depends"
+
+# apt resolves the package against this machine's Debian 12 archive (dependencies satisfiable).
+apt-get install -s -qq "$deb" >/dev/null || fail "apt cannot resolve the package's dependencies"
+
+cchost="$root/usr/bin/cchost"
+"$cchost" --version
+list=$("$cchost" plugins list) || fail "installed cchost plugins list: $list"
+echo "$list"
+grep -q 'x-snp' <<<"$list" || fail "the installed cchost did not find the installed SNP plugin by default"
+"$root/usr/bin/ccprovision" --help >/dev/null || fail "installed ccprovision --help"
+
+case_dir="$vectors/snp/cases/tav_milan_v3"
+if [ -f "$case_dir/report.bin" ]; then
+  at=$(sed -n 's/^at = "\(.*\)"/\1/p' "$case_dir/case.toml")
+  "$cchost" verify --namespace x-snp --evidence "$case_dir/report.bin" --collateral "$case_dir/collateral" \
+    --no-binding --at "$at" >/dev/null || fail "installed cchost verify of tav_milan_v3 at $at"
+  echo "package: installed cchost verified snp/tav_milan_v3 at $at"
+else
+  echo "package: SKIP verify: no SNP vectors at $vectors (set CCHOST_VECTORS)"
+fi
+if command -v systemd-analyze >/dev/null; then
+  systemd-analyze security --offline=yes --root="$root" cchost@x.service >/dev/null 2>&1 ||
+    fail "systemd-analyze security of the shipped unit"
+  systemd-analyze security --offline=yes --root="$root" cchost@x.service 2>/dev/null | tail -1
+fi
+echo "package: ok"
