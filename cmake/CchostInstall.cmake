@@ -5,7 +5,7 @@
 #   share/doc/cchost/              README, docs/, protocol and plugin references
 #   share/man/man1/                man pages (when generated)
 #   lib/systemd/system/cchost@.service
-#   include/, lib/<multiarch>/, lib/<multiarch>/cmake/cchost-sdk   the plugin SDK (component sdk)
+#   include/, lib/, lib/cmake/cchost-sdk   the plugin SDK (component sdk)
 include(GNUInstallDirs)
 
 # Must match plugin::kInstalledPluginSubdir (host/plugin/include/cchost/plugin/default_dir.hpp).

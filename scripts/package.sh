@@ -32,12 +32,12 @@ fail() { echo "package: FAIL: $*" >&2; exit 1; }
 
 # The layout the installed cchost relies on.
 for path in usr/bin/cchost usr/bin/ccprovision usr/lib/cchost/plugins/snp_authorizer.so \
-            usr/share/cchost/policies/snp.toml lib/systemd/system/cchost@.service \
+            usr/share/cchost/policies/snp.toml usr/lib/systemd/system/cchost@.service \
             usr/share/doc/cchost/docs/operations.md; do
   [ -e "$root/$path" ] || fail "the package lacks /$path"
 done
 
-# Every ELF: no library missing, no path back into the build tree, and each system library
+# Every ELF: no library missing, no path back into the build tree, and each library it links
 # comes from a package that Depends names (so a fresh Debian 12 pulls it in).
 declared=$(tr ',' '\n' <<<"$depends" | sed -E 's/^ *//; s/ .*//; s/:.*//' | sort -u)
 while IFS= read -r elf; do
@@ -45,13 +45,20 @@ while IFS= read -r elf; do
   ldd_out=$(LD_LIBRARY_PATH="$root/usr/lib" ldd "$elf")
   grep -q 'not found' <<<"$ldd_out" && fail "${elf#"$root"}: $(grep 'not found' <<<"$ldd_out" | head -1)"
   if readelf -d "$elf" | grep -Eq 'R(UN)?PATH.*'"$repo"; then fail "${elf#"$root"} has an RPATH into the build tree"; fi
-  while read -r lib; do
+  # Only the libraries the ELF itself names (NEEDED); what those pull in is their packages' business.
+  while read -r needed; do
+    lib=$(awk -v n="$needed" '$1 == n && $2 == "=>" {print $3}' <<<"$ldd_out")
+    [ -n "$lib" ] || continue  # the dynamic loader itself, or a vDSO
     case "$lib" in "$root"/*) continue ;; esac
     pkg=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1) || true
     [ -n "$pkg" ] || pkg=$(dpkg -S "$lib" 2>/dev/null | head -1 | cut -d: -f1) || true
     [ -n "$pkg" ] || fail "${elf#"$root"}: no package owns $lib"
-    grep -qx "$pkg" <<<"$declared" || fail "${elf#"$root"} needs $lib from $pkg, which Depends does not name"
-  done < <(awk '/=>/ {print $3}' <<<"$ldd_out")
+    # Depends may name the package or a virtual one it provides (libspdlog1.10 provides
+    # libspdlog1.10-fmt9, which is what dpkg-shlibdeps writes).
+    names=$(printf '%s\n%s\n' "$pkg" "$(dpkg-query -W -f='${Provides}' "$pkg" 2>/dev/null | tr ',' '\n' | sed -E 's/^ *//; s/ .*//')")
+    grep -qxFf <(grep -v '^$' <<<"$names") <<<"$declared" ||
+      fail "${elf#"$root"} needs $lib from $pkg, which Depends does not name"
+  done < <(readelf -d "$elf" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 done < <(find "$root/usr" -type f \( -path '*/bin/*' -o -name '*.so*' \))
 echo "package: every binary and plugin resolves its libraries through Depends"
 

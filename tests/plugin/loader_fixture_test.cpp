@@ -189,5 +189,28 @@ TEST(PluginLoaderNames, NeverUnloadedPluginDoesNotShadowTheNextFile) {
   EXPECT_EQ(next->ns, "x-fixture-dup");
 }
 
+// show (authorizer.h, `cchost evidence show`): the plugin's document is checked, never trusted:
+// each way it can be wrong is refused naming what is wrong; a decode failure carries its reason.
+TEST(PluginLoader, ShowChecksThePluginsDocument) {
+  auto so = test::fixture("fixture_good");
+  auto as_token = [](const std::string& s) { return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); };
+  const std::string good = "anything";
+  auto shown = PluginLoader().show(so, as_token(good));
+  ASSERT_TRUE(shown.ok()) << shown.message();
+  EXPECT_EQ((*shown)["fields"].value("size", 0), 1);
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"schema", "expected \"cchost.evidence.show/v1\""},
+      {"ns", "names namespace \"x-other\""},
+      {"nofields", "no \"fields\" object"},
+      {"text", "no JSON object"},
+      {"bad", "cannot decode the evidence: fixture: field 'size' out of range"},
+  };
+  for (const auto& [token, why] : refused) {
+    auto r = PluginLoader().show(so, as_token(token));
+    ASSERT_FALSE(r.ok()) << token;
+    EXPECT_NE(r.message().find(why), std::string::npos) << token << ": " << r.message();
+  }
+}
+
 }  // namespace
 }  // namespace cchost::plugin
