@@ -18,7 +18,8 @@ struct ManArgs {
 };
 
 int run_man(const CLI::App& root, const ManArgs& args) {
-  if (args.out.empty() == !args.check_only) {
+  const bool writes = !args.out.empty();
+  if (writes == args.check_only) {  // exactly one of the two
     std::cerr << "cchost man: give --out DIR, or --check\n";
     return kExitUsage;
   }
