@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   std::string man_dir;
   // Hidden: the build writes ccprovision.1 with it (cmake/CchostManPages.cmake).
   app.add_option("--man", man_dir, "write the man page ccprovision.1 into this folder and stop")->group("");
-  app.footer([] { return cchost::manpage::help_footer(cchost::provision::ccprovision_manual(), "ccprovision"); });
+  app.footer([] { return cchost::manpage::help_footer(cchost::provision::ccprovision_manual(), "ccprovision", "provision/README.md"); });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

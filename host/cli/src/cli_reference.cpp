@@ -147,7 +147,8 @@ void install_help_footers(CLI::App& root) {
     CLI::App* command = pending.back();
     pending.pop_back();
     command->footer([command] {
-      return manpage::help_footer(manual_for(*command), manpage::page_name(kProgram, manpage::path_of(*command)));
+      return manpage::help_footer(manual_for(*command), manpage::page_name(kProgram, manpage::path_of(*command)),
+                                  "docs/cli.md");
     });
     for (CLI::App* sub : command->get_subcommands([](CLI::App*) { return true; })) pending.push_back(sub);
   }

@@ -27,7 +27,7 @@ std::string wrapped(const std::string& text, const std::string& indent) {
 
 }  // namespace
 
-std::string help_footer(const CommandManual& manual, const std::string& page) {
+std::string help_footer(const CommandManual& manual, const std::string& page, const std::string& reference) {
   std::string out = "Examples:\n";
   for (const auto& example : manual.examples) {
     out += "  " + example.command + "\n";
@@ -51,7 +51,7 @@ std::string help_footer(const CommandManual& manual, const std::string& page) {
     out += wrapped(manual.notes.substr(start, end - start), "");
     start = end + 2;
   }
-  out += "Manual: man " + page + " (generated from these definitions); docs/cli.md.";
+  out += "Manual: man " + page + " (generated from these definitions); " + reference + ".";
   return out;
 }
 

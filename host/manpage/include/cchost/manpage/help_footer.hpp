@@ -7,7 +7,8 @@
 
 namespace cchost::manpage {
 
-// `page` names the man page to read for more ("cchost-admin-status").
-std::string help_footer(const CommandManual& manual, const std::string& page);
+// `page` names the man page to read for more ("cchost-admin-status"), `reference` the document
+// that says the rest ("docs/cli.md").
+std::string help_footer(const CommandManual& manual, const std::string& page, const std::string& reference);
 
 }  // namespace cchost::manpage
