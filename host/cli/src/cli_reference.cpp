@@ -146,6 +146,13 @@ void install_help_footers(CLI::App& root) {
   while (!pending.empty()) {
     CLI::App* command = pending.back();
     pending.pop_back();
+    // A footer a command set itself (cmd->footer("...")) becomes part of its notes, so that the
+    // man page says it too, and --help does not say it twice.
+    if (const std::string own = command->get_footer(); !own.empty()) {
+      auto& notes = documents()[key(manpage::path_of(*command))].doc.notes;
+      notes += (notes.empty() ? "" : "\n\n") + own;
+      command->footer(std::string());
+    }
     command->footer([command] {
       return manpage::help_footer(manual_for(*command), manpage::page_name(kProgram, manpage::path_of(*command)),
                                   "docs/cli.md");

@@ -50,7 +50,7 @@ manpage::CommandManual manual_for(const CLI::App& command);
 manpage::ManualInfo manual_info();
 
 // Gives every command of the tree its footer (rendered when --help asks, so whatever is
-// documented after this call shows too).
+// documented after this call shows too). A footer a command set itself moves into its notes.
 void install_help_footers(CLI::App& root);
 
 }  // namespace cchost::cli
