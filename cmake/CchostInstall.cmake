@@ -3,7 +3,7 @@
 #   lib/cchost/plugins/*.so        every in-tree authorizer; the installed cchost looks here
 #   share/cchost/policies/*.toml   the shipped policies
 #   share/doc/cchost/              README, docs/, protocol and plugin references
-#   share/man/man1/                man pages (when generated)
+#   share/man/man1/                man pages, generated at build time (cmake/CchostManPages.cmake)
 #   lib/systemd/system/cchost@.service
 #   include/, lib/, lib/cmake/cchost-sdk   the plugin SDK (component sdk)
 include(GNUInstallDirs)

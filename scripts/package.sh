@@ -33,7 +33,8 @@ fail() { echo "package: FAIL: $*" >&2; exit 1; }
 # The layout the installed cchost relies on.
 for path in usr/bin/cchost usr/bin/ccprovision usr/lib/cchost/plugins/snp_authorizer.so \
             usr/share/cchost/policies/snp.toml usr/lib/systemd/system/cchost@.service \
-            usr/share/doc/cchost/docs/operations.md; do
+            usr/share/doc/cchost/docs/operations.md usr/share/man/man1/cchost.1 \
+            usr/share/man/man1/ccprovision.1; do
   [ -e "$root/$path" ] || fail "the package lacks /$path"
 done
 

@@ -3,8 +3,34 @@
 
 #include <CLI/CLI.hpp>
 
+#include "ccprovision_manual.hpp"
+#include "cchost/manpage/example_check.hpp"
+#include "cchost/manpage/help_footer.hpp"
+#include "cchost/manpage/man_page.hpp"
+#include "cchost/manpage/write_pages.hpp"
 #include "init_project.hpp"
 #include "provisioner.hpp"
+
+namespace {
+
+// The page, from the definitions above and ccprovision_manual(); refused while an example names
+// an option that does not exist.
+int write_man_page(const CLI::App& app, const std::string& dir) {
+  const auto lookup = [](const CLI::App&) { return cchost::provision::ccprovision_manual(); };
+  const auto info = cchost::provision::ccprovision_manual_info();
+  const auto problems = cchost::manpage::example_problems(app, lookup, info.program);
+  for (const auto& problem : problems) std::cerr << "ccprovision --man: " << problem << "\n";
+  if (!problems.empty()) return 1;
+  if (auto written = cchost::manpage::write_man_pages(dir, cchost::manpage::render_man_pages(app, lookup, info));
+      !written) {
+    std::cerr << "ccprovision --man: " << written.message() << "\n";
+    return 2;
+  }
+  std::cout << "ccprovision --man: wrote ccprovision.1 to " << dir << "\n";
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   cchost::provision::ProvisionOptions options;
@@ -21,7 +47,6 @@ int main(int argc, char** argv) {
                  "first plugin of --plugin-dir that can simulate evidence")
       ->excludes(project)
       ->excludes(out);
-  app.footer("Examples:\n  ccprovision --init my-project\n  ccprovision --project my-project/project.toml --out kits");
   app.add_flag("--force", options.force, "replace an existing --out folder");
   app.add_option("--add-site", add_site, "provision one more [[site]] of project.toml, keeping every key");
   app.add_option("--rotate", rotate,
@@ -29,12 +54,17 @@ int main(int argc, char** argv) {
       ->excludes("--add-site");
   app.add_option("--plugin-dir", plugin_dir, "where the authorizer plugins are (default: <exe>/../plugins in a build tree, <exe>/../lib/cchost/plugins installed)");
   app.add_option("--state", state_dir, "key state folder (default: <out>/../<project>-state)");
+  std::string man_dir;
+  // Hidden: the build writes ccprovision.1 with it (cmake/CchostManPages.cmake).
+  app.add_option("--man", man_dir, "write the man page ccprovision.1 into this folder and stop")->group("");
+  app.footer([] { return cchost::manpage::help_footer(cchost::provision::ccprovision_manual(), "ccprovision", "provision/README.md"); });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  if (!man_dir.empty()) return write_man_page(app, man_dir);
   if (!init_dir.empty()) {
     auto outcome = cchost::provision::init_project(init_dir, plugin_dir.empty() ? std::nullopt
                                                                                  : std::optional<std::filesystem::path>(plugin_dir));

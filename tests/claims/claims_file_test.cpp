@@ -55,3 +55,23 @@ TEST(ClaimsFile, AcceptsAVerifiedVerifyReportOnly) {
   broken.replace(broken.find("\"int\""), 5, "\"hex\"");
   EXPECT_FALSE(cc::parse_claims_file_text(broken));
 }
+
+// What `cchost verify --json` prints today: the same report, naming its schema. It used to be
+// read as a claims document and refused ("schema" must be "cchost.claims/v2").
+TEST(ClaimsFile, AcceptsAVerifyReportThatNamesItsSchema) {
+  const std::string report =
+      R"({"schema":"cchost.verify/v1","verified":true,"namespace":"x-snp","simulated":false,"issued_at":null,)"
+      R"("records":[{"class":"cpu","index":0,"id":"","claims":{"snp.guest_svn":{"type":"int","value":3}}}],"decision":null,"errors":[]})";
+  auto r = cc::parse_claims_file_text(report);
+  ASSERT_TRUE(r) << r.message();
+  EXPECT_EQ(r->at("x-snp").records[0].claims.at("snp.guest_svn").integer, 3);
+  std::string unverified = report;
+  unverified.replace(unverified.find("true"), 4, "false");
+  auto bad = cc::parse_claims_file_text(unverified);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.message().find("not verified"), std::string::npos);
+  // Another schema is not taken for a verify report.
+  std::string other = report;
+  other.replace(other.find("cchost.verify/v1"), 16, "cchost.verify/v9");
+  EXPECT_FALSE(cc::parse_claims_file_text(other));
+}

@@ -55,7 +55,11 @@ fs::path CliSandbox::write_file(const std::string& name, ByteView content) const
 }
 
 CommandResult CliSandbox::cchost(const std::vector<std::string>& args) const {
-  std::string command = shell_quote(CCHOST_BINARY_DIR "/bin/cchost");
+  return run(CCHOST_BINARY_DIR "/bin/cchost", args);
+}
+
+CommandResult CliSandbox::run(const fs::path& program, const std::vector<std::string>& args) const {
+  std::string command = shell_quote(program.string());
   for (const auto& a : args) command += " " + shell_quote(a);
   const fs::path out = root_ / "stdout.txt", err = root_ / "stderr.txt";
   command += " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string());

@@ -27,6 +27,8 @@ class CliSandbox {
   std::filesystem::path write_file(const std::string& name, ByteView content) const;
   // Runs cchost with `args`; each argument is passed verbatim (single-quoted for the shell).
   CommandResult cchost(const std::vector<std::string>& args) const;
+  // The same for any program (build/bin/ccprovision).
+  CommandResult run(const std::filesystem::path& program, const std::vector<std::string>& args) const;
 
  private:
   std::filesystem::path root_;

@@ -49,6 +49,14 @@ Status add_verify_report(ClaimsByNamespace& out, const nlohmann::json& j) {
   return add_one(out, doc, "");
 }
 
+// A `cchost verify --json` report names its schema; reports written before it did are
+// recognised by their fields. Checked before the claims schema, which it would otherwise fail.
+bool is_verify_report(const nlohmann::json& j) {
+  if (!j.is_object()) return false;
+  if (j.contains("schema")) return j["schema"] == "cchost.verify/v1";
+  return j.contains("verified") && j.contains("namespace") && j.contains("records");
+}
+
 }  // namespace
 
 Result<ClaimsByNamespace> parse_claims_file_text(std::string_view json_text) {
@@ -56,10 +64,10 @@ Result<ClaimsByNamespace> parse_claims_file_text(std::string_view json_text) {
   if (j.is_discarded()) return make_error("claims file: not valid JSON");
   ClaimsByNamespace out;
   Status s;
-  if (j.is_object() && j.contains("schema")) {
-    s = add_one(out, j, "");
-  } else if (j.is_object() && j.contains("verified") && j.contains("namespace") && j.contains("records")) {
+  if (is_verify_report(j)) {
     s = add_verify_report(out, j);
+  } else if (j.is_object() && j.contains("schema")) {
+    s = add_one(out, j, "");
   } else if (j.is_object() && j.contains("claims")) {
     s = add_collection(out, j["claims"]);  // wrapper, e.g. `cchost verify --json`
   } else {

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "cchost/manpage/command_tree.hpp"
 #include "cchost/policy/vocabulary.hpp"
 
 namespace cchost::cli {
@@ -9,14 +10,6 @@ namespace {
 
 std::vector<CLI::App*> children(CLI::App& app) {
   return app.get_subcommands([](CLI::App*) { return true; });
-}
-
-// The option `name` ("--kit") of `app` or of one of its parents (they fall through).
-const CLI::Option* find_option(CLI::App* app, const std::string& name) {
-  for (; app != nullptr; app = app->get_parent()) {
-    if (const CLI::Option* option = app->get_option_no_throw(name)) return option;
-  }
-  return nullptr;
 }
 
 }  // namespace
@@ -34,10 +27,10 @@ std::optional<std::string> unknown_command_message(CLI::App& app, int argc, char
     const std::string token = argv[i];
     if (token == "--") return std::nullopt;
     if (token.size() > 1 && token[0] == '-') {
-      // An option: skip its value when it takes one and was not given as --opt=value.
+      // An option: skip its values when it takes some and they are not attached (--opt=value).
+      // A flag takes none, so the word after `--log-json` is still read as a command.
       if (token.find('=') != std::string::npos) continue;
-      const CLI::Option* option = find_option(at, token);
-      if (option != nullptr && option->get_type_size() > 0) ++i;
+      if (const CLI::Option* option = manpage::find_option_in_scope(*at, token)) i += manpage::values_taken(*option);
       continue;
     }
     const auto subs = children(*at);
@@ -45,7 +38,7 @@ std::optional<std::string> unknown_command_message(CLI::App& app, int argc, char
     CLI::App* next = nullptr;
     std::vector<std::string> names;
     for (CLI::App* sub : subs) {
-      names.push_back(sub->get_name());
+      if (!manpage::is_hidden(*sub)) names.push_back(sub->get_name());  // suggest only what --help lists
       if (sub->check_name(token)) next = sub;
     }
     if (next != nullptr) {
@@ -55,7 +48,7 @@ std::optional<std::string> unknown_command_message(CLI::App& app, int argc, char
     // Commands that take positionals of their own besides subcommands are not second-guessed.
     if (at->get_require_subcommand_min() == 0) return std::nullopt;
     const auto near = policy::did_you_mean(token, names);
-    std::string where = at == &app ? std::string("cchost") : "cchost " + at->get_name();
+    const std::string where = manpage::command_line("cchost", manpage::path_of(*at));
     std::string message = "unknown command \"" + token + "\" for \"" + where + "\"";
     if (near) message += " (did you mean \"" + *near + "\"?)";
     return message;

@@ -14,6 +14,7 @@
 #include "admin_request.hpp"
 #include "cchost/job/job_spec.hpp"
 #include "cchost/job/state_store.hpp"
+#include "cli_reference.hpp"
 #include "command_registry.hpp"
 #include "root_pin_options.hpp"
 
@@ -279,37 +280,52 @@ const CommandRegistration registration{"6-admin", [](CLI::App& app, auto& set_ex
   cmd->add_option("--connect-timeout", o->connect_timeout_seconds,
                   "seconds to wait for the connection before reporting the server unreachable (default 5)")
       ->check(CLI::Range(1, 3600));
-  cmd->footer("Exit status: 0 ok; 1 the job failed; 2 usage error or a request the server refused;\n"
-              "3 server unreachable (no connection within --connect-timeout, handshake refused) or no reply "
-              "within --timeout.");
+  document(*cmd, {.examples = {{"cchost admin --kit kits/admin --root-fingerprint-file kits/root.fingerprint status",
+                                 "who is registered, reachable or quarantined, and what each job did"}},
+                   .exit_codes = {exit_code(kExitOk, "ok: the server answered and, with submit --wait, the job deployed"),
+                                  exit_code(kExitRejected, "the job waited for failed"),
+                                  exit_code(kExitUsage, "usage error, or a request the server refused"),
+                                  exit_code(kExitUnreachable,
+                                            "server unreachable: no connection within --connect-timeout (or the "
+                                            "handshake refused), or no reply within --timeout")}});
   cmd->require_subcommand(1);
   auto* submit = cmd->add_subcommand("submit", "submit JOB.toml (id, deploy_map, min_sites, retries, resources, payload)");
   submit->add_option("job", o->job_file, "the job file")->required();
   submit->add_option("--wait", o->wait_seconds, "wait up to S seconds for the decision and print it");
   submit->add_flag("--json", o->json, "print JSON");
+  document(*submit, {.examples = {{"cchost admin submit job.toml --kit kits/admin --wait 60",
+                                    "submit a job and print its decision table once it is decided"}}});
   submit->callback([o, &set_exit] { set_exit(run_submit(*o)); });
   auto* status = cmd->add_subcommand("status", "participants, their last attestation and quarantine, jobs and decisions");
   status->add_option("--job", o->job_id, "only this job");
   status->add_flag("--json", o->json, "print JSON");
   status->add_flag("--summary", o->summary, "one line per job: where it went and who was excluded why");
+  document(*status, {.examples = {{"cchost admin status --kit kits/admin", "every participant and job"},
+                                   {"cchost admin status --kit kits/admin --job demo-1 --summary",
+                                    "one line for one job: where it went and who was excluded why"}}});
   status->callback([o, &set_exit] { set_exit(run_status(*o)); });
   auto* jobs = cmd->add_subcommand("jobs", "one line per job: its state, where it went, who was excluded why");
   jobs->add_flag("--json", o->json, "print the status report as JSON");
+  document(*jobs, {.examples = {{"cchost admin jobs --kit kits/admin --json"}}});
   jobs->callback([o, &set_exit] { set_exit(run_jobs(*o)); });
   auto* abort = cmd->add_subcommand("abort", "end a job that has not ended (audited on the server)");
   abort->add_option("job", o->job_id, "the job id")->required();
   abort->add_option("--reason", o->reason, "recorded with the abort (at most 256 characters)");
   abort->add_flag("--json", o->json, "print the job's record as JSON");
+  document(*abort, {.examples = {{"cchost admin abort demo-1 --kit kits/admin --reason \"wrong payload\""}}});
   abort->callback([o, &set_exit] { set_exit(run_abort(*o)); });
   auto* shutdown = cmd->add_subcommand("shutdown", "stop the server cleanly (audited, log sealed)");
   shutdown->add_option("--reason", o->reason, "recorded with the request (at most 256 characters)");
   shutdown->add_flag("--json", o->json, "print the server's answer as JSON");
+  document(*shutdown, {.examples = {{"cchost admin shutdown --kit kits/admin --reason maintenance",
+                                      "the server seals its audit log and exits as on SIGTERM"}}});
   shutdown->callback([o, &set_exit] { set_exit(run_shutdown(*o)); });
   auto* revoke = cmd->add_subcommand("revoke", "revoke a site: its key is refused, it leaves every job, every site is told");
   revoke->add_option("site", o->site, "the site's name")->required();
   revoke->add_option("--reason", o->reason, "why (required; at most 256 characters; recorded and sent to every site)")
       ->required();
   revoke->add_flag("--json", o->json, "print the server's answer as JSON");
+  document(*revoke, {.examples = {{"cchost admin revoke site-3 --kit kits/admin --reason \"key leaked\""}}});
   revoke->callback([o, &set_exit] { set_exit(run_revoke(*o)); });
 }};
 

@@ -12,6 +12,7 @@
 #include "cchost/audit/audit_verify.hpp"
 #include "cchost/audit/received_heads.hpp"
 #include "cchost/kit/kit.hpp"
+#include "cli_reference.hpp"
 #include "command_registry.hpp"
 #include "root_pin_options.hpp"
 
@@ -146,6 +147,9 @@ int run_audit_verify(const AuditVerifyArgs& a) {
 const CommandRegistration registration{"6-audit", [](CLI::App& app, auto& set_exit) {
   auto* audit = app.add_subcommand("audit", "inspect a workspace's audit log");
   audit->require_subcommand(1);
+  document(*audit, {.examples = {{"cchost audit verify ws/server/audit.log --kit kits/server --root-fingerprint-file "
+                                  "kits/root.fingerprint",
+                                  "check a stopped server's log: its chain, its signed heads, its shutdown head"}}});
   auto* verify = audit->add_subcommand(
       "verify", "check the hash chain and, with the writer's key, its signed heads; exit 0 intact, 1 broken, cut or "
                 "rewritten (names the line), 2 unreadable");
@@ -158,6 +162,15 @@ const CommandRegistration registration{"6-audit", [](CLI::App& app, auto& set_ex
                      "a signed head this writer sent out earlier (a server's site-heads/NAME.json); repeatable");
   verify->add_flag("--live", args->live, "the writer is still running: entries after its last signed head are not a cut");
   verify->add_flag("--json", args->json, "print one JSON object");
+  document(*verify,
+           {.examples = {{"cchost audit verify ws/site-1/audit.log --kit kits/site-1 --root-fingerprint-file "
+                          "kits/root.fingerprint --live --against ws/server/site-heads/site-1.json",
+                          "a running site's log, also against the last signed head the server received from it"},
+                         {"cchost audit verify audit.log --public-key audit.pub --json",
+                          "with the writer's public key instead of its kit"}},
+            .exit_codes = {exit_code(kExitOk, "ok: the log is intact (and, with a key, every signed head verified)"),
+                           exit_code(kExitRejected, "the log is broken, cut or rewritten; the message names the line"),
+                           exit_code(kExitUsage, "usage error, or the log or key unreadable")}});
   verify->callback([&set_exit, args] { set_exit(run_audit_verify(*args)); });
 }};
 

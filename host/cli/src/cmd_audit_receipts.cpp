@@ -23,6 +23,7 @@
 #include "cchost/audit/audit_verify.hpp"
 #include "cchost/job/receipt.hpp"
 #include "cchost/kit/kit.hpp"
+#include "cli_reference.hpp"
 #include "command_registry.hpp"
 #include "kit_keys.hpp"
 #include "root_pin_options.hpp"
@@ -252,8 +253,14 @@ const CommandRegistration registration{"6-audit-receipts", [](CLI::App& app, aut
                      "the server is still running: entries after its last signed head are not a cut (receipts "
                      "there are marked as not yet signed over)");
   receipts->add_flag("--json", args->json, "print one JSON object");
-  receipts->footer("Example:\n  cchost audit receipts ws/server/audit.log --kit kits/server --root-fingerprint-file "
-                   "kits/root.fingerprint --job demo-1");
+  document(*receipts,
+           {.examples = {{"cchost audit receipts ws/server/audit.log --kit kits/server --root-fingerprint-file "
+                          "kits/root.fingerprint --job demo-1",
+                          "every receipt of job demo-1, re-verified offline"}},
+            .exit_codes = {exit_code(kExitOk, "ok: every receipt verified"),
+                           exit_code(kExitRejected,
+                                     "a receipt refused or missing, the log broken, or --job naming a job without receipts"),
+                           exit_code(kExitUsage, "usage error, or an unusable log or kit")}});
   receipts->callback([&set_exit, args] { set_exit(run_audit_receipts(*args)); });
 }};
 

@@ -29,6 +29,7 @@
 #include "cchost/job/identity_key.hpp"
 #include "cchost/job/state_store.hpp"
 #include "cchost/kit/kit.hpp"
+#include "cli_reference.hpp"
 #include "command_registry.hpp"
 #include "kit_authorizers.hpp"
 #include "root_pin_options.hpp"
@@ -239,6 +240,7 @@ int run_show(const ShowArgs& a) {
 const CommandRegistration registration{"6-evidence", [](CLI::App& app, auto& set_exit) {
   auto* cmd = app.add_subcommand("evidence", "produce evidence outside `cchost run`");
   cmd->require_subcommand(1);
+  document(*cmd, {.examples = {{"cchost evidence show --namespace x-snp report.bin"}}});
   auto* gen = cmd->add_subcommand(
       "generate", "produce the evidence a kit's participant presents for a nonce, through its configured backends");
   auto args = std::make_shared<GenerateArgs>();
@@ -249,10 +251,13 @@ const CommandRegistration registration{"6-evidence", [](CLI::App& app, auto& set
   gen->add_option("--job-key", args->job_key_hex, "bind a job key too (binding v2), 64 hex digits");
   gen->add_option("--out", args->out_dir, "a new folder for bundle.json and one file per token")->required();
   gen->add_flag("--json", args->json, "print one JSON object (schema cchost.evidence.generate/v1)");
-  gen->footer(
-      "Exit status: 0 written; 1 a backend could not produce evidence; 2 usage or a refused kit.\n"
-      "Example:\n  cchost evidence generate --kit kits/site-1 --root-fingerprint-file kits/root.fingerprint \\\n"
-      "      --nonce $(openssl rand -hex 32) --out site-1-evidence");
+  document(*gen, {.examples = {{"cchost evidence generate --kit kits/site-1 --root-fingerprint-file kits/root.fingerprint "
+                                 "--nonce $NONCE --out site-1-evidence",
+                                 "site-1's evidence for the relying party's challenge NONCE (64 hex digits), and the "
+                                 "verify command that checks it"}},
+                  .exit_codes = {exit_code(kExitOk, "ok: the folder is written"),
+                                 exit_code(kExitRejected, "a backend could not produce evidence (the reason is printed)"),
+                                 exit_code(kExitUsage, "usage error, a refused kit, or --out exists")}});
   gen->callback([&set_exit, args] { set_exit(run_generate(*args)); });
 
   auto* show = cmd->add_subcommand("show", "print every field of a token, decoded and NOT verified");
@@ -261,10 +266,11 @@ const CommandRegistration registration{"6-evidence", [](CLI::App& app, auto& set
   show->add_option("FILE", show_args->file, "the token (e.g. a report.bin, or a file evidence generate wrote)")->required();
   show->add_option("--plugin-dir", show_args->plugin_dir, "where the plugins are")->capture_default_str();
   show->add_flag("--json", show_args->json, "print the plugin's cchost.evidence.show/v1 document");
-  show->footer(
-      "Exit status: 0 decoded; 1 the token does not decode (the field is named); 2 usage, no plugin for the\n"
-      "namespace, or a plugin that cannot show its evidence. Nothing is verified: use `cchost verify`.\n"
-      "Example:\n  cchost evidence show --namespace x-snp site-1-evidence/x-snp.bin");
+  document(*show, {.examples = {{"cchost evidence show --namespace x-snp site-1-evidence/x-snp.bin",
+                                  "every field of an SNP report, decoded; nothing is verified (use cchost verify)"}},
+                   .exit_codes = {exit_code(kExitOk, "ok: decoded (not verified)"),
+                                  exit_code(kExitRejected, "the token does not decode; the field is named"),
+                                  exit_code(kExitUsage, "usage error, no plugin for the namespace, or one without show")}});
   show->callback([&set_exit, show_args] { set_exit(run_show(*show_args)); });
 }};
 

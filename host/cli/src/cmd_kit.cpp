@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cchost/kit/kit.hpp"
+#include "cli_reference.hpp"
 #include "command_registry.hpp"
 #include "root_pin_options.hpp"
 
@@ -117,6 +118,7 @@ int run_kit(const KitArgs& a, bool show) {
 const CommandRegistration registration{"7-kit", [](CLI::App& app, auto& set_exit) {
   auto* kit_cmd = app.add_subcommand("kit", "check or show a startup kit");
   kit_cmd->require_subcommand(1);
+  document(*kit_cmd, {.examples = {{"cchost kit verify kits/site-1 --root-fingerprint-file kits/root.fingerprint"}}});
   for (const bool show : {false, true}) {
     auto* cmd = kit_cmd->add_subcommand(
         show ? "show" : "verify",
@@ -126,8 +128,11 @@ const CommandRegistration registration{"7-kit", [](CLI::App& app, auto& set_exit
     cmd->add_option("DIR", args->dir, "the kit folder")->required();
     add_root_pin_options(cmd, args->pin);
     cmd->add_flag("--json", args->json, "print one JSON object (schema cchost.kit/v1)");
-    cmd->footer(std::string("Example:\n  cchost kit ") + (show ? "show" : "verify") +
-                " kits/site-1 --root-fingerprint-file kits/root.fingerprint");
+    document(*cmd, {.examples = {{std::string("cchost kit ") + (show ? "show" : "verify") +
+                                  " kits/site-1 --root-fingerprint-file kits/root.fingerprint"}},
+                    .exit_codes = {exit_code(kExitOk, show ? "ok: verified and shown" : "ok: verified"),
+                                   exit_code(kExitRejected, "refused; the reason names the file"),
+                                   exit_code(kExitUsage, "usage error: no root pin, or a malformed one")}});
     cmd->callback([&set_exit, args, show] { set_exit(run_kit(*args, show)); });
   }
 }};

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cchost/plugin/loader.hpp"
+#include "cli_reference.hpp"
 #include "command_registry.hpp"
 
 namespace cchost::cli {
@@ -169,11 +170,16 @@ int run_plugins_describe(const PluginsDescribeOptions& options) {
 const CommandRegistration registration{"1-plugins", [](CLI::App& app, auto& set_exit) {
   auto* plugins = app.add_subcommand("plugins", "inspect authorizer plugins");
   plugins->require_subcommand(1);
+  document(*plugins, {.examples = {{"cchost plugins list", "the plugins cchost loads by default, with their SHA-256"}}});
   auto* list = plugins->add_subcommand("list", "list the plugins in a folder with their SHA-256");
   auto options = std::make_shared<PluginsListOptions>();
   options->plugin_dir = default_plugin_dir();
   list->add_option("--plugin-dir", options->plugin_dir, "plugin folder")->capture_default_str();
   list->add_flag("--json", options->json, "print a JSON array");
+  document(*list, {.examples = {{"cchost plugins list --plugin-dir kits/site-1/plugins --json"}},
+                   .exit_codes = {exit_code(kExitOk, "ok: every plugin in the folder loaded"),
+                                  exit_code(kExitRejected, "a plugin was refused (the line says why)"),
+                                  exit_code(kExitUsage, "usage error, or the folder unreadable")}});
   list->callback([options, &set_exit] { set_exit(run_plugins_list(*options)); });
 
   auto* describe = plugins->add_subcommand("describe", "print a plugin's vocabulary: knobs, claims, config, collateral");
@@ -183,6 +189,9 @@ const CommandRegistration registration{"1-plugins", [](CLI::App& app, auto& set_
   describe->add_option("--plugin-dir", d->plugin_dir, "plugin folder")->capture_default_str();
   describe->add_flag("--json", d->json, "print the describe() document");
   describe->add_flag("--markdown", d->markdown, "print Markdown tables (policies/README.md)");
+  document(*describe, {.examples = {{"cchost plugins describe x-snp", "the SEV-SNP plugin's knobs, claims and config"},
+                                     {"cchost plugins describe x-snp --markdown", "the same as Markdown tables"}},
+                       .exit_codes = {exit_code(kExitOk, "ok: described"), exit_code(kExitUsage, "usage error, or no plugin for NS")}});
   describe->callback([d, &set_exit] { set_exit(run_plugins_describe(*d)); });
 }};
 

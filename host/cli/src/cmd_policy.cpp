@@ -13,6 +13,7 @@
 #include "cchost/policy/decision.hpp"
 #include "cchost/policy/loader.hpp"
 #include "cchost/policy/render.hpp"
+#include "cli_reference.hpp"
 #include "command_registry.hpp"
 
 namespace cchost::cli {
@@ -122,6 +123,7 @@ int run_explain(const ExplainOptions& o) {
 const CommandRegistration registration{"5-policy", [](CLI::App& app, auto& set_exit) {
   auto* cmd = app.add_subcommand("policy", "lint a policy, or explain its decision for a set of claims");
   cmd->require_subcommand(1);
+  document(*cmd, {.examples = {{"cchost policy check policy.toml", "lint a policy before it goes into a kit"}}});
 
   auto check = std::make_shared<CheckOptions>();
   auto* check_cmd = cmd->add_subcommand("check", "load a policy; exit 0, or 2 listing every error as FILE:LINE:COL");
@@ -129,6 +131,9 @@ const CommandRegistration registration{"5-policy", [](CLI::App& app, auto& set_e
   check->plugin_dir = default_plugin_dir();
   check_cmd->add_option("--plugin-dir", check->plugin_dir, "plugins whose vocabulary the policy uses")->capture_default_str();
   check_cmd->add_flag("--json", check->json, "print the result as JSON on stdout");
+  document(*check_cmd, {.examples = {{"cchost policy check policy.toml"}, {"cchost policy check policy.toml --json"}},
+                        .exit_codes = {exit_code(kExitOk, "ok: the policy loads"),
+                                       exit_code(kExitUsage, "errors, each as FILE:LINE:COL, or usage error")}});
   check_cmd->callback([check, &set_exit] { set_exit(run_check(*check)); });
 
   auto explain = std::make_shared<ExplainOptions>();
@@ -144,6 +149,12 @@ const CommandRegistration registration{"5-policy", [](CLI::App& app, auto& set_e
   explain->plugin_dir = default_plugin_dir();
   explain_cmd->add_option("--plugin-dir", explain->plugin_dir, "plugins whose vocabulary the policy uses")->capture_default_str();
   explain_cmd->add_flag("--json", explain->json, "print the decision as JSON");
+  document(*explain_cmd,
+           {.examples = {{"cchost policy explain --policy policy.toml --claims claims.json --peer site-2",
+                          "accept or reject, naming every failed rule with expected and actual values"}},
+            .exit_codes = {exit_code(kExitOk, "the policy accepts the claims"),
+                           exit_code(kExitRejected, "the policy rejects them; every failed rule is named"),
+                           exit_code(kExitUsage, "usage error, or an unreadable policy or claims file")}});
   explain_cmd->callback([explain, &set_exit] { set_exit(run_explain(*explain)); });
 }};
 

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "cli_reference.hpp"
 #include "command_registry.hpp"
 #include "root_pin_options.hpp"
 #include "run_participant.hpp"
@@ -28,6 +29,25 @@ const CommandRegistration registration{"5-run", [](CLI::App& app, auto& set_exit
                   "serve Prometheus metrics (/metrics) and a health check (/healthz) over HTTP on [HOST:]PORT "
                   "(HOST default 127.0.0.1; PORT 0 picks a free one and prints it)");
   cmd->add_option("--reattest-seconds", options->reattest_seconds, "override the kit's re-attestation interval (0: off)");
+  // Read through sd_notify(3) and sd_watchdog_enabled(3) (service_notify.cpp).
+  for (const char* variable : {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"}) reads_environment(*cmd, variable);
+  document(*cmd,
+           {.examples = {{"cchost run --kit kits/server --workspace ws/server --root-fingerprint-file kits/root.fingerprint",
+                          "start the server from its kit"},
+                         {"cchost run --kit kits/site-1 --workspace ws/site-1 --root-fingerprint-file "
+                          "kits/root.fingerprint --resource gpu=8 --metrics 127.0.0.1:9464",
+                          "a site offering 8 GPUs to jobs, with Prometheus metrics on a loopback port"}},
+            .exit_codes = {exit_code(kExitOk, "stopped cleanly: SIGTERM, SIGINT or cchost admin shutdown"),
+                           exit_code(kExitRejected,
+                                     "its own attestation could not be recorded at start, or its audit log could not "
+                                     "be sealed at the end"),
+                           exit_code(kExitUsage,
+                                     "refused at start: its kit, root pin or policy, an admin kit, the workspace, a "
+                                     "WORKSPACE/revocations.json that fails its schema or the server's signature"),
+                           exit_code(kExitUnreachable,
+                                     "a quarantined site told by the server to shut down (on_failure = \"shutdown\")")},
+            .notes = "Without a root pin the first start records the kit's root in WORKSPACE/root.pin (trust on first "
+                     "use); every later start with that workspace refuses a kit with another root."});
   cmd->callback([options, resources, pin, &set_exit] {
     for (const auto& r : *resources) {
       const auto eq = r.find('=');

@@ -20,6 +20,7 @@
 
 #include "cchost/attest/catalog.hpp"
 #include "cchost/plugin/loader.hpp"
+#include "cli_reference.hpp"
 #include "command_registry.hpp"
 #include "verify_files.hpp"
 #include "verify_form.hpp"
@@ -128,16 +129,6 @@ class VerifyRun {
   VerifyReport report_;
 };
 
-const char* const kVerifyExamples =
-    "Examples:\n"
-    "  cchost verify --namespace x-acme --evidence evidence.bin --collateral collateral/ --at 2025-06-01T00:00:00Z \\\n"
-    "      --report-data 00..(128 hex digits)\n"
-    "  cchost verify --evidence x-acme-cpu=cpu.bin --evidence x-acme-dev=devices.json \\\n"
-    "      --collateral x-acme-cpu=trust/x-acme-cpu --collateral x-acme-dev=trust/x-acme-dev \\\n"
-    "      --at 2025-06-01T00:00:00Z --nonce HEX --identity-key HEX --name site-1 --policy policy.toml --json\n"
-    "The second form verifies each namespace with its plugin, then runs every composite stage of\n"
-    "--plugin-dir whose relates are all verified (cchost.verify.multi/v1). See docs/cli.md.";
-
 const CommandRegistration registration{"2-verify", [](CLI::App& app, auto& set_exit) {
   auto* cmd = app.add_subcommand("verify", "verify evidence with its namespace's plugin");
   auto o = std::make_shared<VerifyOptions>();
@@ -168,7 +159,30 @@ const CommandRegistration registration{"2-verify", [](CLI::App& app, auto& set_e
                   "the plugin's TOML configuration; with --evidence NS=FILE: NS=FILE (a stage's too)")
       ->allow_extra_args(false);
   cmd->add_flag("--json", o->json, "print one JSON object");
-  cmd->footer(kVerifyExamples);
+  document(*cmd,
+           {.examples = {{"cchost verify --namespace x-snp --evidence report.bin --collateral trust/x-snp --at "
+                          "2026-11-01T00:00:00Z --no-binding",
+                          "the first form: one token, verified with its namespace's plugin; prints every claim"},
+                         {"cchost verify --namespace x-acme --evidence evidence.bin --collateral collateral "
+                          "--report-data HEX128 --policy policy.toml",
+                          "the same, bound to the expected report data, and appraised with a policy"},
+                         {"cchost verify --evidence x-nv-gpu=gpus.json --evidence x-nv-switch=switches.json "
+                          "--collateral x-nv-gpu=trust/x-nv-gpu --collateral x-nv-switch=trust/x-nv-switch --nonce HEX "
+                          "--identity-key HEX --name site-1 --policy policy.toml --json",
+                          "the second form: one token per namespace, then the composite stages that relate them"}},
+            .exit_codes = {exit_code(kExitOk, "ok: verified (and, with --policy, accepted)"),
+                           exit_code(kExitRejected,
+                                     "rejected, with every reason: a namespace that did not verify, a composite stage "
+                                     "that failed, a failed policy rule"),
+                           exit_code(kExitUsage,
+                                     "usage error: options mixed or repeated ambiguously, an unreadable file, no plugin "
+                                     "for a namespace, a binding that does not fit a plugin"),
+                           exit_code(kExitCollateral,
+                                     "the first form: the plugin lacks collateral, or it is stale (e.g. no VCEK, an "
+                                     "expired CRL); fetch it and verify again")},
+            .notes = "The second form verifies each namespace with its plugin, then runs every composite stage of "
+                     "--plugin-dir whose relates are all verified (schema cchost.verify.multi/v1). docs/cli.md has "
+                     "both forms in full."});
   cmd->callback([o, &set_exit] {
     auto form = resolve_verify_form(*o);
     if (!form) {

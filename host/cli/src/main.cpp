@@ -8,6 +8,7 @@
 
 #include "cchost/authorizer.h"
 #include "cli_conventions.hpp"
+#include "cli_reference.hpp"
 #include "command_registry.hpp"
 
 namespace cchost::cli {
@@ -58,13 +59,16 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("cchost ") + CCHOST_VERSION + " (authorizer ABI " +
                                          std::to_string(CCHOST_AUTHORIZER_ABI_MAJOR) + "." +
                                          std::to_string(CCHOST_AUTHORIZER_ABI_MINOR) + ")");
-  app.footer("Exit status (every command): 0 ok; 1 rejected or failed; 2 usage error; 3 unreachable.\n"
-             "Environment: CCHOST_ROOT_FINGERPRINT (the project root pin), CCHOST_VECTORS (tests only).\n"
-             "Examples:\n"
-             "  cchost verify --namespace x-acme --evidence evidence.bin --collateral collateral/ --at 2025-06-01T00:00:00Z\n"
-             "  cchost run --kit kits/site-1 --workspace ws/site-1 --root-fingerprint-file root.fingerprint\n"
-             "  cchost admin status --kit kits/admin --root-fingerprint-file root.fingerprint\n"
-             "See docs/cli.md for every command and exit code.");
+  document(app, {.examples = {{"cchost verify --namespace x-snp --evidence report.bin --collateral trust/x-snp --at "
+                                "2026-11-01T00:00:00Z --no-binding",
+                                "verify one piece of evidence offline and print its claims"},
+                               {"cchost run --kit kits/site-1 --workspace ws/site-1 --root-fingerprint-file "
+                                "kits/root.fingerprint",
+                                "start a participant from its startup kit, trusting it through the root pin"},
+                               {"cchost admin --kit kits/admin --root-fingerprint-file kits/root.fingerprint status",
+                                "ask the server who is registered and what each job did"}},
+                  .notes = "Every command has a page of its own: man cchost-COMMAND (cchost-admin-status)."});
+  install_help_footers(app);
   accept_options_anywhere(app);
 
   app.parse_complete_callback([&] { configure_logging(log_level, log_json); });

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "cchost/kit/root_pin.hpp"
+#include "cli_reference.hpp"
 
 namespace cchost::cli {
 
@@ -11,6 +12,7 @@ void add_root_pin_options(CLI::App* cmd, RootPinOptions& options) {
                   "the project root's SHA-256 (hex), as ccprovision printed it; also $CCHOST_ROOT_FINGERPRINT");
   cmd->add_option("--root-fingerprint-file", options.fingerprint_file,
                   "a file holding that fingerprint (ccprovision writes OUT/root.fingerprint)");
+  reads_environment(*cmd, kRootFingerprintEnv);  // explicit_root_pin() falls back to it
 }
 
 Result<std::optional<std::string>> explicit_root_pin(const RootPinOptions& options) {
