@@ -250,6 +250,8 @@ int run_participant(const RunOptions& options) {
     auto signer = server_revocation_signer(k);
     if (!signer) return boot_failure("server: " + signer.message());
     config.revocation_signer = std::move(*signer);
+    // The same audit key signs the EAR of each appraisal of a site the server records (host/ear).
+    config.ear_signer = config.revocation_signer;
     auto receipt_keys = server_receipt_keys(k);
     if (!receipt_keys) return boot_failure("server: " + receipt_keys.message());
     config.receipt_keys = std::move(*receipt_keys);
