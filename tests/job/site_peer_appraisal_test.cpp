@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "cchost/crypto/encoding.hpp"
+#include "cchost/ear/ear_token.hpp"
 #include "site_push_handler.hpp"
 
 namespace cchost::job {
@@ -68,17 +69,20 @@ struct Harness {
   std::mutex sent_mutex;
   std::vector<net::Message> sent;
   std::vector<std::string> notes;
+  std::vector<nlohmann::json> note_fields;  // each note's fields, in order
   std::unique_ptr<SitePushHandler> handler;
 
-  explicit Harness(bool workers) {
+  explicit Harness(bool workers, std::shared_ptr<const crypto::SigningKey> ear_signer = nullptr) {
     auto opened = StateStore::open(dir);
     EXPECT_TRUE(opened) << opened.message();
     store.emplace(std::move(*opened));
     SitePushContext ctx{"site-0", "server", std::nullopt, attestor, *store,
                         [this](const std::string& type, const nlohmann::json& fields) {
                           notes.push_back(type + ":" + fields.value("peer", std::string()));
+                          note_fields.push_back(fields);
                         },
                         [](const std::string&, const nlohmann::json&) {}, [](const std::string&) {}, nullptr, {}, {}, {}};
+    ctx.ear_signer = std::move(ear_signer);
     if (workers) {
       ctx.run_off_io = [this](std::function<void()> work) { boost::asio::post(pool, std::move(work)); };
       ctx.post_to_io = [this](std::function<void()> work) { boost::asio::post(io, std::move(work)); };
@@ -167,6 +171,32 @@ TEST(SitePeerAppraisal, WorkersAppraiseAtOnceAndTheVoteComesBackInOrder) {
   ASSERT_EQ(h.notes.size(), 9u);
   for (int i = 1; i <= 8; ++i) EXPECT_EQ(h.notes[i - 1], "peer.appraisal:site-" + std::to_string(i));
   EXPECT_EQ(h.notes[8], "vote:");
+}
+
+// With the site's audit key, every peer.appraisal entry carries the EAR of that appraisal
+// (host/ear), signed with it; without one, none.
+TEST(SitePeerAppraisal, EachAppraisalEntryCarriesItsSignedEar) {
+  auto key = std::make_shared<const crypto::SigningKey>(*crypto::SigningKey::generate());
+  Harness h(false, key);
+  auto reply = h.handler->handle(h.peer_verify(2));
+  ASSERT_TRUE(reply);
+  ASSERT_EQ(h.note_fields.size(), 3u);
+  for (int i = 1; i <= 2; ++i) {
+    const auto& fields = h.note_fields[static_cast<std::size_t>(i - 1)];
+    ASSERT_TRUE(fields.contains("ear")) << fields.dump();
+    auto ear = ear::verify_ear(fields["ear"].get<std::string>(), key->public_key());
+    ASSERT_TRUE(ear) << ear.message();
+    const auto& submod = ear->claims["submods"]["site-" + std::to_string(i)];
+    EXPECT_EQ(submod["ear.status"], i % 2 == 0 ? "affirming" : "contraindicated") << submod.dump();
+    EXPECT_TRUE(ear->claims.contains("eat_nonce")) << "the job nonce the bundles answer";
+  }
+  EXPECT_FALSE(h.note_fields[2].contains("ear")) << "the vote itself is not an appraisal";
+
+  Harness without(false);
+  ASSERT_TRUE(without.handler->handle(without.peer_verify(1)));
+  ASSERT_FALSE(without.note_fields.empty());
+  EXPECT_FALSE(without.note_fields[0].contains("ear"));
+  EXPECT_FALSE(without.note_fields[0].contains("ear_error"));
 }
 
 // A duplicated peer is refused before any worker is asked.

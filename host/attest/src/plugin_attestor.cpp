@@ -244,7 +244,19 @@ Appraisal PluginAttestor::appraise(const AppraisalRequest& request) {
   }
   // Unverifiable extra namespaces are reported in `errors` but do not by themselves reject:
   // the policy decides on what was verified, and its `require` names what must be there.
-  return b.finish(decision.accept);
+  Appraisal appraisal = b.finish(decision.accept);
+  // What the participant's EAR of this decision says besides the rules (host/ear): which
+  // namespaces were appraised, and whether any chains to a simulated root (an accept of
+  // simulated evidence must not read like a genuine one).
+  bool simulated = false;
+  nlohmann::json namespaces = nlohmann::json::array();
+  for (const auto& [ns, nc] : claims_by_ns) {
+    simulated = simulated || nc.simulated;
+    namespaces.push_back(ns);
+  }
+  appraisal.detail["simulated"] = simulated;
+  appraisal.detail["namespaces"] = std::move(namespaces);
+  return appraisal;
 }
 
 }  // namespace cchost::attest

@@ -22,6 +22,7 @@
 #include "cchost/plugin/loader.hpp"
 #include "cli_reference.hpp"
 #include "command_registry.hpp"
+#include "verify_ear.hpp"
 #include "verify_files.hpp"
 #include "verify_form.hpp"
 #include "verify_multi.hpp"
@@ -44,7 +45,10 @@ class VerifyRun {
   explicit VerifyRun(const VerifyOptions& options) : o_(options) { report_.ns = o_.ns; }
 
   int run() {
-    int code = verify();
+    // The EAR signer first: a key that cannot sign is a usage error before anything is verified.
+    auto signer = ear_signer_for(o_);
+    int code = signer ? verify() : fail(kExitUsage, signer.message());
+    if (signer && *signer && code != kExitUsage) code = write_ear(**signer, code);
     if (o_.json) {
       std::cout << verify_report_json(report_).dump(2) << "\n";
     } else if (code == kExitUsage) {
@@ -61,9 +65,24 @@ class VerifyRun {
     return code;
   }
 
+  // The decision (or the failed verification) as a signed EAR; a write failure is a usage error.
+  int write_ear(const crypto::SigningKey& signer, int code) {
+    VerifyOutcome outcome;
+    outcome.verified = report_.verified;
+    const auto simulated = report_.claims_document.is_object() ? report_.claims_document.find("simulated")
+                                                                : report_.claims_document.end();
+    outcome.simulated = simulated != report_.claims_document.end() && simulated->is_boolean() && simulated->get<bool>();
+    outcome.namespaces = {o_.ns};
+    outcome.decision = report_.decision;
+    outcome.at = at_;
+    if (auto st = write_verify_ear(o_, outcome, signer); !st) return fail(kExitUsage, st.message());
+    return code;
+  }
+
   int verify() {
     auto at = resolve_time(o_);
     if (!at) return fail(kExitUsage, at.message());
+    at_ = *at;
     auto collateral = resolve_collateral_dir(o_);
     if (!collateral) return fail(kExitUsage, collateral.message());
     auto evidence = read_small_file(o_.evidence_file, "--evidence");
@@ -126,6 +145,7 @@ class VerifyRun {
   }
 
   const VerifyOptions& o_;
+  std::int64_t at_ = 0;  // the verification time, once resolved
   VerifyReport report_;
 };
 
@@ -159,6 +179,10 @@ const CommandRegistration registration{"2-verify", [](CLI::App& app, auto& set_e
                   "the plugin's TOML configuration; with --evidence NS=FILE: NS=FILE (a stage's too)")
       ->allow_extra_args(false);
   cmd->add_flag("--json", o->json, "print one JSON object");
+  cmd->add_option("--ear", o->ear_file, "also write the decision as a signed EAR (IETF RATS) to FILE; needs --policy");
+  cmd->add_option("--ear-key", o->ear_key_file, "Ed25519 private key (PKCS#8 PEM, mode 0600) that signs the EAR");
+  cmd->add_option("--ear-kit", o->ear_kit_dir, "sign the EAR with this kit's audit key (needs a root pin)");
+  add_root_pin_options(cmd, o->ear_kit_pin);
   document(*cmd,
            {.examples = {{"cchost verify --namespace x-snp --evidence report.bin --collateral trust/x-snp --at "
                           "2026-11-01T00:00:00Z --no-binding",
@@ -169,7 +193,10 @@ const CommandRegistration registration{"2-verify", [](CLI::App& app, auto& set_e
                          {"cchost verify --evidence x-nv-gpu=gpus.json --evidence x-nv-switch=switches.json "
                           "--collateral x-nv-gpu=trust/x-nv-gpu --collateral x-nv-switch=trust/x-nv-switch --nonce HEX "
                           "--identity-key HEX --name site-1 --policy policy.toml --json",
-                          "the second form: one token per namespace, then the composite stages that relate them"}},
+                          "the second form: one token per namespace, then the composite stages that relate them"},
+                         {"cchost verify --namespace x-snp --evidence report.bin --collateral trust/x-snp --at "
+                          "2026-11-01T00:00:00Z --no-binding --policy snp.toml --ear result.ear --ear-key ear.key",
+                          "the decision also as a signed EAR (IETF RATS), which cchost ear verify checks"}},
             .exit_codes = {exit_code(kExitOk, "ok: verified (and, with --policy, accepted)"),
                            exit_code(kExitRejected,
                                      "rejected, with every reason: a namespace that did not verify, a composite stage "

@@ -233,6 +233,8 @@ int run_participant(const RunOptions& options) {
     auto signer = server_revocation_signer(k);
     if (!signer) return boot_failure("server: " + signer.message());
     config.revocation_signer = std::move(*signer);
+    // The same audit key signs the EAR of each appraisal of a site the server records (host/ear).
+    config.ear_signer = config.revocation_signer;
     auto receipt_keys = server_receipt_keys(k);
     if (!receipt_keys) return boot_failure("server: " + receipt_keys.message());
     config.receipt_keys = std::move(*receipt_keys);
@@ -269,6 +271,10 @@ int run_participant(const RunOptions& options) {
     auto receipt_signer = site_receipt_signer(k);
     if (!receipt_signer) return boot_failure("site: " + receipt_signer.message());
     config.receipt_signer = std::move(*receipt_signer);
+    // The audit key also signs the EAR of each appraisal this site records (host/ear).
+    auto ear_signer = load_kit_signing_key(k.audit_key_path, "audit key");
+    if (!ear_signer) return boot_failure("site: " + ear_signer.message());
+    config.ear_signer = std::move(*ear_signer);
     // A job's peer appraisals run on the bus's verification pool (one worker per core).
     config.run_off_io = run_on_bus;
     auto created = job::SiteRuntime::create(io, std::move(config), attestor, *store, **nonces, audit_sink);

@@ -13,6 +13,7 @@
 #include "cchost/attest/catalog.hpp"
 #include "cchost/attest/composite.hpp"
 #include "command_registry.hpp"
+#include "verify_ear.hpp"
 #include "verify_files.hpp"
 #include "verify_multi_report.hpp"
 #include "verify_policy.hpp"
@@ -31,7 +32,10 @@ class MultiVerifyRun {
   MultiVerifyRun(const VerifyOptions& options, const VerifyForm& form) : o_(options), form_(form) {}
 
   int run() {
-    const int code = verify();
+    // As the single form: the EAR signer before anything is verified.
+    auto signer = ear_signer_for(o_);
+    int code = signer ? verify() : usage(signer.message());
+    if (signer && *signer && code != kExitUsage) code = write_ear(**signer, code);
     if (o_.json) {
       std::cout << multi_verify_report_json(report_).dump(2) << "\n";
     } else if (code == kExitUsage) {
@@ -46,6 +50,17 @@ class MultiVerifyRun {
   int usage(std::string message) {
     report_.errors.push_back(std::move(message));
     return kExitUsage;
+  }
+
+  int write_ear(const crypto::SigningKey& signer, int code) {
+    VerifyOutcome outcome;
+    outcome.verified = report_.verified();
+    for (const auto& [ns, claims] : verified_) outcome.simulated = outcome.simulated || claims.simulated;
+    for (const auto& in : form_.inputs) outcome.namespaces.push_back(in.ns);
+    outcome.decision = report_.decision;
+    outcome.at = at_;
+    if (auto st = write_verify_ear(o_, outcome, signer); !st) return usage(st.message());
+    return code;
   }
 
   bool is_given(const std::string& ns) const {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cchost/result.hpp"
+#include "root_pin_options.hpp"
 
 namespace cchost::cli {
 
@@ -33,6 +34,12 @@ struct VerifyOptions {
   std::string plugin_dir;      // --plugin-dir
   std::string config_file;     // --config FILE: the plugin's TOML table
   bool json = false;
+  // --ear FILE: the decision written as a signed EAR (verify_ear.hpp), signed with --ear-key
+  // (an Ed25519 PKCS#8 file, mode 0600) or the audit key of the kit --ear-kit (root pinned).
+  std::string ear_file;
+  std::string ear_key_file;
+  std::string ear_kit_dir;
+  RootPinOptions ear_kit_pin;
 };
 
 // The binding the evidence must carry (`size` bytes: the plugin's declared binding size), from

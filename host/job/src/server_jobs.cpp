@@ -18,6 +18,7 @@
 #include "cchost/attest/binding.hpp"
 #include "cchost/crypto/hpke.hpp"
 #include "cchost/job/receipt.hpp"
+#include "appraisal_ear.hpp"
 #include "server_impl.hpp"
 #include "wire_checks.hpp"
 #include "cchost/metrics/families.hpp"
@@ -236,8 +237,10 @@ void ServerRuntime::Impl::attestation_phase(const std::shared_ptr<JobRun>& job) 
       // Binding v2 with a job key is required: the payload will be sealed to that key only.
       Appraisal appraisal = appraise_site(bundle, site, job->challenged_at, /*require_job_key=*/true);
       publish("job.deploy.verify", {{"job", job->spec.id}, {"site", site}, {"accept", appraisal.accept}});
-      audit_note("job.verify", {{"job", job->spec.id}, {"site", site}, {"accept", appraisal.accept},
-                                {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}});
+      nlohmann::json fields = {{"job", job->spec.id}, {"site", site}, {"accept", appraisal.accept},
+                               {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}};
+      attach_ear(fields, config.ear_signer, site, appraisal, job->nonce);
+      audit_note("job.verify", fields);
       auto& rec = sites[site];
       rec.last_attested_at = now();
       rec.last_accept = appraisal.accept;

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "cchost/crypto/encoding.hpp"
+#include "appraisal_ear.hpp"
 #include "server_impl.hpp"
 #include "cchost/metrics/families.hpp"
 
@@ -58,7 +59,9 @@ void ServerRuntime::Impl::reattest_all() {
       rec.last_attested_at = now();
       rec.last_accept = appraisal.accept;
       rec.last_failed = appraisal.failed_rules;
-      audit_note("reattestation", {{"site", site}, {"accept", appraisal.accept}, {"failed", appraisal.failed_rules}});
+      nlohmann::json fields = {{"site", site}, {"accept", appraisal.accept}, {"failed", appraisal.failed_rules}};
+      attach_ear(fields, config.ear_signer, site, appraisal, bundle.nonce);
+      audit_note("reattestation", fields);
       if (!appraisal.accept)
         quarantine(site, "re-attestation rejected by the server's policy", appraisal.failed_rules);
       else

@@ -10,6 +10,7 @@
 #include "cchost/attest/binding.hpp"
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/random.hpp"
+#include "appraisal_ear.hpp"
 #include "server_impl.hpp"
 
 namespace cchost::job {
@@ -234,6 +235,9 @@ net::Message ServerRuntime::Impl::handle_register_evidence(const net::Delivery& 
   } else {
     appraisal = appraise_site(*bundle, site);
   }
+  // The challenge of the EAR (eat_nonce): this registration's nonce, when the bundle answers it.
+  Bytes challenge;
+  if (expected != registration_nonce.end() && expected->second == crypto::hex_encode(bundle->nonce)) challenge = bundle->nonce;
   if (expected != registration_nonce.end()) registration_nonce.erase(expected);  // one answer per registration
   auto& rec = sites[site];
   rec.last_attested_at = now();
@@ -256,10 +260,10 @@ net::Message ServerRuntime::Impl::handle_register_evidence(const net::Delivery& 
   // for the same rules is counted instead (server_floods.cpp): one `registration.repeated`
   // entry per site and ten minutes, so a site retrying forever cannot fill the log.
   if (appraisal.accept || record_rejection_now(site, failed_json(appraisal.failed_rules))) {
-    if (auto st = record("registration", {{"site", site}, {"accept", appraisal.accept},
-                                          {"failed", failed_json(appraisal.failed_rules)}, {"detail", appraisal.detail}});
-        !st)
-      return error_reply("server cannot record the decision");
+    nlohmann::json fields = {{"site", site}, {"accept", appraisal.accept},
+                             {"failed", failed_json(appraisal.failed_rules)}, {"detail", appraisal.detail}};
+    attach_ear(fields, config.ear_signer, site, appraisal, challenge);
+    if (auto st = record("registration", fields); !st) return error_reply("server cannot record the decision");
   }
   save_registry();
   publish("client.register.after", {{"site", site}, {"accept", appraisal.accept}, {"failed", failed_json(appraisal.failed_rules)}});

@@ -1,5 +1,7 @@
 #include "site_push_handler.hpp"
 
+#include "appraisal_ear.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <openssl/crypto.h>
@@ -13,6 +15,7 @@
 #include "cchost/crypto/encoding.hpp"
 #include "cchost/crypto/hash.hpp"
 #include "cchost/crypto/random.hpp"
+#include "appraisal_ear.hpp"
 #include "payload_seal.hpp"
 
 namespace cchost::job {
@@ -263,8 +266,10 @@ net::Message SitePushHandler::vote_of(PeerAppraisals& batch) {
     const std::string& peer = batch.requests[i].expected_name;
     const Appraisal& appraisal = batch.appraisals[i];
     votes[peer] = {{"accept", appraisal.accept}, {"failed", appraisal.failed_rules}};
-    ctx_.note("peer.appraisal", {{"job", batch.job_id}, {"peer", peer}, {"accept", appraisal.accept},
-                                 {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}});
+    nlohmann::json fields = {{"job", batch.job_id}, {"peer", peer}, {"accept", appraisal.accept},
+                             {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}};
+    attach_ear(fields, ctx_.ear_signer, peer, appraisal, batch.requests[i].expected_nonce);
+    ctx_.note("peer.appraisal", fields);
   }
   ctx_.note("vote", {{"job", batch.job_id}, {"votes", votes}});
   ctx_.publish("job.deploy.peer_verify", {{"job", batch.job_id}, {"votes", votes}});

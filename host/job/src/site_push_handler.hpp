@@ -37,6 +37,9 @@ struct SitePushContext {
   std::function<void(std::function<void()> work)> run_off_io;
   std::function<void(std::function<void()> work)> post_to_io;
   std::function<void(net::Message reply)> send;
+  // Signs the EAR attached to every "peer.appraisal" audit entry (the site's audit key,
+  // host/ear); unset: the entries carry none.
+  std::shared_ptr<const crypto::SigningKey> ear_signer = nullptr;
 };
 
 struct AppraisalWorkers;  // site_push_handler.cpp

@@ -11,6 +11,7 @@
 
 #include "cchost/attest/binding.hpp"
 #include "cchost/crypto/encoding.hpp"
+#include "appraisal_ear.hpp"
 #include "server_impl.hpp"
 #include "site_push_handler.hpp"
 #include "site_revocations.hpp"
@@ -81,7 +82,7 @@ struct SiteRuntime::Impl {
         [this](const std::string& event, const nlohmann::json& payload) { publish(event, payload); },
         [this](const std::string& reason) { stop(reason); }, config.receipt_signer, config.run_off_io,
         [&io = io](std::function<void()> work) { boost::asio::post(io, std::move(work)); },
-        [this](net::Message reply) { send_reply(std::move(reply)); }});
+        [this](net::Message reply) { send_reply(std::move(reply)); }, config.ear_signer});
     client->on_push([this](const net::Message& m) { on_push(m); });
     publish("system.bootstrap", {{"role", "site"}, {"name", config.name}});
     begin_registration();
@@ -163,8 +164,10 @@ struct SiteRuntime::Impl {
     } else {
       appraisal = appraise_server(*bundle, client_nonce);
     }
-    note("server.appraisal", {{"server", config.server_name}, {"accept", appraisal.accept},
-                              {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}});
+    nlohmann::json fields = {{"server", config.server_name}, {"accept", appraisal.accept},
+                             {"failed", appraisal.failed_rules}, {"detail", appraisal.detail}};
+    attach_ear(fields, config.ear_signer, config.server_name, appraisal, client_nonce);
+    note("server.appraisal", fields);
     if (!appraisal.accept) {
       spdlog::warn("site {}: the server fails this site's policy: {}", config.name,
                    nlohmann::json(appraisal.failed_rules).dump());

@@ -45,6 +45,10 @@ struct ServerRuntimeConfig {
   // Signs the revocation list (the server kit's keys/audit.key; sites check it with the copy of
   // its public half in their kits). Unset: `admin.revoke` is refused (server_revocation.cpp).
   std::shared_ptr<const crypto::SigningKey> revocation_signer;
+  // Signs the EAR (host/ear) attached to the audit entries of the server's appraisals of its
+  // sites ("registration", "job.verify", "reattestation"): `cchost run` gives the kit's audit
+  // key. Unset: no EAR is attached.
+  std::shared_ptr<const crypto::SigningKey> ear_signer;
   // Every site's receipt key (keys/receipt.pub of its kit, listed in the server kit's
   // participants.toml): a site counts as deployed only on a receipt that verifies with its key.
   // A site missing here can never be deployed (deny by default).

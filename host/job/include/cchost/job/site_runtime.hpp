@@ -38,6 +38,9 @@ struct SiteRuntimeConfig {
   // Signs the receipt for every payload this site stores (keys/receipt.key in the kit); unset:
   // the site acknowledges without a receipt, which no server counts as deployed.
   std::shared_ptr<const crypto::SigningKey> receipt_signer;
+  // Signs the EAR (host/ear) attached to the audit entries of this site's appraisals of the
+  // server and of its peers (`cchost run`: the kit's audit key); unset: no EAR is attached.
+  std::shared_ptr<const crypto::SigningKey> ear_signer;
   // Runs a job's peer appraisals (CPU-bound: a signature check or more per peer) on other
   // threads, one task per peer, so that a site with many peers uses every core and its io
   // thread keeps answering heartbeats (`cchost run`: the bus's verification pool). The
