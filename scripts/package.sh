@@ -83,8 +83,9 @@ else
   echo "package: SKIP verify: no SNP vectors at $vectors (set CCHOST_VECTORS)"
 fi
 if command -v systemd-analyze >/dev/null; then
-  systemd-analyze security --offline=yes --root="$root" cchost@x.service >/dev/null 2>&1 ||
-    fail "systemd-analyze security of the shipped unit"
+  # The shipped unit rates 1.7 ("OK"); a change that loosens it past 2.5 fails here.
+  systemd-analyze security --offline=yes --threshold=25 --root="$root" cchost@x.service >/dev/null 2>&1 ||
+    fail "systemd-analyze security: the shipped unit's exposure is above 2.5 (threshold 25 on its 0..100 scale) (or the unit does not parse)"
   systemd-analyze security --offline=yes --root="$root" cchost@x.service 2>/dev/null | tail -1
 fi
 echo "package: ok"

@@ -196,7 +196,7 @@ TEST(CchostMan, DocsCliAgreesWithTheGeneratedReference) {
   };
   EXPECT_THAT(page_variables, Contains("CCHOST_ROOT_FINGERPRINT"));
   EXPECT_EQ(docs_table("Environment", std::regex(R"(^\| `([A-Z_]+)`)")), page_variables);
-  EXPECT_EQ(page_codes, (std::set<std::string>{"0", "1", "2", "3"}));
+  EXPECT_EQ(page_codes, (std::set<std::string>{"0", "1", "2", "3", "4"}));
   EXPECT_EQ(docs_table("Exit status", std::regex(R"(^\| ([0-9]+) \|)")), page_codes);
 }
 

@@ -148,6 +148,22 @@ TEST_F(EarCli, AcceptanceIsAffirmingWithNoIdentityClaimWithoutBinding) {
   EXPECT_EQ(s["ear.trustworthiness-vector"]["configuration"], 2);
   EXPECT_FALSE(s["ear.trustworthiness-vector"].contains("instance-identity")) << "--no-binding proves no identity";
   EXPECT_TRUE(s["ear.cchost.failed-rules"].empty());
+
+  // Freshness: a valid signature alone lets an old "affirming" result be replayed; --max-age
+  // and --nonce refuse that, naming why.
+  const auto iat = json::parse(r.out)["claims"]["iat"].get<std::int64_t>();
+  auto fresh = cchost({"ear", "verify", ear, "--public-key", (dir_ / "ear.pub").string(), "--max-age", "300"});
+  EXPECT_EQ(fresh.code, 0) << fresh.out << fresh.err;
+  auto later = cchost({"ear", "verify", ear, "--public-key", (dir_ / "ear.pub").string(), "--max-age", "300", "--at",
+                       std::to_string(iat + 301)});
+  EXPECT_EQ(later.code, 1) << later.out << later.err;
+  EXPECT_NE(later.err.find("s old at " + std::to_string(iat + 301) + ", more than --max-age 300"), std::string::npos)
+      << later.err;
+  auto unchallenged = cchost({"ear", "verify", ear, "--public-key", (dir_ / "ear.pub").string(), "--nonce", "00"});
+  EXPECT_EQ(unchallenged.code, 1) << unchallenged.out;
+  EXPECT_NE(unchallenged.err.find("carries no eat_nonce"), std::string::npos) << unchallenged.err;
+  auto unchecked = cchost({"ear", "verify", ear, "--public-key", (dir_ / "ear.pub").string()});
+  EXPECT_NE(unchecked.out.find("freshness: not checked"), std::string::npos) << unchecked.out;
 }
 
 TEST_F(EarCli, SeveralNamespaceFormWritesTheEarToo) {

@@ -111,6 +111,12 @@ TEST_F(OpsEvidenceCli, BadInputIsRefusedNamingItAndLeavesNothing) {
   EXPECT_EQ(read_text(out / "keep"), "mine");
   for (const auto& entry : fs::directory_iterator(h_.dir()))
     EXPECT_FALSE(contains(entry.path().filename().string(), ".partial-")) << entry.path();
+  // A dangling symlink at --out is taken as existing: the rename must not follow it anywhere.
+  const fs::path link = h_.dir() / "ev-link";
+  fs::create_symlink(h_.dir() / "elsewhere", link);
+  auto through_link = generate(link, kNonce);
+  EXPECT_EQ(through_link.exit_code, 2) << through_link.output;
+  EXPECT_FALSE(fs::exists(h_.dir() / "elsewhere"));
   // An admin kit presents no evidence.
   auto admin = h_.cchost({"evidence", "generate", "--kit", h_.kit("admin").string(), "--nonce", kNonce, "--out",
                           (h_.dir() / "ev-admin").string()});

@@ -3,7 +3,9 @@
 // it says, after checking its signature with the caller's key and its claims against the schema.
 //   exit 0: valid; 1: the signature or the claims are not valid (the reason is printed);
 //   2: usage, an unreadable file, or a key or kit that cannot be used.
+#include <ctime>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <sstream>
 
@@ -25,7 +27,38 @@ struct EarVerifyArgs {
   std::string kit_dir;
   RootPinOptions pin;
   bool json = false;
+  // Freshness: a valid signature says who decided, not when or for whom. An old "affirming"
+  // result, replayed, must not pass where the caller expects a fresh one.
+  std::string nonce;                    // --nonce: eat_nonce must be exactly this
+  std::optional<std::int64_t> max_age;  // --max-age S: iat at most S seconds before --at
+  std::optional<std::int64_t> at;       // --at: seconds since the epoch (default: now)
 };
+
+// Clocks disagree a little; an EAR issued this far "in the future" is still taken as now.
+constexpr std::int64_t kEarClockSkewSeconds = 60;
+
+// Empty when the claims are as fresh as the caller asked; else why not.
+std::string freshness_error(const EarVerifyArgs& a, const nlohmann::json& claims, nlohmann::json& report) {
+  report["freshness"] = {{"nonce", a.nonce.empty() ? "not checked" : "mismatch"}, {"age_s", nullptr}};
+  if (!a.nonce.empty()) {
+    const auto it = claims.find(ear::kClaimNonce);
+    if (it == claims.end() || !it->is_string()) return "--nonce given but the EAR carries no eat_nonce";
+    if (it->get<std::string>() != a.nonce)
+      return "eat_nonce " + it->get<std::string>() + " is not the expected --nonce " + a.nonce + " (a replayed result?)";
+    report["freshness"]["nonce"] = "matched";
+  }
+  const std::int64_t now = a.at.value_or(static_cast<std::int64_t>(std::time(nullptr)));
+  const std::int64_t iat = claims.value(ear::kClaimIssuedAt, std::int64_t{0});
+  report["freshness"]["age_s"] = now - iat;
+  if (a.max_age) {
+    if (iat > now + kEarClockSkewSeconds)
+      return "iat " + std::to_string(iat) + " is " + std::to_string(iat - now) + " s after --at " + std::to_string(now);
+    if (now - iat > *a.max_age)
+      return "the EAR is " + std::to_string(now - iat) + " s old at " + std::to_string(now) + ", more than --max-age " +
+             std::to_string(*a.max_age);
+  }
+  return {};
+}
 
 Result<std::string> read_bounded(const std::string& path, std::size_t limit, const char* what) {
   std::ifstream in(path, std::ios::binary);
@@ -106,11 +139,20 @@ int run_ear_verify(const EarVerifyArgs& a) {
   if (!token.empty() && token.back() == '\n') token.pop_back();  // the one line `verify --ear` writes
   auto verified = ear::verify_ear(token, *key);
   if (!verified) return finish(kExitRejected, verified.message());
-  report["valid"] = true;
   report["alg"] = verified->alg;
+  if (auto stale = freshness_error(a, verified->claims, report); !stale.empty()) {
+    report["header"] = verified->header;
+    report["claims"] = verified->claims;
+    return finish(kExitRejected, stale);
+  }
+  report["valid"] = true;
   report["header"] = verified->header;
   report["claims"] = verified->claims;
-  if (!a.json) print_text(*verified, std::cout);
+  if (!a.json) {
+    print_text(*verified, std::cout);
+    if (a.nonce.empty() && !a.max_age)
+      std::cout << "freshness: not checked (give --nonce and/or --max-age to refuse a replayed result)\n";
+  }
   return finish(kExitOk, "");
 }
 
@@ -126,13 +168,21 @@ const CommandRegistration registration{"6-ear", [](CLI::App& app, auto& set_exit
   verify->add_option("--kit", args->kit_dir, "the signer's kit: its audit public key checks the EAR");
   add_root_pin_options(verify, args->pin);
   verify->add_flag("--json", args->json, "print one JSON object (cchost.ear.verify/v1)");
+  verify->add_option("--nonce", args->nonce, "refuse unless eat_nonce is exactly this (the challenge you issued)");
+  verify->add_option("--max-age", args->max_age, "refuse an EAR issued more than S seconds before --at")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{10} * 366 * 86400));
+  verify->add_option("--at", args->at, "the time to judge --max-age at, seconds since the epoch (default: now)");
   document(*verify,
            {.examples = {{"cchost ear verify result.ear --public-key ear.pub --json",
                           "check an EAR written by cchost verify --ear and print its claims"},
+                         {"cchost ear verify result.ear --public-key ear.pub --max-age 300",
+                          "the same, refusing a result issued more than five minutes ago (a replay)"},
                          {"cchost ear verify result.ear --kit kits/site-1 --root-fingerprint-file kits/root.fingerprint",
                           "the same with the signer's kit: its audit public key checks the EAR"}},
             .exit_codes = {exit_code(kExitOk, "ok: the signature and the claims are valid"),
-                           exit_code(kExitRejected, "the signature or the claims are not valid (the reason is printed)"),
+                           exit_code(kExitRejected,
+                                     "the signature or the claims are not valid, or it is not fresh (--nonce, "
+                                     "--max-age); the reason is printed"),
                            exit_code(kExitUsage, "usage error, an unreadable file, or a key or kit that cannot be used")}});
   verify->callback([&set_exit, args] { set_exit(run_ear_verify(*args)); });
 }};

@@ -10,7 +10,13 @@
 // `cchost evidence show --namespace NS FILE`: every field of a token, decoded by the plugin's
 // own bounds-checked parser (authorizer.h show) and explicitly NOT verified, as snpguest
 // `display` or go-sev-guest `show` do. Exit 0 decoded; 1 it does not decode; 2 usage.
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <filesystem>
@@ -74,26 +80,45 @@ std::vector<TokenFile> name_token_files(const attest::EvidenceBundle& bundle) {
 }
 
 // Everything goes into a fresh sibling folder first, then one rename puts it at `out`: a
-// failure half-way leaves nothing at `out` (and no stray folder).
+// failure half-way leaves nothing at `out` (and no stray folder). The staging folder is made
+// by mkdtemp (unique, 0700, ours), so nobody can have prepared it; only the files written here
+// are ever removed from it (no recursive delete of a path someone else could shape); and the
+// rename never replaces a folder that appeared at `out` meanwhile (RENAME_NOREPLACE).
 Status write_bundle_folder(const fs::path& out, const std::vector<TokenFile>& files, const nlohmann::json& manifest) {
   std::error_code ec;
-  if (fs::exists(out, ec)) return make_error("--out " + out.string() + " exists; name a new folder");
+  if (fs::exists(fs::symlink_status(out, ec))) return make_error("--out " + out.string() + " exists; name a new folder");
   const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
   if (!fs::is_directory(parent, ec)) return make_error("--out " + out.string() + ": " + parent.string() + " is not a folder");
-  const fs::path staging = parent / ("." + out.filename().string() + ".partial-" + std::to_string(::getpid()));
-  fs::remove_all(staging, ec);
-  if (!fs::create_directory(staging, ec)) return make_error("cannot create " + staging.string() + ": " + ec.message());
-  auto written = [&]() -> Status {
+  std::string pattern = (parent / ("." + out.filename().string() + ".partial-XXXXXX")).string();
+  if (!::mkdtemp(pattern.data())) return make_error("cannot create a staging folder in " + parent.string() + ": " + std::strerror(errno));
+  const fs::path staging = pattern;
+  std::vector<fs::path> written_files;
+  auto write = [&](const std::string& name, ByteView bytes) -> Status {
+    written_files.push_back(staging / name);
+    return job::atomic_write_file(staging / name, bytes, 0644);
+  };
+  Status written = [&]() -> Status {
     for (const auto& f : files)
-      if (auto st = job::atomic_write_file(staging / f.file, *f.token, 0644); !st) return st;
+      if (auto st = write(f.file, *f.token); !st) return st;
     const std::string text = manifest.dump(2) + "\n";
-    return job::atomic_write_file(staging / "bundle.json", ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()), 0644);
+    if (auto st = write("bundle.json", ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())); !st)
+      return st;
+    fs::permissions(staging, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                 fs::perms::others_read | fs::perms::others_exec, ec);
+    if (ec) return make_error("cannot set the mode of " + staging.string() + ": " + ec.message());
+    if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, out.c_str(), RENAME_NOREPLACE) != 0)
+      return make_error("cannot move " + staging.string() + " to " + out.string() + ": " + std::strerror(errno));
+    // The rename is durable only once the parent folder's entry is.
+    if (const int dir = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+      (void)::fsync(dir);
+      ::close(dir);
+    }
+    return {};
   }();
-  if (written) {
-    fs::rename(staging, out, ec);
-    if (ec) written = make_error("cannot move " + staging.string() + " to " + out.string() + ": " + ec.message());
+  if (!written) {
+    for (const auto& file : written_files) fs::remove(file, ec);
+    fs::remove(staging, ec);  // empty now; a folder someone added to stays, and says so by staying
   }
-  if (!written) fs::remove_all(staging, ec);
   return written;
 }
 
@@ -240,7 +265,7 @@ int run_show(const ShowArgs& a) {
 const CommandRegistration registration{"6-evidence", [](CLI::App& app, auto& set_exit) {
   auto* cmd = app.add_subcommand("evidence", "produce evidence outside `cchost run`");
   cmd->require_subcommand(1);
-  document(*cmd, {.examples = {{"cchost evidence show --namespace x-snp report.bin"}}});
+  document(*cmd, {.examples = {{"cchost evidence show --namespace x-acme report.bin"}}});
   auto* gen = cmd->add_subcommand(
       "generate", "produce the evidence a kit's participant presents for a nonce, through its configured backends");
   auto args = std::make_shared<GenerateArgs>();
@@ -262,12 +287,12 @@ const CommandRegistration registration{"6-evidence", [](CLI::App& app, auto& set
 
   auto* show = cmd->add_subcommand("show", "print every field of a token, decoded and NOT verified");
   auto show_args = std::make_shared<ShowArgs>();
-  show->add_option("--namespace,--ns", show_args->ns, "the token's authorizer namespace, e.g. x-snp")->required();
-  show->add_option("FILE", show_args->file, "the token (e.g. a report.bin, or a file evidence generate wrote)")->required();
+  show->add_option("--namespace,--ns", show_args->ns, "the token's authorizer namespace, e.g. x-acme")->required();
+  show->add_option("FILE", show_args->file, "the token (e.g. a file evidence generate wrote)")->required();
   show->add_option("--plugin-dir", show_args->plugin_dir, "where the plugins are")->capture_default_str();
   show->add_flag("--json", show_args->json, "print the plugin's cchost.evidence.show/v1 document");
-  document(*show, {.examples = {{"cchost evidence show --namespace x-snp site-1-evidence/x-snp.bin",
-                                  "every field of an SNP report, decoded; nothing is verified (use cchost verify)"}},
+  document(*show, {.examples = {{"cchost evidence show --namespace x-acme site-1-evidence/x-acme.bin",
+                                  "every field of a token, decoded; nothing is verified (use cchost verify)"}},
                    .exit_codes = {exit_code(kExitOk, "ok: decoded (not verified)"),
                                   exit_code(kExitRejected, "the token does not decode; the field is named"),
                                   exit_code(kExitUsage, "usage error, no plugin for the namespace, or one without show")}});

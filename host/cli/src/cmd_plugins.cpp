@@ -189,8 +189,8 @@ const CommandRegistration registration{"1-plugins", [](CLI::App& app, auto& set_
   describe->add_option("--plugin-dir", d->plugin_dir, "plugin folder")->capture_default_str();
   describe->add_flag("--json", d->json, "print the describe() document");
   describe->add_flag("--markdown", d->markdown, "print Markdown tables (policies/README.md)");
-  document(*describe, {.examples = {{"cchost plugins describe x-snp", "the SEV-SNP plugin's knobs, claims and config"},
-                                     {"cchost plugins describe x-snp --markdown", "the same as Markdown tables"}},
+  document(*describe, {.examples = {{"cchost plugins describe x-acme", "a plugin's knobs, claims and config"},
+                                     {"cchost plugins describe x-acme --markdown", "the same as Markdown tables"}},
                        .exit_codes = {exit_code(kExitOk, "ok: described"), exit_code(kExitUsage, "usage error, or no plugin for NS")}});
   describe->callback([d, &set_exit] { set_exit(run_plugins_describe(*d)); });
 }};

@@ -184,18 +184,18 @@ const CommandRegistration registration{"2-verify", [](CLI::App& app, auto& set_e
   cmd->add_option("--ear-kit", o->ear_kit_dir, "sign the EAR with this kit's audit key (needs a root pin)");
   add_root_pin_options(cmd, o->ear_kit_pin);
   document(*cmd,
-           {.examples = {{"cchost verify --namespace x-snp --evidence report.bin --collateral trust/x-snp --at "
+           {.examples = {{"cchost verify --namespace x-acme --evidence report.bin --collateral trust/x-acme --at "
                           "2026-11-01T00:00:00Z --no-binding",
                           "the first form: one token, verified with its namespace's plugin; prints every claim"},
                          {"cchost verify --namespace x-acme --evidence evidence.bin --collateral collateral "
                           "--report-data HEX128 --policy policy.toml",
                           "the same, bound to the expected report data, and appraised with a policy"},
-                         {"cchost verify --evidence x-nv-gpu=gpus.json --evidence x-nv-switch=switches.json "
-                          "--collateral x-nv-gpu=trust/x-nv-gpu --collateral x-nv-switch=trust/x-nv-switch --nonce HEX "
+                         {"cchost verify --evidence x-acme-gpu=gpus.json --evidence x-acme-switch=switches.json "
+                          "--collateral x-acme-gpu=trust/x-acme-gpu --collateral x-acme-switch=trust/x-acme-switch --nonce HEX "
                           "--identity-key HEX --name site-1 --policy policy.toml --json",
                           "the second form: one token per namespace, then the composite stages that relate them"},
-                         {"cchost verify --namespace x-snp --evidence report.bin --collateral trust/x-snp --at "
-                          "2026-11-01T00:00:00Z --no-binding --policy snp.toml --ear result.ear --ear-key ear.key",
+                         {"cchost verify --namespace x-acme --evidence report.bin --collateral trust/x-acme --at "
+                          "2026-11-01T00:00:00Z --no-binding --policy policy.toml --ear result.ear --ear-key ear.key",
                           "the decision also as a signed EAR (IETF RATS), which cchost ear verify checks"}},
             .exit_codes = {exit_code(kExitOk, "ok: verified (and, with --policy, accepted)"),
                            exit_code(kExitRejected,
@@ -205,8 +205,8 @@ const CommandRegistration registration{"2-verify", [](CLI::App& app, auto& set_e
                                      "usage error: options mixed or repeated ambiguously, an unreadable file, no plugin "
                                      "for a namespace, a binding that does not fit a plugin"),
                            exit_code(kExitCollateral,
-                                     "the first form: the plugin lacks collateral, or it is stale (e.g. no VCEK, an "
-                                     "expired CRL); fetch it and verify again")},
+                                     "the first form: the plugin lacks collateral, or it is stale (e.g. no signing "
+                                     "certificate, an expired CRL); fetch it and verify again")},
             .notes = "The second form verifies each namespace with its plugin, then runs every composite stage of "
                      "--plugin-dir whose relates are all verified (schema cchost.verify.multi/v1). docs/cli.md has "
                      "both forms in full."});

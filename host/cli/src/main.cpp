@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("cchost ") + CCHOST_VERSION + " (authorizer ABI " +
                                          std::to_string(CCHOST_AUTHORIZER_ABI_MAJOR) + "." +
                                          std::to_string(CCHOST_AUTHORIZER_ABI_MINOR) + ")");
-  document(app, {.examples = {{"cchost verify --namespace x-snp --evidence report.bin --collateral trust/x-snp --at "
+  document(app, {.examples = {{"cchost verify --namespace x-acme --evidence report.bin --collateral trust/x-acme --at "
                                 "2026-11-01T00:00:00Z --no-binding",
                                 "verify one piece of evidence offline and print its claims"},
                                {"cchost run --kit kits/site-1 --workspace ws/site-1 --root-fingerprint-file "

@@ -300,7 +300,6 @@ int run_participant(const RunOptions& options) {
   }
   io.run();
   service.stopping("stopping: sealing the audit log");
-  monitoring.reset();  // its health check posts to io: gone before io stops for good
   server.reset();
   site.reset();
   bus.shutdown();
@@ -312,6 +311,10 @@ int run_participant(const RunOptions& options) {
     std::cerr << "cchost: " << k.participant.name << ": " << sealed.message() << "\n";
     if (exit_code == kExitOk) exit_code = kExitRejected;
   }
+  // Only now: stopping the endpoint waits for the requests its workers hold (a slow client
+  // holds one for seconds), which must not delay the seal past the service manager's stop
+  // timeout. Until then /healthz answers 503 (the loop has stopped; its posts never run).
+  monitoring.reset();
   return exit_code;
 }
 

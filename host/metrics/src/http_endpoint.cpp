@@ -97,6 +97,16 @@ Result<std::unique_ptr<HttpEndpoint>> HttpEndpoint::start(EndpointOptions option
   // would wait for ever: return only once the server runs (it does at once; 5 s is a bound).
   for (int waited_ms = 0; !impl->server.is_running() && waited_ms < 5000; ++waited_ms)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (!impl->server.is_running()) {
+    // Not serving after 5 s: listen failed (the thread has returned) or the thread never got
+    // there. A join could then wait for ever, so the thread and its server are let go (the
+    // caller stops the start: `cchost run` exits), and the failure is said, never a silent
+    // endpoint.
+    const std::string where = host + ":" + std::to_string(impl->port);
+    impl->thread.detach();
+    (void)impl.release();
+    return make_error("metrics: " + where + " is bound but does not serve");
+  }
   return std::unique_ptr<HttpEndpoint>(new HttpEndpoint(std::move(impl)));
 }
 

@@ -195,6 +195,8 @@ Result<nlohmann::json> PluginLoader::show(const fs::path& so, ByteView token, co
                       "\", expected \"cchost.evidence.show/v1\"");
   if (text_of("namespace") != module.info.ns)
     return make_error(module.info.ns + ": show names namespace \"" + text_of("namespace") + "\"");
+  if (parsed.contains("format") && !parsed["format"].is_string())
+    return make_error(module.info.ns + ": show returned a \"format\" that is not a string");
   if (!parsed.contains("fields") || !parsed["fields"].is_object())
     return make_error(module.info.ns + ": show returned no \"fields\" object");
   return parsed;
