@@ -1,36 +1,16 @@
 #include "ear_json.hpp"
 
+#include "cchost/json_depth.hpp"
+
 #include <set>
 #include <string>
 #include <vector>
 
 namespace cchost::ear::detail {
-namespace {
-
-// Nesting depth outside strings, before the parser sees the text: nlohmann's parser is
-// iterative, but the depth bound keeps what later code walks small and predictable.
-int max_depth(std::string_view text) {
-  int depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') deepest = std::max(deepest, ++depth);
-    else if (c == '}' || c == ']') --depth;
-  }
-  return deepest;
-}
-
-}  // namespace
 
 Result<nlohmann::json> parse_strict_object(std::string_view text, std::string_view what) {
   const std::string name(what);
-  if (const int depth = max_depth(text); depth > kMaxJsonDepth)
+  if (const auto depth = json_nesting_depth(text); depth > static_cast<std::size_t>(kMaxJsonDepth))
     return make_error(name + ": nested " + std::to_string(depth) + " deep, at most " + std::to_string(kMaxJsonDepth));
   std::vector<std::set<std::string>> keys;  // one set per open object
   std::string duplicate;

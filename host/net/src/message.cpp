@@ -2,6 +2,8 @@
 // from the network: limits first, then the header, then the body.
 #include "cchost/net/message.hpp"
 
+#include "cchost/json_depth.hpp"
+
 #include <sys/random.h>
 
 #include <array>
@@ -31,27 +33,6 @@ bool is_token(const std::string& s, bool allow_upper) {
     if (!ok) return false;
   }
   return true;
-}
-
-// Nesting depth of a JSON text, strings skipped. Checked before parsing so a body of a few
-// MiB of '[' cannot drive the parser or the destructor into deep recursion.
-std::size_t json_nesting_depth(std::string_view text) {
-  std::size_t depth = 0;
-  std::size_t max_depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') max_depth = std::max(max_depth, ++depth);
-    else if ((c == ']' || c == '}') && depth > 0) --depth;
-  }
-  return max_depth;
 }
 
 std::string_view as_text(ByteView bytes) {
