@@ -1,5 +1,7 @@
 #include "cchost/metrics/process_stats.hpp"
 
+#include "cchost/metrics/registry.hpp"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -48,9 +50,8 @@ std::size_t open_fds() {
 }
 
 void family(std::ostringstream& out, const char* name, const char* help, const char* type, double value) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", value);
-  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n' << name << ' ' << buf << '\n';
+  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n' << name << ' '
+      << format_sample_value(value) << '\n';
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "cchost/metrics/registry.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -22,13 +23,6 @@ namespace {
 
 const std::string kOther = "_other";
 
-std::string number(double v) {
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  if (std::isnan(v)) return "NaN";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
 
 std::string label_text(const Labels& labels, const std::string& extra_name = {}, const std::string& extra_value = {}) {
   if (labels.empty() && extra_name.empty()) return {};
@@ -61,6 +55,15 @@ const char* type_name(Kind kind) {
 }
 
 }  // namespace
+
+std::string format_sample_value(double v) {
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  if (std::isnan(v)) return "NaN";
+  // The shortest text that reads back as the same double: le="0.1", not "0.10000000000000001".
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : std::string("NaN");
+}
 
 std::string escape_label_value(std::string_view value) {
   std::string out;
@@ -149,16 +152,16 @@ std::string Registry::render() const {
     out << "# TYPE " << name << ' ' << type_name(state->family.kind) << '\n';
     for (const auto& [labels, series] : state->series) {
       if (state->family.kind != Kind::Histogram) {
-        out << name << label_text(labels) << ' ' << number(series.value) << '\n';
+        out << name << label_text(labels) << ' ' << format_sample_value(series.value) << '\n';
         continue;
       }
       std::uint64_t cumulative = 0;
       for (std::size_t i = 0; i < series.buckets.size(); ++i) {
         cumulative += series.buckets[i];
-        out << name << "_bucket" << label_text(labels, "le", number(state->family.buckets[i])) << ' ' << cumulative << '\n';
+        out << name << "_bucket" << label_text(labels, "le", format_sample_value(state->family.buckets[i])) << ' ' << cumulative << '\n';
       }
       out << name << "_bucket" << label_text(labels, "le", "+Inf") << ' ' << series.count << '\n';
-      out << name << "_sum" << label_text(labels) << ' ' << number(series.sum) << '\n';
+      out << name << "_sum" << label_text(labels) << ' ' << format_sample_value(series.sum) << '\n';
       out << name << "_count" << label_text(labels) << ' ' << series.count << '\n';
     }
   }

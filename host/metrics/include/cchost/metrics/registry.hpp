@@ -64,6 +64,10 @@ class Registry {
   std::map<std::string, std::unique_ptr<FamilyState>, std::less<>> families_;
 };
 
+// A sample value (or a bucket's le) as the text format writes it: the shortest decimal that
+// reads back as the same double, and +Inf, -Inf, NaN.
+std::string format_sample_value(double v);
+
 // Text-format escaping of a label value: backslash, double quote and newline.
 std::string escape_label_value(std::string_view value);
 
