@@ -4,10 +4,8 @@
 //   exit 0: valid; 1: the signature or the claims are not valid (the reason is printed);
 //   2: usage, an unreadable file, or a key or kit that cannot be used.
 #include <ctime>
-#include <fstream>
 #include <optional>
 #include <iostream>
-#include <sstream>
 
 #include "cchost/crypto/public_key.hpp"
 #include "cchost/ear/ear_claims.hpp"
@@ -17,6 +15,7 @@
 #include "cli_reference.hpp"
 #include "command_registry.hpp"
 #include "root_pin_options.hpp"
+#include "verify_files.hpp"
 
 namespace cchost::cli {
 namespace {
@@ -60,17 +59,6 @@ std::string freshness_error(const EarVerifyArgs& a, const nlohmann::json& claims
   return {};
 }
 
-Result<std::string> read_bounded(const std::string& path, std::size_t limit, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(std::string(what) + " " + path + ": cannot read it");
-  std::string text(limit + 2, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (in.bad()) return make_error(std::string(what) + " " + path + ": cannot read it");
-  if (text.size() > limit + 1) return make_error(std::string(what) + " " + path + ": larger than " + std::to_string(limit) + " bytes");
-  return text;
-}
-
 // The key: a PEM file, or the kit's own audit public key (the kit verified against the root pin).
 Result<crypto::PublicKey> verification_key(const EarVerifyArgs& a) {
   if (a.kit_dir.empty() == a.public_key_file.empty()) return make_error("give exactly one of --public-key PEM or --kit DIR");
@@ -89,7 +77,7 @@ Result<crypto::PublicKey> verification_key(const EarVerifyArgs& a) {
     if (k->audit_public_pem.empty()) return make_error("kit " + a.kit_dir + " has no audit key (an admin kit signs no EAR)");
     pem = k->audit_public_pem;
   } else {
-    auto text = read_bounded(a.public_key_file, 64 * 1024, "--public-key");
+    auto text = read_small_file(a.public_key_file, "--public-key", 64 * 1024);
     if (!text) return text.error();
     pem = std::move(*text);
   }
@@ -133,7 +121,8 @@ int run_ear_verify(const EarVerifyArgs& a) {
   };
   auto key = verification_key(a);
   if (!key) return finish(kExitUsage, key.message());
-  auto text = read_bounded(a.file, ear::kMaxEarTokenBytes, "FILE");
+  // One byte over the token bound: the newline `verify --ear` ends its line with.
+  auto text = read_small_file(a.file, "FILE", ear::kMaxEarTokenBytes + 1);
   if (!text) return finish(kExitUsage, text.message());
   std::string token = std::move(*text);
   if (!token.empty() && token.back() == '\n') token.pop_back();  // the one line `verify --ear` writes

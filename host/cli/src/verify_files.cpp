@@ -4,18 +4,16 @@
 
 namespace cchost::cli {
 
-constexpr std::size_t kMaxFileBytes = 64u << 20;
-
-Result<std::string> read_small_file(const std::string& path, const char* what) {
+Result<std::string> read_small_file(const std::string& path, const char* what, std::size_t limit) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(std::string(what) + " " + path + ": cannot read");
   std::string content;
   char buf[1 << 16];
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     content.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (content.size() > kMaxFileBytes) {
+    if (content.size() > limit) {
       return make_error(std::string(what) + " " + path + ": larger than " +
-                        std::to_string(kMaxFileBytes) + " bytes");
+                        std::to_string(limit) + " bytes");
     }
   }
   if (in.bad()) return make_error(std::string(what) + " " + path + ": read error");
